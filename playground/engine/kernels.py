@@ -1,0 +1,576 @@
+"""Numba kernels: forward, loss, backward, optimizer step and the training loop.
+
+All kernels are free functions on arrays. Shared conventions:
+
+- ``params``: float64 (P,), every parameter: per dense layer W (out×in, row-major), b, and,
+  with batch norm, gamma and beta. ``grads`` has the same layout.
+- ``layout``: int64 (L, 9) per dense layer: n_in, n_out, W offset, b offset, gamma offset
+  (-1 without batch norm), beta offset, activation code (-1 for the output layer), first row
+  of its inputs, first row of its outputs — rows of the activation buffers below.
+- ``dropout``: float64 (L,) inverted-dropout rate of each layer's output.
+- Activation buffers are feature-major: float64 (R, B), R = all units incl. inputs, B = batch.
+  ``Y`` holds pre-activations (after batch norm), ``A`` activations after dropout, ``H`` before
+  dropout (only where dropout is on), ``M`` dropout masks, ``XH`` normalised values and ``INV``
+  (R,) inverse std of batch norm, ``D`` the gradient with respect to Y.
+- ``rng``: uint64 (1,) xorshift64* state, advanced in place.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .activations import FASTMATH, activate_row, scale_by_derivative, sigmoid
+
+N_IN, N_OUT, W_OFF, B_OFF, G_OFF, BE_OFF, ACT, ROW_IN, ROW_OUT = range(9)
+BN_EPS = 1e-5
+BN_MOMENTUM = 0.1
+OUT_SIGMOID, OUT_SOFTMAX, OUT_LINEAR = 0, 1, 2
+LOSS_BCE, LOSS_CE, LOSS_MSE, LOSS_MAE, LOSS_HUBER = 0, 1, 2, 3, 4
+STATUS_OK, STATUS_DIVERGED, STATUS_EARLY_STOP = 0, 1, 2
+
+# Counter slots of the int64 `counters` array that the training loop advances.
+C_EPOCH, C_STEP, C_CURSOR, C_OPT_T, C_GRAD_STEPS, C_BEST_EPOCH, C_STALE = range(7)
+
+KERNEL = {"cache": True, "nogil": True, "fastmath": FASTMATH}
+
+
+@njit(**KERNEL)
+def next_uniform(rng: np.ndarray) -> float:
+    """Uniform float in [0, 1) from the xorshift64* state rng: uint64 (1,)."""
+    x = rng[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    rng[0] = x
+    return float((x * np.uint64(2685821657736338717)) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(**KERNEL)
+def shuffle(perm: np.ndarray, rng: np.ndarray) -> None:
+    """Fisher–Yates shuffle of perm: int64 (n,) in place."""
+    for i in range(perm.shape[0] - 1, 0, -1):
+        j = int(next_uniform(rng) * (i + 1))
+        perm[i], perm[j] = perm[j], perm[i]
+
+
+@njit(**KERNEL)
+def forward(params, layout, dropout, A, Y, H, M, XH, INV, bn_mean, bn_var, nb, train, out_kind,
+            rng):
+    """Forward pass over columns [0, nb) of the buffers; inputs must already be in A's rows.
+
+    train: batch statistics for batch norm (and running-stat updates) and dropout masks;
+    otherwise running statistics and no dropout.
+    """
+    n_layers = layout.shape[0]
+    for layer in range(n_layers):
+        n_in = layout[layer, N_IN]
+        n_out = layout[layer, N_OUT]
+        w0 = layout[layer, W_OFF]
+        b0 = layout[layer, B_OFF]
+        r_in = layout[layer, ROW_IN]
+        r_out = layout[layer, ROW_OUT]
+        for j in range(n_out):
+            y = Y[r_out + j]
+            bias = params[b0 + j]
+            for b in range(nb):
+                y[b] = bias
+            for k in range(n_in):
+                w = params[w0 + j * n_in + k]
+                a = A[r_in + k]
+                for b in range(nb):
+                    y[b] += w * a[b]
+        g0 = layout[layer, G_OFF]
+        if g0 >= 0:
+            be0 = layout[layer, BE_OFF]
+            for j in range(n_out):
+                row = r_out + j
+                y = Y[row]
+                gamma = params[g0 + j]
+                beta = params[be0 + j]
+                if train:
+                    mean = 0.0
+                    for b in range(nb):
+                        mean += y[b]
+                    mean /= nb
+                    var = 0.0
+                    for b in range(nb):
+                        var += (y[b] - mean) * (y[b] - mean)
+                    unbiased = var / (nb - 1) if nb > 1 else bn_var[row]
+                    var /= nb
+                    bn_mean[row] = (1.0 - BN_MOMENTUM) * bn_mean[row] + BN_MOMENTUM * mean
+                    bn_var[row] = (1.0 - BN_MOMENTUM) * bn_var[row] + BN_MOMENTUM * unbiased
+                    inv = 1.0 / math.sqrt(var + BN_EPS)
+                    INV[row] = inv
+                    xh = XH[row]
+                    for b in range(nb):
+                        xh[b] = (y[b] - mean) * inv
+                        y[b] = gamma * xh[b] + beta
+                else:
+                    mean = bn_mean[row]
+                    inv = 1.0 / math.sqrt(bn_var[row] + BN_EPS)
+                    for b in range(nb):
+                        y[b] = gamma * (y[b] - mean) * inv + beta
+        code = layout[layer, ACT]
+        if code >= 0:
+            p = dropout[layer]
+            use_dropout = train and p > 0.0
+            for j in range(n_out):
+                row = r_out + j
+                if use_dropout:
+                    activate_row(code, Y[row], H[row], nb)
+                    keep = 1.0 / (1.0 - p)
+                    for b in range(nb):
+                        M[row, b] = keep if next_uniform(rng) >= p else 0.0
+                        A[row, b] = H[row, b] * M[row, b]
+                else:
+                    activate_row(code, Y[row], A[row], nb)
+        elif out_kind == OUT_SIGMOID:
+            for b in range(nb):
+                A[r_out, b] = sigmoid(Y[r_out, b])
+        elif out_kind == OUT_SOFTMAX:
+            for b in range(nb):
+                top = Y[r_out, b]
+                for j in range(1, n_out):
+                    top = max(top, Y[r_out + j, b])
+                total = 0.0
+                for j in range(n_out):
+                    e = math.exp(Y[r_out + j, b] - top)
+                    A[r_out + j, b] = e
+                    total += e
+                for j in range(n_out):
+                    A[r_out + j, b] /= total
+        else:
+            for j in range(n_out):
+                for b in range(nb):
+                    A[r_out + j, b] = Y[r_out + j, b]
+
+
+@njit(**KERNEL)
+def loss_and_delta(loss_code, Y, A, D, r_out, n_out, targets, nb, want_delta):
+    """Sum over the batch of the loss (mean over outputs), and D = dL/dY of the batch mean.
+
+    Returns (loss_sum, correct): correct counts right classifications (0 for regression).
+    """
+    total = 0.0
+    correct = 0
+    scale = 1.0 / nb
+    for b in range(nb):
+        t = targets[b]
+        if loss_code == LOSS_BCE:
+            z = Y[r_out, b]
+            total += max(z, 0.0) - z * t + math.log1p(math.exp(-abs(z)))
+            if (z >= 0.0) == (t >= 0.5):
+                correct += 1
+            if want_delta:
+                D[r_out, b] = (A[r_out, b] - t) * scale
+        elif loss_code == LOSS_CE:
+            label = int(t)
+            top = Y[r_out, b]
+            best = 0
+            for j in range(1, n_out):
+                if Y[r_out + j, b] > top:
+                    top = Y[r_out + j, b]
+                    best = j
+            total_exp = 0.0
+            for j in range(n_out):
+                total_exp += math.exp(Y[r_out + j, b] - top)
+            total += top + math.log(total_exp) - Y[r_out + label, b]
+            if best == label:
+                correct += 1
+            if want_delta:
+                for j in range(n_out):
+                    D[r_out + j, b] = (A[r_out + j, b] - (1.0 if j == label else 0.0)) * scale
+        else:
+            d = A[r_out, b] - t
+            if loss_code == LOSS_MSE:
+                total += d * d
+                g = 2.0 * d
+            elif loss_code == LOSS_MAE:
+                total += abs(d)
+                g = 1.0 if d > 0.0 else (-1.0 if d < 0.0 else 0.0)
+            elif abs(d) < 1.0:
+                total += 0.5 * d * d
+                g = d
+            else:
+                total += abs(d) - 0.5
+                g = 1.0 if d > 0.0 else -1.0
+            if want_delta:
+                D[r_out, b] = g * scale
+    return total, correct
+
+
+@njit(**KERNEL)
+def backward(params, grads, layout, dropout, A, Y, H, M, XH, INV, D, nb):
+    """Accumulate dL/dparams into grads from D (dL/dY of the output layer) backwards.
+
+    D's rows of every hidden layer are overwritten on the way.
+    """
+    n_layers = layout.shape[0]
+    for layer in range(n_layers - 1, -1, -1):
+        n_in = layout[layer, N_IN]
+        n_out = layout[layer, N_OUT]
+        w0 = layout[layer, W_OFF]
+        b0 = layout[layer, B_OFF]
+        r_in = layout[layer, ROW_IN]
+        r_out = layout[layer, ROW_OUT]
+        g0 = layout[layer, G_OFF]
+        if g0 >= 0:  # dL/dY (after BN) -> dL/dZ (before BN); gamma and beta grads
+            be0 = layout[layer, BE_OFF]
+            for j in range(n_out):
+                row = r_out + j
+                d = D[row]
+                xh = XH[row]
+                sum_d = 0.0
+                sum_dx = 0.0
+                for b in range(nb):
+                    sum_d += d[b]
+                    sum_dx += d[b] * xh[b]
+                grads[g0 + j] += sum_dx
+                grads[be0 + j] += sum_d
+                c = params[g0 + j] * INV[row] / nb
+                for b in range(nb):
+                    d[b] = c * (nb * d[b] - sum_d - xh[b] * sum_dx)
+        for j in range(n_out):
+            d = D[r_out + j]
+            acc = 0.0
+            for b in range(nb):
+                acc += d[b]
+            grads[b0 + j] += acc
+            for k in range(n_in):
+                a = A[r_in + k]
+                acc = 0.0
+                for b in range(nb):
+                    acc += d[b] * a[b]
+                grads[w0 + j * n_in + k] += acc
+        if layer == 0:
+            break
+        for k in range(n_in):
+            dk = D[r_in + k]
+            for b in range(nb):
+                dk[b] = 0.0
+        for j in range(n_out):
+            d = D[r_out + j]
+            for k in range(n_in):
+                w = params[w0 + j * n_in + k]
+                dk = D[r_in + k]
+                for b in range(nb):
+                    dk[b] += w * d[b]
+        below = layer - 1
+        code = layout[below, ACT]
+        use_dropout = dropout[below] > 0.0
+        for k in range(n_in):
+            row = r_in + k
+            if use_dropout:
+                for b in range(nb):
+                    D[row, b] *= M[row, b]
+                scale_by_derivative(code, Y[row], H[row], D[row], nb)
+            else:
+                scale_by_derivative(code, Y[row], A[row], D[row], nb)
+
+
+@njit(**KERNEL)
+def regularize(params, grads, weight_mask, kind, rate):
+    """Add the L1 (kind 1) or L2 (kind 2) penalty's gradient on weights; return the penalty."""
+    penalty = 0.0
+    if kind == 0 or rate == 0.0:
+        return 0.0
+    for i in range(params.shape[0]):
+        if weight_mask[i]:
+            w = params[i]
+            if kind == 1:
+                penalty += abs(w)
+                grads[i] += rate * (1.0 if w > 0.0 else (-1.0 if w < 0.0 else 0.0))
+            else:
+                penalty += 0.5 * w * w
+                grads[i] += rate * w
+    return rate * penalty
+
+
+@njit(**KERNEL)
+def clip_by_global_norm(grads, max_norm):
+    """As torch.nn.utils.clip_grad_norm_: scale grads if their L2 norm exceeds max_norm."""
+    total = 0.0
+    for i in range(grads.shape[0]):
+        total += grads[i] * grads[i]
+    norm = math.sqrt(total)
+    coef = max_norm / (norm + 1e-6)
+    if coef < 1.0:
+        for i in range(grads.shape[0]):
+            grads[i] *= coef
+    return norm
+
+
+@njit(**KERNEL)
+def optimizer_step(code, hyper, lr, params, grads, S1, S2, S3, t, scalars):
+    """One update with PyTorch's rule; t is the 1-based step; S1..S3 float64 (P,) state.
+
+    hyper: float64 (16,) by registry.HYPER_SLOTS; scalars: float64 (2,) extra state (NAdam's
+    mu product).
+    """
+    wd = hyper[7]
+    n = params.shape[0]
+    if code == 0:  # sgd / momentum / nesterov
+        mom = hyper[1]
+        damp = hyper[2]
+        nesterov = hyper[3] != 0.0
+        for i in range(n):
+            g = grads[i] + wd * params[i]
+            if mom != 0.0:
+                if t == 1:
+                    S1[i] = g
+                else:
+                    S1[i] = mom * S1[i] + (1.0 - damp) * g
+                g = g + mom * S1[i] if nesterov else S1[i]
+            params[i] -= lr * g
+    elif code == 1:  # adagrad
+        clr = lr / (1.0 + (t - 1) * hyper[12])
+        eps = hyper[6]
+        for i in range(n):
+            g = grads[i] + wd * params[i]
+            S1[i] += g * g
+            params[i] -= clr * g / (math.sqrt(S1[i]) + eps)
+    elif code == 2:  # rmsprop
+        alpha = hyper[9]
+        eps = hyper[6]
+        mom = hyper[1]
+        centered = hyper[10] != 0.0
+        for i in range(n):
+            g = grads[i] + wd * params[i]
+            S1[i] = alpha * S1[i] + (1.0 - alpha) * g * g
+            if centered:
+                S3[i] = alpha * S3[i] + (1.0 - alpha) * g
+                avg = math.sqrt(S1[i] - S3[i] * S3[i]) + eps
+            else:
+                avg = math.sqrt(S1[i]) + eps
+            if mom > 0.0:
+                S2[i] = mom * S2[i] + g / avg
+                params[i] -= lr * S2[i]
+            else:
+                params[i] -= lr * g / avg
+    elif code == 3:  # adadelta
+        rho = hyper[8]
+        eps = hyper[6]
+        for i in range(n):
+            g = grads[i] + wd * params[i]
+            S1[i] = rho * S1[i] + (1.0 - rho) * g * g
+            delta = math.sqrt(S2[i] + eps) / math.sqrt(S1[i] + eps) * g
+            S2[i] = rho * S2[i] + (1.0 - rho) * delta * delta
+            params[i] -= lr * delta
+    elif code == 4:  # adam / adamw / amsgrad
+        b1 = hyper[4]
+        b2 = hyper[5]
+        eps = hyper[6]
+        amsgrad = hyper[14] != 0.0
+        decoupled = hyper[15] != 0.0
+        bc1 = 1.0 - b1**t
+        bc2_sqrt = math.sqrt(1.0 - b2**t)
+        step = lr / bc1
+        for i in range(n):
+            if decoupled:
+                params[i] *= 1.0 - lr * wd
+                g = grads[i]
+            else:
+                g = grads[i] + wd * params[i]
+            S1[i] = b1 * S1[i] + (1.0 - b1) * g
+            S2[i] = b2 * S2[i] + (1.0 - b2) * g * g
+            if amsgrad:
+                S3[i] = max(S3[i], S2[i])
+                denom = math.sqrt(S3[i]) / bc2_sqrt + eps
+            else:
+                denom = math.sqrt(S2[i]) / bc2_sqrt + eps
+            params[i] -= step * S1[i] / denom
+    elif code == 5:  # adamax
+        b1 = hyper[4]
+        b2 = hyper[5]
+        eps = hyper[6]
+        clr = lr / (1.0 - b1**t)
+        for i in range(n):
+            g = grads[i] + wd * params[i]
+            S1[i] = b1 * S1[i] + (1.0 - b1) * g
+            S2[i] = max(b2 * S2[i], abs(g) + eps)
+            params[i] -= clr * S1[i] / S2[i]
+    else:  # nadam
+        b1 = hyper[4]
+        b2 = hyper[5]
+        eps = hyper[6]
+        psi = hyper[11]
+        mu = b1 * (1.0 - 0.5 * 0.96 ** (t * psi))
+        mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
+        if t == 1:
+            scalars[0] = 1.0
+        scalars[0] *= mu
+        mu_product = scalars[0]
+        bc2 = 1.0 - b2**t
+        c_grad = lr * (1.0 - mu) / (1.0 - mu_product)
+        c_avg = lr * mu_next / (1.0 - mu_product * mu_next)
+        for i in range(n):
+            g = grads[i] + wd * params[i]
+            S1[i] = b1 * S1[i] + (1.0 - b1) * g
+            S2[i] = b2 * S2[i] + (1.0 - b2) * g * g
+            denom = math.sqrt(S2[i] / bc2) + eps
+            params[i] -= c_grad * g / denom
+            params[i] -= c_avg * S1[i] / denom
+
+
+@njit(**KERNEL)
+def scheduled_lr(code, base_lr, sched, epoch, fraction):
+    """Learning rate at (epoch, fraction of the epoch done); sched: float64 (8,) options."""
+    if code == 0:
+        return base_lr
+    if code == 1:
+        return base_lr * sched[1] ** (epoch // int(sched[0]))
+    if code == 2:
+        return base_lr * sched[1] ** epoch
+    if code == 3:
+        t_max = sched[2]
+        e = min(float(epoch), t_max)
+        return sched[3] + (base_lr - sched[3]) * (1.0 + math.cos(math.pi * e / t_max)) / 2.0
+    total = sched[4]
+    pct = sched[5]
+    initial = base_lr / sched[6]
+    final = initial / sched[7]
+    progress = min((epoch + fraction) / total, 1.0)
+    if progress < pct:
+        x = progress / pct
+        return initial + (base_lr - initial) * (1.0 - math.cos(math.pi * x)) / 2.0
+    x = (progress - pct) / (1.0 - pct)
+    return final + (base_lr - final) * (1.0 + math.cos(math.pi * x)) / 2.0
+
+
+@njit(**KERNEL)
+def evaluate(params, layout, out_kind, loss_code, X, targets, A, Y, bn_mean, bn_var):
+    """Eval-mode (loss_sum, correct) over all columns of X: float64 (F, N), in tiles of A's width."""
+    n = X.shape[1]
+    n_feat = X.shape[0]
+    tile = A.shape[1]
+    n_out = layout[layout.shape[0] - 1, N_OUT]
+    r_out = layout[layout.shape[0] - 1, ROW_OUT]
+    dummy = np.empty((1, 1))
+    dummy_rng = np.zeros(1, dtype=np.uint64)
+    no_dropout = np.zeros(layout.shape[0])
+    total = 0.0
+    correct = 0
+    for start in range(0, n, tile):
+        nb = min(tile, n - start)
+        for k in range(n_feat):
+            for b in range(nb):
+                A[k, b] = X[k, start + b]
+        forward(params, layout, no_dropout, A, Y, dummy, dummy, dummy, dummy[0], bn_mean, bn_var,
+                nb, False, out_kind, dummy_rng)
+        s, c = loss_and_delta(loss_code, Y, A, dummy, r_out, n_out, targets[start:start + nb],
+                              nb, False)
+        total += s
+        correct += c
+    return total, correct
+
+
+@njit(**KERNEL)
+def grid_pass(params, layout, out_kind, X, A, Y, bn_mean, bn_var, out):
+    """Every unit's eval-mode output on the points X: float64 (F, N) into out: float32 (R, N)."""
+    n = X.shape[1]
+    n_feat = X.shape[0]
+    tile = A.shape[1]
+    rows = out.shape[0]
+    dummy = np.empty((1, 1))
+    dummy_rng = np.zeros(1, dtype=np.uint64)
+    no_dropout = np.zeros(layout.shape[0])
+    for start in range(0, n, tile):
+        nb = min(tile, n - start)
+        for k in range(n_feat):
+            for b in range(nb):
+                A[k, b] = X[k, start + b]
+        forward(params, layout, no_dropout, A, Y, dummy, dummy, dummy, dummy[0], bn_mean, bn_var,
+                nb, False, out_kind, dummy_rng)
+        for r in range(rows):
+            for b in range(nb):
+                out[r, start + b] = A[r, b]
+
+
+@njit(**KERNEL)
+def train_steps(n_steps, params, grads, layout, dropout, out_kind, loss_code, X, targets, perm,
+                shuffle_on, batch_size, A, Y, H, M, XH, INV, D, TB, bn_mean, bn_var, rng,
+                weight_mask, reg_kind, reg_rate, clip, opt_code, hyper, sched_code, sched,
+                S1, S2, S3, scalars, counters, grad_sq, layer_w_off, layer_w_len,
+                X_test, targets_test, patience, best_params, best_bn, stats):
+    """Run up to n_steps mini-batch steps; return (status, steps_done).
+
+    X: float64 (F, N) training features, targets float64 (N,), perm int64 (N,) the epoch order,
+    TB: float64 (B,) the batch's targets.
+    counters: int64 (7,) epoch, step, cursor, optimizer t, steps since last reset of grad_sq,
+    best epoch and stale epochs (early stopping). grad_sq: float64 (L,) running sum of
+    ||dL/dW_l||² of the data loss. stats: float64 (4,) last batch loss, penalty, lr, best test
+    loss (early stopping). best_params/best_bn: copies restored on early stop.
+    """
+    n = X.shape[1]
+    n_feat = X.shape[0]
+    n_layers = layout.shape[0]
+    n_out = layout[n_layers - 1, N_OUT]
+    r_out = layout[n_layers - 1, ROW_OUT]
+    n_params = params.shape[0]
+    n_batches = (n + batch_size - 1) // batch_size
+    for s in range(n_steps):
+        cursor = counters[C_CURSOR]
+        if cursor == 0 and shuffle_on:
+            shuffle(perm, rng)
+        nb = min(batch_size, n - cursor)
+        for k in range(n_feat):
+            xk = X[k]
+            ak = A[k]
+            for b in range(nb):
+                ak[b] = xk[perm[cursor + b]]
+        for b in range(nb):
+            TB[b] = targets[perm[cursor + b]]
+        epoch = counters[C_EPOCH]
+        lr = scheduled_lr(sched_code, hyper[0], sched, epoch, (cursor // batch_size) / n_batches)
+        forward(params, layout, dropout, A, Y, H, M, XH, INV, bn_mean, bn_var, nb, True, out_kind,
+                rng)
+        loss_sum, _ = loss_and_delta(loss_code, Y, A, D, r_out, n_out, TB, nb, True)
+        if not math.isfinite(loss_sum):
+            stats[0] = loss_sum
+            return STATUS_DIVERGED, s
+        for i in range(n_params):
+            grads[i] = 0.0
+        backward(params, grads, layout, dropout, A, Y, H, M, XH, INV, D, nb)
+        for layer in range(n_layers):
+            acc = 0.0
+            for i in range(layer_w_off[layer], layer_w_off[layer] + layer_w_len[layer]):
+                acc += grads[i] * grads[i]
+            grad_sq[layer] += acc
+        penalty = regularize(params, grads, weight_mask, reg_kind, reg_rate)
+        if clip > 0.0:
+            clip_by_global_norm(grads, clip)
+        counters[C_OPT_T] += 1
+        optimizer_step(opt_code, hyper, lr, params, grads, S1, S2, S3, counters[C_OPT_T], scalars)
+        stats[0] = loss_sum / nb
+        stats[1] = penalty
+        stats[2] = lr
+        counters[C_STEP] += 1
+        counters[C_GRAD_STEPS] += 1
+        cursor += nb
+        if cursor >= n:
+            cursor = 0
+            counters[C_EPOCH] += 1
+            if patience > 0 and X_test.shape[1] > 0:
+                test_sum, _ = evaluate(params, layout, out_kind, loss_code, X_test, targets_test,
+                                       A, Y, bn_mean, bn_var)
+                test_loss = test_sum / X_test.shape[1]
+                if test_loss < stats[3]:
+                    stats[3] = test_loss
+                    counters[C_BEST_EPOCH] = counters[C_EPOCH]
+                    counters[C_STALE] = 0
+                    best_params[:] = params
+                    best_bn[0, :] = bn_mean
+                    best_bn[1, :] = bn_var
+                else:
+                    counters[C_STALE] += 1
+                    if counters[C_STALE] >= patience:
+                        params[:] = best_params
+                        bn_mean[:] = best_bn[0]
+                        bn_var[:] = best_bn[1]
+                        counters[C_CURSOR] = 0
+                        return STATUS_EARLY_STOP, s + 1
+        counters[C_CURSOR] = cursor
+    return STATUS_OK, n_steps

@@ -1,0 +1,444 @@
+"""The Trainer: owns a network's parameters, optimizer state, data and RNG; makes Snapshots."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from . import kernels as K
+from .features import expand
+from .network import LOSS_CODE, OUT_KIND, Layout, initial_params, pack_weights, unpack_weights
+from .registry import HYPER_SLOTS, OPTIMIZERS, SCHEDULE_SLOTS, SCHEDULES
+from .spec import LayerWeights, NetworkSpec, TrainingSpec, check_weights
+
+EVAL_TILE = 512
+MAX_GRID = 400
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingData:
+    """Raw points and labels, split into train and test: xy float64 (n, 2), labels (n,)."""
+
+    train_xy: Array
+    train_labels: Array
+    test_xy: Array = field(default_factory=lambda: np.zeros((0, 2)))
+    test_labels: Array = field(default_factory=lambda: np.zeros(0))
+
+    def __post_init__(self) -> None:
+        for name in ("train_xy", "test_xy"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name), float).reshape(-1, 2))
+        for name in ("train_labels", "test_labels"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name), float).reshape(-1))
+        if self.train_xy.shape[0] != self.train_labels.shape[0]:
+            raise ValueError("train_labels: one label per training point is needed")
+        if self.test_xy.shape[0] != self.test_labels.shape[0]:
+            raise ValueError("test_labels: one label per test point is needed")
+
+
+@dataclass(frozen=True)
+class GridRequest:
+    """A view rectangle to evaluate every neuron over, at resolution×resolution points."""
+
+    x_min: float = -6.0
+    x_max: float = 6.0
+    y_min: float = -6.0
+    y_max: float = 6.0
+    resolution: int = 100
+
+    def __post_init__(self) -> None:
+        if not 2 <= self.resolution <= MAX_GRID:
+            raise ValueError(f"resolution: {self.resolution} is out of range (2 to {MAX_GRID})")
+        if not (self.x_max > self.x_min and self.y_max > self.y_min):
+            raise ValueError("grid: the view rectangle is empty")
+
+    def points(self) -> Array:
+        """The grid's points, float64 (resolution², 2), row-major with y rising by row."""
+        xs = np.linspace(self.x_min, self.x_max, self.resolution)
+        ys = np.linspace(self.y_min, self.y_max, self.resolution)
+        gx, gy = np.meshgrid(xs, ys)
+        return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+@dataclass(frozen=True, eq=False)
+class GridResult:
+    """Every unit's output over a grid; each image float32 (units, res, res), row 0 at y_min.
+
+    layers[0] are the input features (as the network sees them), layers[1..-2] the hidden
+    layers, layers[-1] the output: P(class 1) for binary, class probabilities, or the value.
+    """
+
+    request: GridRequest
+    layers: tuple[npt.NDArray[np.float32], ...]
+
+    @property
+    def output(self) -> npt.NDArray[np.float32]:
+        """The output layer's images."""
+        return self.layers[-1]
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """What the window shows of a moment of training; arrays are copies (deeply immutable)."""
+
+    epoch: int
+    step: int
+    train_loss: float
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
+    penalty: float
+    learning_rate: float
+    grad_norm_per_layer: Array  # RMS of ||dL/dW_l|| over the steps since the last snapshot
+    weight_norm_per_layer: Array  # ||W_l||_F
+    diverged: bool = False
+    stopped_early: bool = False
+    message: str = ""
+    grid: GridResult | None = None
+
+
+class Trainer:
+    """Trains one network on one data set, a chunk of steps at a time (see DESIGN §2, §3)."""
+
+    def __init__(self, network: NetworkSpec, training: TrainingSpec, data: TrainingData,
+                 weights: list[LayerWeights] | None = None) -> None:
+        self.network = network
+        self.training = training
+        self._layout = Layout.of(network)
+        self._loss_name = training.loss_for(network)
+        self.diverged = False
+        self.stopped_early = False
+        self.message = ""
+        self._set_data_arrays(data)
+        self._allocate_buffers()
+        self.reset(weights)
+
+    # ----- set-up --------------------------------------------------------------------------
+
+    def reset(self, weights: list[LayerWeights] | None = None) -> None:
+        """Start over: weights from `weights` or from the initializer and seed; step 0."""
+        layout = self._layout
+        self._bn_mean = np.zeros(layout.n_rows)
+        self._bn_var = np.ones(layout.n_rows)
+        if weights is not None:
+            check_weights(self.network, weights)
+            self._params = pack_weights(layout, weights, self._bn_mean, self._bn_var)
+        else:
+            self._params = initial_params(self.network, layout, self.training.init,
+                                          self.training.seed)
+        self._grads = np.zeros(layout.n_params)
+        self._rng = np.array([_seed_state(self.training.seed)], dtype=np.uint64)
+        self._perm = np.arange(self._n_train, dtype=np.int64)
+        self._counters = np.zeros(7, dtype=np.int64)
+        self._grad_sq = np.zeros(layout.table.shape[0])
+        self._last_grad_norm = np.zeros(layout.table.shape[0])
+        self._stats = np.array([math.nan, 0.0, self.training.optimizer.lr, math.inf])
+        self._best_params = self._params.copy()
+        self._best_bn = np.vstack([self._bn_mean, self._bn_var])
+        self._reset_optimizer()
+        self.diverged = False
+        self.stopped_early = False
+        self.message = ""
+
+    def _reset_optimizer(self) -> None:
+        n = self._layout.n_params
+        self._S1, self._S2, self._S3 = np.zeros(n), np.zeros(n), np.zeros(n)
+        spec = self.training.optimizer
+        if "initial_accumulator_value" in spec.hyper():
+            self._S1[:] = spec.hyper()["initial_accumulator_value"]
+        self._scalars = np.ones(2)
+        self._counters[K.C_OPT_T] = 0
+        self._set_hyper()
+
+    def _set_hyper(self) -> None:
+        spec = self.training
+        hyper = np.zeros(len(HYPER_SLOTS))
+        for key, value in spec.optimizer.hyper().items():
+            if key == "betas":
+                hyper[HYPER_SLOTS["beta1"]], hyper[HYPER_SLOTS["beta2"]] = value
+            else:
+                hyper[HYPER_SLOTS[key]] = float(value)
+        self._hyper = hyper
+        self._opt_code = OPTIMIZERS[spec.optimizer.name].code
+        sched = np.zeros(len(SCHEDULE_SLOTS))
+        for key, value in spec.schedule.params().items():
+            sched[SCHEDULE_SLOTS[key]] = float(value)
+        self._sched = sched
+        self._sched_code = SCHEDULES[spec.schedule.name].code
+        self._reg_kind = {"none": 0, "l1": 1, "l2": 2}[spec.regularization]
+
+    def _set_data_arrays(self, data: TrainingData) -> None:
+        """Feature matrices (standardised if asked), checked against the problem."""
+        network = self.network
+        for name, labels in (("train", data.train_labels), ("test", data.test_labels)):
+            if not np.all(np.isfinite(labels)):
+                raise ValueError(f"{name} labels: NaN or Infinity")
+            if network.problem == "classification" and labels.size and (
+                np.any(labels != np.round(labels)) or labels.min() < 0
+                or labels.max() >= network.classes
+            ):
+                raise ValueError(f"{name} labels: class indices must be 0 to "
+                                 f"{network.classes - 1}")
+        if data.train_xy.shape[0] == 0:
+            raise ValueError("data: there are no training points")
+        self.data = data
+        X = expand(data.train_xy, network.inputs)
+        self._mean = np.zeros(X.shape[0])
+        self._std = np.ones(X.shape[0])
+        if network.standardize:
+            self._mean = X.mean(axis=1)
+            std = X.std(axis=1)
+            self._std = np.where(std > 1e-12, std, 1.0)
+        self._X = self._features(data.train_xy)
+        self._X_test = self._features(data.test_xy)
+        self._y = np.ascontiguousarray(data.train_labels, dtype=np.float64)
+        self._y_test = np.ascontiguousarray(data.test_labels, dtype=np.float64)
+        self._n_train = self._X.shape[1]
+
+    def _features(self, xy: Array) -> Array:
+        X = expand(xy, self.network.inputs)
+        return np.ascontiguousarray((X - self._mean[:, None]) / self._std[:, None])
+
+    def _allocate_buffers(self) -> None:
+        rows = self._layout.n_rows
+        width = max(self.training.batch_size, EVAL_TILE)
+        width = min(width, max(self._n_train, EVAL_TILE))
+        self._A, self._Y, self._H, self._M, self._XH, self._D = (
+            np.zeros((rows, width)) for _ in range(6)
+        )
+        self._INV = np.zeros(rows)
+        self._TB = np.zeros(width)
+
+    # ----- changes between chunks ---------------------------------------------------------
+
+    def set_training(self, training: TrainingSpec) -> None:
+        """Apply new training settings, keeping the weights (init/seed apply on reset)."""
+        loss = training.loss_for(self.network)
+        old = self.training
+        self.training = training
+        self._loss_name = loss
+        if training.optimizer.name != old.optimizer.name:
+            self._reset_optimizer()
+        else:
+            self._set_hyper()
+        if training.batch_size != old.batch_size:
+            self._allocate_buffers()
+        if training.early_stopping_patience != old.early_stopping_patience:
+            self._counters[K.C_STALE] = 0
+        self.stopped_early = False
+
+    def set_data(self, data: TrainingData) -> None:
+        """Train on edited data from now on, keeping the weights; the epoch restarts its walk."""
+        self._set_data_arrays(data)
+        self._allocate_buffers()
+        self._perm = np.arange(self._n_train, dtype=np.int64)
+        self._counters[K.C_CURSOR] = 0
+        self.stopped_early = False
+
+    def set_network(self, network: NetworkSpec, weights: list[LayerWeights] | None = None) -> None:
+        """A new architecture: reinitialise (or start from `weights`) at step 0."""
+        self.training.loss_for(network)
+        self.network = network
+        self._layout = Layout.of(network)
+        self._loss_name = self.training.loss_for(network)
+        self._set_data_arrays(self.data)
+        self._allocate_buffers()
+        self.reset(weights)
+
+    # ----- training -----------------------------------------------------------------------
+
+    @property
+    def epoch(self) -> int:
+        """Completed epochs."""
+        return int(self._counters[K.C_EPOCH])
+
+    @property
+    def step(self) -> int:
+        """Completed mini-batch steps."""
+        return int(self._counters[K.C_STEP])
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Mini-batches in one epoch."""
+        return -(-self._n_train // self.training.batch_size)
+
+    @property
+    def steps_left_in_epoch(self) -> int:
+        """Steps until the current epoch ends."""
+        left = self._n_train - int(self._counters[K.C_CURSOR])
+        return -(-left // self.training.batch_size)
+
+    @property
+    def can_train(self) -> bool:
+        """False after divergence or early stopping, until a reset or a change."""
+        return not (self.diverged or self.stopped_early)
+
+    def run(self, steps: int) -> int:
+        """Run up to `steps` mini-batch steps; return how many ran (fewer if training stopped)."""
+        if steps <= 0 or not self.can_train:
+            return 0
+        t = self.training
+        layout = self._layout
+        status, done = K.train_steps(
+            np.int64(steps), self._params, self._grads, layout.table, layout.dropout,
+            np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)),
+            np.int64(LOSS_CODE[self._loss_name]), self._X, self._y, self._perm, bool(t.shuffle),
+            np.int64(t.batch_size), self._A, self._Y, self._H, self._M, self._XH, self._INV,
+            self._D, self._TB, self._bn_mean, self._bn_var, self._rng, layout.weight_mask,
+            np.int64(self._reg_kind), float(t.regularization_rate),
+            float(t.grad_clip or 0.0), np.int64(self._opt_code), self._hyper,
+            np.int64(self._sched_code), self._sched, self._S1, self._S2, self._S3,
+            self._scalars, self._counters, self._grad_sq, layout.w_offset, layout.w_length,
+            self._X_test, self._y_test, np.int64(t.early_stopping_patience),
+            self._best_params, self._best_bn, self._stats,
+        )
+        if status == K.STATUS_DIVERGED:
+            self.diverged = True
+            self.message = self._divergence_message()
+        elif status == K.STATUS_EARLY_STOP:
+            self.stopped_early = True
+            self.message = (f"Stopped early at epoch {self.epoch}: the test loss has not improved "
+                            f"for {t.early_stopping_patience} epochs; restored the best weights "
+                            f"(epoch {int(self._counters[K.C_BEST_EPOCH])}).")
+        return int(done)
+
+    def run_epochs(self, epochs: int) -> int:
+        """Run whole epochs (finishing the current one first); return the steps run."""
+        total = 0
+        for _ in range(epochs):
+            want = self.steps_left_in_epoch
+            done = self.run(want)
+            total += done
+            if done < want:
+                break
+        return total
+
+    def _divergence_message(self) -> str:
+        layer = self._first_nonfinite_layer()
+        where = f" in layer {layer + 1}" if layer is not None else ""
+        return (f"Training diverged at epoch {self.epoch}, step {self.step}: the loss became "
+                f"{'NaN' if math.isnan(self._stats[0]) else 'infinite'}{where}. "
+                f"Try a lower learning rate (now {self.training.optimizer.lr:g}), "
+                "gradient clipping, or batch norm.")
+
+    def _first_nonfinite_layer(self) -> int | None:
+        for layer in range(self._layout.table.shape[0]):
+            start = self._layout.table[layer, K.W_OFF]
+            stop = self._layout.table[layer, K.B_OFF] + self._layout.table[layer, K.N_OUT]
+            r0 = int(self._layout.table[layer, K.ROW_OUT])
+            n = int(self._layout.table[layer, K.N_OUT])
+            if (not np.all(np.isfinite(self._params[start:stop]))
+                    or not np.all(np.isfinite(self._Y[r0 : r0 + n]))):
+                return layer
+        return None
+
+    # ----- results ------------------------------------------------------------------------
+
+    def weights(self) -> list[LayerWeights]:
+        """Copies of the current weights, one entry per dense layer (output last)."""
+        return unpack_weights(self._layout, self._params, self._bn_mean, self._bn_var)
+
+    @property
+    def standardization(self) -> tuple[Array, Array]:
+        """(mean, std) subtracted from / dividing the features (0 and 1 when off)."""
+        return self._mean.copy(), self._std.copy()
+
+    def evaluate(self, xy: Array, labels: Array) -> tuple[float, float | None]:
+        """Eval-mode (mean data loss, accuracy or None) on points xy (n, 2)."""
+        X = self._features(np.asarray(xy, float).reshape(-1, 2))
+        return self._evaluate(X, np.ascontiguousarray(labels, dtype=np.float64))
+
+    def _evaluate(self, X: Array, y: Array) -> tuple[float, float | None]:
+        n = X.shape[1]
+        if n == 0:
+            return math.nan, None
+        total, correct = K.evaluate(
+            self._params, self._layout.table, np.int64(OUT_KIND.get(self._loss_name, 2)),
+            np.int64(LOSS_CODE[self._loss_name]), X, y, self._A, self._Y, self._bn_mean,
+            self._bn_var,
+        )
+        accuracy = correct / n if self.network.problem == "classification" else None
+        return total / n, accuracy
+
+    def penalty(self) -> float:
+        """The regularisation penalty of the current weights (not part of the data loss)."""
+        rate = self.training.regularization_rate
+        W = self._params[self._layout.weight_mask]
+        if self.training.regularization == "l1":
+            return float(rate * np.abs(W).sum())
+        if self.training.regularization == "l2":
+            return float(rate * 0.5 * (W * W).sum())
+        return 0.0
+
+    def unit_outputs(self, xy: Array) -> tuple[npt.NDArray[np.float32], ...]:
+        """Eval-mode output of every unit at points xy (n, 2): per layer float32 (units, n)."""
+        X = self._features(np.asarray(xy, float).reshape(-1, 2))
+        out = np.empty((self._layout.n_rows, X.shape[1]), dtype=np.float32)
+        if X.shape[1]:
+            K.grid_pass(self._params, self._layout.table,
+                        np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)), X,
+                        self._A, self._Y, self._bn_mean, self._bn_var, out)
+        rows = (*self._layout.row_offsets, self._layout.n_rows)
+        return tuple(out[rows[i] : rows[i + 1]] for i in range(len(rows) - 1))
+
+    def predict(self, xy: Array) -> Array:
+        """Class probabilities float64 (n, C), C = 2 for binary, or values (n, 1)."""
+        out = self.unit_outputs(xy)[-1].T.astype(np.float64)
+        if self._loss_name == "bce":
+            return np.column_stack([1.0 - out[:, 0], out[:, 0]])
+        return out
+
+    def snapshot(self, grid: GridRequest | None = None) -> Snapshot:
+        """The current state, with every neuron over `grid` if one is asked for."""
+        train_loss, train_acc = self._evaluate(self._X, self._y)
+        test_loss, test_acc = self._evaluate(self._X_test, self._y_test)
+        steps = int(self._counters[K.C_GRAD_STEPS])
+        if steps:
+            self._last_grad_norm = np.sqrt(self._grad_sq / steps)
+            self._grad_sq[:] = 0.0
+            self._counters[K.C_GRAD_STEPS] = 0
+        weight_norms = np.array([
+            np.linalg.norm(self._layout.weight_view(self._params, layer))
+            for layer in range(self._layout.table.shape[0])
+        ])
+        grid_result = None
+        if grid is not None:
+            images = self.unit_outputs(grid.points())
+            r = grid.resolution
+            grid_result = GridResult(grid, tuple(im.reshape(-1, r, r) for im in images))
+        return Snapshot(
+            epoch=self.epoch,
+            step=self.step,
+            train_loss=train_loss,
+            test_loss=None if math.isnan(test_loss) else test_loss,
+            train_accuracy=train_acc,
+            test_accuracy=test_acc,
+            penalty=self.penalty(),
+            learning_rate=self.current_learning_rate(),
+            grad_norm_per_layer=self._last_grad_norm.copy(),
+            weight_norm_per_layer=weight_norms,
+            diverged=self.diverged,
+            stopped_early=self.stopped_early,
+            message=self.message,
+            grid=grid_result,
+        )
+
+    def current_learning_rate(self) -> float:
+        """The schedule's learning rate at the current position."""
+        cursor = int(self._counters[K.C_CURSOR])
+        fraction = (cursor // self.training.batch_size) / max(self.steps_per_epoch, 1)
+        return float(K.scheduled_lr(np.int64(self._sched_code), self._hyper[0], self._sched,
+                                    np.int64(self.epoch), fraction))
+
+
+def _seed_state(seed: int) -> int:
+    """A non-zero 64-bit xorshift state from a seed (splitmix64)."""
+    z = (seed + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    z ^= z >> 31
+    return z or 1
