@@ -1,0 +1,168 @@
+"""Dataset CSV: header x1,x2,label with an optional split column ("train" or "test")."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from playground.data.points import MAX_CLASSES, MAX_POINTS, MIN_CLASSES, PROBLEMS, Points
+from playground.io.atomic import atomic_write_text
+
+REQUIRED_COLUMNS = ("x1", "x2", "label")
+COLUMNS = (*REQUIRED_COLUMNS, "split")
+SPLITS = ("train", "test")
+MAX_ROWS = MAX_POINTS
+
+if TYPE_CHECKING:
+    from _csv import Reader
+
+
+def read_csv(
+    path: str | os.PathLike[str], problem: str | None = None, classes: int | None = None
+) -> Points:
+    """Read a dataset CSV; problem and classes are inferred from the labels when not given."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as file:
+            text = file.read()
+    except UnicodeDecodeError:
+        raise ValueError(f"{os.fspath(path)}: not a UTF-8 text file") from None
+    return parse_csv(text, problem, classes)
+
+
+def parse_csv(text: str, problem: str | None = None, classes: int | None = None) -> Points:
+    """Parse dataset CSV text; see read_csv."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header, columns = _read_header(reader)
+        xy: list[tuple[float, float]] = []
+        labels: list[float] = []
+        is_test: list[bool] = []
+        line_numbers: list[int] = []
+        for row in reader:
+            if not any(field.strip() for field in row):
+                continue  # blank line
+            line = reader.line_num
+            if len(labels) == MAX_ROWS:
+                raise ValueError(f"line {line}: more than {MAX_ROWS} rows")
+            if len(row) != len(header):
+                raise ValueError(f"line {line}: expected {len(header)} fields, got {len(row)}")
+            x1, x2, label = (_number(row[columns[name]], name, line) for name in REQUIRED_COLUMNS)
+            xy.append((x1, x2))
+            labels.append(label)
+            is_test.append("split" in columns and _split(row[columns["split"]], line))
+            line_numbers.append(line)
+    except csv.Error as error:
+        raise ValueError(f"line {reader.line_num}: {error}") from None
+
+    problem, classes = _problem_and_classes(labels, line_numbers, problem, classes)
+    return Points(
+        np.array(xy, dtype=np.float64).reshape(-1, 2),
+        np.array(labels, dtype=np.float64),
+        np.array(is_test, dtype=np.bool_),
+        problem,
+        classes,
+    )
+
+
+def write_csv(path: str | os.PathLike[str], points: Points) -> None:
+    """Write points as CSV (x1,x2,label,split) atomically; the old file survives any error."""
+    atomic_write_text(path, format_csv(points))
+
+
+def format_csv(points: Points) -> str:
+    """The CSV text of points; floats are written so that they read back exactly."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    integer_labels = points.problem == "classification"
+    for (x1, x2), label, test in zip(
+        points.xy.tolist(), points.labels.tolist(), points.is_test.tolist(), strict=True
+    ):
+        label_text = str(int(label)) if integer_labels else repr(label)
+        writer.writerow((repr(x1), repr(x2), label_text, SPLITS[test]))
+    return out.getvalue()
+
+
+def _read_header(reader: Reader) -> tuple[list[str], dict[str, int]]:
+    """The header row and each known column's position; ValueError naming the problem."""
+    for row in reader:
+        if any(field.strip() for field in row):
+            break
+    else:
+        raise ValueError("empty file: expected a header x1,x2,label[,split]")
+    line = reader.line_num
+    header = [field.strip().lower() for field in row]
+    columns: dict[str, int] = {}
+    for position, name in enumerate(header):
+        if name not in COLUMNS:
+            raise ValueError(
+                f"line {line}: unknown column {name!r} (expected x1, x2, label and optional split)"
+            )
+        if name in columns:
+            raise ValueError(f"line {line}: duplicate column {name!r}")
+        columns[name] = position
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            raise ValueError(f"line {line}: missing column {name!r}")
+    return header, columns
+
+
+def _number(field: str, name: str, line: int) -> float:
+    """The finite float in field, or ValueError naming the line and column."""
+    try:
+        value = float(field)
+    except ValueError:
+        raise ValueError(f"line {line}: {name} is not a number: {field.strip()!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"line {line}: {name} must be finite, got {field.strip()!r}")
+    return value
+
+
+def _split(field: str, line: int) -> bool:
+    """True for "test", False for "train", else ValueError naming the line."""
+    split = field.strip().lower()
+    if split not in SPLITS:
+        raise ValueError(f"line {line}: split must be 'train' or 'test', got {field.strip()!r}")
+    return split == "test"
+
+
+def _problem_and_classes(
+    labels: list[float], line_numbers: list[int], problem: str | None, classes: int | None
+) -> tuple[str, int]:
+    """Resolve problem and classes (inferring what is None) and check every label against them."""
+    if problem is not None and problem not in PROBLEMS:
+        raise ValueError(f"problem must be one of {', '.join(PROBLEMS)}, got {problem!r}")
+    is_class_index = [label.is_integer() and 0 <= label < MAX_CLASSES for label in labels]
+    if problem is None:
+        if classes is not None:
+            problem = "regression" if classes == 1 else "classification"
+        else:
+            problem = "classification" if all(is_class_index) else "regression"
+    if problem == "regression":
+        if classes not in (None, 1):
+            raise ValueError(f"regression must have classes=1, got {classes}")
+        return problem, 1
+
+    if classes is None:
+        for ok, label, line in zip(is_class_index, labels, line_numbers, strict=True):
+            if not ok:
+                raise ValueError(
+                    f"line {line}: label {label:g} is not a class index 0..{MAX_CLASSES - 1}"
+                )
+        classes = max(MIN_CLASSES, int(max(labels, default=0)) + 1)
+    elif isinstance(classes, bool) or not MIN_CLASSES <= classes <= MAX_CLASSES:
+        raise ValueError(
+            f"classification needs {MIN_CLASSES}..{MAX_CLASSES} classes, got {classes}"
+        )
+    for label, line in zip(labels, line_numbers, strict=True):
+        if not (label.is_integer() and 0 <= label < classes):
+            raise ValueError(
+                f"line {line}: label {label:g} is out of range for {classes} classes "
+                f"(0..{classes - 1})"
+            )
+    return problem, classes
