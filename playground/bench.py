@@ -1,0 +1,261 @@
+"""`nn-playground bench`: the two fixed workloads of DESIGN §6, against plain numpy (and torch)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .data.generators import generate
+from .engine import (
+    GridRequest,
+    LayerSpec,
+    NetworkSpec,
+    OptimizerSpec,
+    Trainer,
+    TrainingData,
+    TrainingSpec,
+)
+from .engine.warmup import warm_up
+
+MEASURE_SECONDS = 1.5
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A fixed benchmark: spiral data, hidden layers, optimizer, batch size."""
+
+    name: str
+    title: str
+    points: int
+    hidden: tuple[int, ...]
+    activation: str
+    optimizer: str
+    lr: float
+    batch_size: int
+
+    def trainer(self) -> Trainer:
+        """A fresh engine Trainer for this workload (seed 0, no test split)."""
+        xy, labels = self.data()
+        network = NetworkSpec(layers=tuple(LayerSpec(u, self.activation) for u in self.hidden))
+        training = TrainingSpec(optimizer=OptimizerSpec(self.optimizer, self.lr),
+                                batch_size=self.batch_size)
+        return Trainer(network, training, TrainingData(xy, labels))
+
+    def data(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The two-class spiral of this workload."""
+        points = generate("spiral", n=self.points, noise=0.0, seed=0, arms=2)
+        return np.array(points.xy), np.array(points.labels)
+
+
+WORKLOADS = (
+    Workload("W1", "TF Playground default", 250, (4, 2), "tanh", "sgd", 0.03, 10),
+    Workload("W2", "deep classroom net", 1000, (8,) * 6, "relu", "adam", 0.01, 32),
+)
+
+
+def _rate(run_epoch: Callable[[], None], samples_per_epoch: int) -> float:
+    """Samples per second of run_epoch, timed over about MEASURE_SECONDS (best of 3 runs)."""
+    run_epoch()
+    start = time.perf_counter()
+    epochs = 0
+    while time.perf_counter() - start < 0.1:
+        run_epoch()
+        epochs += 1
+    per_run = max(1, int(epochs * MEASURE_SECONDS / 3 / 0.1))
+    best = 0.0
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(per_run):
+            run_epoch()
+        best = max(best, per_run * samples_per_epoch / (time.perf_counter() - start))
+    return best
+
+
+def engine_rate(workload: Workload) -> float:
+    """Training samples/s of the numba engine, whole epochs per call as the worker runs them."""
+    trainer = workload.trainer()
+    epochs_per_call = 20
+    return _rate(lambda: trainer.run_epochs(epochs_per_call), workload.points * epochs_per_call)
+
+
+class NumpyNet:
+    """The same training loop in plain numpy: dense layers, BCE, sgd or adam (the baseline)."""
+
+    def __init__(self, workload: Workload, xy: npt.NDArray, labels: npt.NDArray) -> None:
+        self.workload = workload
+        self.X, self.y = xy, labels[:, None]
+        rng = np.random.default_rng(0)
+        sizes = (2, *workload.hidden, 1)
+        self.params = []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            bound = np.sqrt(6.0 / (n_in + n_out))
+            self.params += [rng.uniform(-bound, bound, (n_out, n_in)), np.zeros(n_out)]
+        self.m = [np.zeros_like(p) for p in self.params]
+        self.v = [np.zeros_like(p) for p in self.params]
+        self.t = 0
+        self.rng = rng
+        act = workload.activation
+        self.f = np.tanh if act == "tanh" else (lambda z: np.maximum(z, 0.0))
+        self.df = (lambda z, a: 1.0 - a * a) if act == "tanh" else (lambda z, a: (z > 0) * 1.0)
+
+    def epoch(self) -> None:
+        """One shuffled epoch of mini-batch steps."""
+        order = self.rng.permutation(len(self.X))
+        for start in range(0, len(order), self.workload.batch_size):
+            idx = order[start : start + self.workload.batch_size]
+            self.step(self.X[idx], self.y[idx])
+
+    def step(self, x: npt.NDArray, y: npt.NDArray) -> None:
+        """Forward, backward and one update on a batch."""
+        Ws, bs = self.params[0::2], self.params[1::2]
+        acts, zs = [x], []
+        for i, (W, b) in enumerate(zip(Ws, bs)):
+            z = acts[-1] @ W.T + b
+            zs.append(z)
+            acts.append(self.f(z) if i < len(Ws) - 1 else 1.0 / (1.0 + np.exp(-z)))
+        delta = (acts[-1] - y) / len(x)
+        grads = [None] * len(self.params)
+        for i in range(len(Ws) - 1, -1, -1):
+            grads[2 * i] = delta.T @ acts[i]
+            grads[2 * i + 1] = delta.sum(axis=0)
+            if i:
+                delta = (delta @ Ws[i]) * self.df(zs[i - 1], acts[i])
+        lr = self.workload.lr
+        if self.workload.optimizer == "sgd":
+            for p, g in zip(self.params, grads):
+                p -= lr * g
+            return
+        self.t += 1
+        b1, b2, eps = 0.9, 0.999, 1e-8
+        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * g * g
+            p -= lr / (1 - b1**self.t) * m / (np.sqrt(v / (1 - b2**self.t)) + eps)
+
+
+def numpy_rate(workload: Workload) -> float:
+    """Training samples/s of the plain numpy loop."""
+    net = NumpyNet(workload, *workload.data())
+    return _rate(net.epoch, workload.points)
+
+
+def torch_rate(workload: Workload) -> float | None:
+    """Training samples/s of the same loop in PyTorch (one thread), or None without torch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    xy, labels = workload.data()
+    X = torch.tensor(xy, dtype=torch.float64)
+    y = torch.tensor(labels, dtype=torch.float64)[:, None]
+    layers: list = []
+    sizes = (2, *workload.hidden)
+    act = torch.nn.Tanh if workload.activation == "tanh" else torch.nn.ReLU
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        layers += [torch.nn.Linear(n_in, n_out), act()]
+    model = torch.nn.Sequential(*layers, torch.nn.Linear(sizes[-1], 1)).double()
+    optimizer_cls = torch.optim.SGD if workload.optimizer == "sgd" else torch.optim.Adam
+    optimizer = optimizer_cls(model.parameters(), lr=workload.lr)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    generator = torch.Generator().manual_seed(0)
+
+    def epoch() -> None:
+        order = torch.randperm(len(X), generator=generator)
+        for start in range(0, len(order), workload.batch_size):
+            idx = order[start : start + workload.batch_size]
+            optimizer.zero_grad()
+            loss_fn(model(X[idx]), y[idx]).backward()
+            optimizer.step()
+
+    return _rate(epoch, workload.points)
+
+
+def grid_ms(workload: Workload, resolution: int = 200) -> float:
+    """Milliseconds of one grid pass yielding every neuron's output (best of 5)."""
+    trainer = workload.trainer()
+    request = GridRequest(resolution=resolution)
+    points = request.points()
+    trainer.unit_outputs(points)
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        trainer.unit_outputs(points)
+        best = min(best, time.perf_counter() - start)
+    return best * 1000.0
+
+
+def run_bench() -> dict:
+    """Every figure of DESIGN §6 as one dict (the `--json` output)."""
+    warm_up()
+    result: dict = {}
+    for workload in WORKLOADS:
+        result[workload.name] = {
+            "samples_per_s": engine_rate(workload),
+            "numpy_samples_per_s": numpy_rate(workload),
+            "torch_samples_per_s": torch_rate(workload),
+        }
+    result["grid_ms"] = grid_ms(WORKLOADS[1])
+    return result
+
+
+TARGETS = {"W1": 3_000_000, "W2": 1_000_000}
+GRID_TARGET_MS = 10.0
+
+
+def format_report(result: dict) -> str:
+    """The human-readable table `bench` prints."""
+    lines = ["NN Playground benchmark (one core, float64, spiral seed 0)", ""]
+    for workload in WORKLOADS:
+        r = result[workload.name]
+        target = TARGETS[workload.name]
+        ok = "ok" if r["samples_per_s"] >= target else "BELOW TARGET"
+        torch_part = (f", torch {r['torch_samples_per_s']:,.0f}/s"
+                      if r["torch_samples_per_s"] else ", torch not installed")
+        lines.append(f"{workload.name} {workload.title}: {r['samples_per_s']:,.0f} samples/s "
+                     f"(target {target:,}: {ok})")
+        lines.append(f"    numpy {r['numpy_samples_per_s']:,.0f}/s "
+                     f"(engine ×{r['samples_per_s'] / r['numpy_samples_per_s']:.0f}){torch_part}")
+    ok = "ok" if result["grid_ms"] <= GRID_TARGET_MS else "ABOVE TARGET"
+    lines.append(f"W2 grid pass 200×200, every neuron: {result['grid_ms']:.2f} ms "
+                 f"(target ≤ {GRID_TARGET_MS:g} ms: {ok})")
+    if "gui" in result:
+        gui = result["gui"]
+        lines.append(f"In the app (offscreen, plots at 30 fps): {gui['app_samples_per_s']:,.0f} "
+                     f"samples/s = {gui['share']:.0%} of headless; longest UI stall "
+                     f"{gui['max_ui_stall_ms']:.1f} ms training, "
+                     f"{gui['max_ui_stall_ms_compiling']:.1f} ms while compiling")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `nn-playground bench`."""
+    parser = argparse.ArgumentParser(
+        prog="nn-playground bench",
+        description="Measure training speed (samples/s) and the grid pass, as DESIGN §6 defines.",
+        epilog="example: nn-playground bench --json > bench.json",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--gui", action="store_true",
+                        help="also measure the app offscreen: training share and UI stalls")
+    args = parser.parse_args(argv)
+    result = run_bench()
+    if args.gui:
+        from .ui.gui_bench import run_gui_bench
+
+        result["gui"] = run_gui_bench()
+    print(json.dumps(result) if args.json else format_report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
