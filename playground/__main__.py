@@ -1,0 +1,9 @@
+"""python -m playground: the same as the nn-playground command."""
+
+from __future__ import annotations
+
+import sys
+
+from playground.cli import main
+
+sys.exit(main())

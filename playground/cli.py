@@ -1,0 +1,358 @@
+"""The nn-playground command: open the app, or train, export, predict, make data, benchmark.
+
+Exit status: 0 success, 2 bad input (one line on stderr, no traceback), 1 internal error.
+Nothing is written unless the command succeeds; files are written atomically. Heavy modules
+(numba, onnx, Qt) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
+
+from playground.frozen import configure_frozen_runtime
+
+if TYPE_CHECKING:
+    from playground.engine.trainer import Trainer
+
+PROG = "nn-playground"
+DEBUG_VARIABLE = "NN_PLAYGROUND_DEBUG"
+MAX_EPOCHS = 10_000_000
+
+
+class CommandError(ValueError):
+    """Bad input found by a command itself (exit status 2)."""
+
+
+# ----- commands ----------------------------------------------------------------------------
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """Check the session file, then open the app on it."""
+    from playground.session import load_session
+
+    load_session(args.session)
+    return run_gui(args.session)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train a session for some epochs and save it with the new weights."""
+    from playground.session import load_session, save_session
+
+    session = load_session(args.session)
+    trainer = session.make_trainer()
+    report = TrainingReport(trainer, args.epochs, sys.stderr if sys.stderr.isatty() else None)
+    for _ in range(args.epochs):
+        trainer.run_epochs(1)
+        if trainer.diverged:
+            report.close()
+            raise CommandError(f"{trainer.message} Nothing was saved.")
+        if trainer.stopped_early:
+            break
+        report.update()
+    report.finish()
+    if trainer.stopped_early:
+        print(f"{PROG}: note: {trainer.message}", file=sys.stderr)
+    trained = session.replace(weights=tuple(trainer.weights()),
+                              epoch=session.epoch + trainer.epoch)
+    output = args.save or args.session
+    save_session(trained, output)
+    print(f"saved {output} (epoch {trained.epoch})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export a session's network and weights as model JSON, NPZ or ONNX."""
+    from playground.io.model import check_export_path, export_model
+    from playground.session import load_session
+
+    check_export_path(args.output)
+    session = load_session(args.session)
+    if session.weights is None:
+        _note(f"{args.session} has no trained weights; exporting the initial weights "
+              f"(train it first: {PROG} train {args.session} --epochs 100)")
+    export_model(args.output, session.to_model())
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    """Predict with a session or a model for the points of a CSV file."""
+    from playground.io.atomic import atomic_write_text
+    from playground.io.prediction_csv import format_predictions, read_point_table
+    from playground.session import model_from_file
+
+    table = read_point_table(args.input)
+    model = model_from_file(args.model, warn=_note)
+    text = format_predictions(table, model.network.problem, model.predict(table.xy))
+    if args.output:
+        atomic_write_text(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    """Generate a dataset as CSV."""
+    from playground.data.generators import generate
+    from playground.io.csv import format_csv, write_csv
+
+    options = {name: getattr(args, name) for name in dataset_options()
+               if getattr(args, name) is not None}
+    points = generate(args.name, n=args.n, noise=args.noise, seed=args.seed,
+                      test_ratio=args.test_ratio, **options)
+    if args.output:
+        write_csv(args.output, points)
+    else:
+        sys.stdout.write(format_csv(points))
+    return 0
+
+
+def cmd_bench(argv: list[str]) -> int:
+    """Forward to the benchmark's own command line."""
+    from playground.bench import main as bench_main
+
+    return int(bench_main(argv) or 0)
+
+
+def run_gui(session_path: str | None) -> int:
+    """Start the app (numba is imported before Qt, as DESIGN §2 asks)."""
+    import playground.engine  # noqa: F401  (numba first)
+    from playground.ui import app  # the one line that brings in Qt
+
+    return int(app.run(session_path) or 0)
+
+
+# ----- progress ----------------------------------------------------------------------------
+
+
+class TrainingReport:
+    """Progress of `train`: a bar on a terminal (stderr), else about ten plain summary lines."""
+
+    def __init__(self, trainer: Trainer, epochs: int, terminal: TextIO | None) -> None:
+        self.trainer = trainer
+        self.epochs = epochs
+        self.first_epoch = trainer.epoch
+        self.terminal = terminal
+        self.every = max(1, math.ceil(epochs / 10))
+        self._last_draw = -math.inf
+        self._drawn = False
+
+    @property
+    def done(self) -> int:
+        """Epochs run so far by this command."""
+        return self.trainer.epoch - self.first_epoch
+
+    def update(self) -> None:
+        """After an epoch: redraw the bar (at most 10 times a second) or print a summary."""
+        if self.terminal is not None:
+            now = time.monotonic()
+            if now - self._last_draw >= 0.1 or self.done == self.epochs:
+                self._last_draw = now
+                self._draw()
+        elif self.done % self.every == 0 and self.done < self.epochs:
+            print(self.summary(), flush=True)
+
+    def finish(self) -> None:
+        """The final summary line (on stdout), after clearing the bar."""
+        self.close()
+        print(self.summary(), flush=True)
+
+    def close(self) -> None:
+        """End the bar's line."""
+        if self.terminal is not None and self._drawn:
+            self.terminal.write("\n")
+            self.terminal.flush()
+            self._drawn = False
+
+    def summary(self) -> str:
+        """'epoch 10/100  train loss 0.123456  test loss ...  train accuracy 95.0% ...'."""
+        snap = self.trainer.snapshot()
+        parts = [f"epoch {self.done}/{self.epochs}", f"train loss {snap.train_loss:.6f}"]
+        if snap.test_loss is not None:
+            parts.append(f"test loss {snap.test_loss:.6f}")
+        for name, value in (("train", snap.train_accuracy), ("test", snap.test_accuracy)):
+            if value is not None:
+                parts.append(f"{name} accuracy {100 * value:.1f}%")
+        return "  ".join(parts)
+
+    def _draw(self) -> None:
+        assert self.terminal is not None
+        width = 24
+        filled = round(width * self.done / self.epochs)
+        snap = self.trainer.snapshot()
+        loss = f"  train loss {snap.train_loss:.4f}"
+        if snap.test_loss is not None:
+            loss += f"  test loss {snap.test_loss:.4f}"
+        bar = "#" * filled + "-" * (width - filled)
+        self.terminal.write(f"\r[{bar}] epoch {self.done}/{self.epochs}{loss}\x1b[K")
+        self.terminal.flush()
+        self._drawn = True
+
+
+# ----- argument parsing --------------------------------------------------------------------
+
+
+def _epochs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= MAX_EPOCHS:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to {MAX_EPOCHS})")
+    return value
+
+
+def dataset_options() -> dict[str, str]:
+    """Every dataset option name, with its help text (which datasets take it, its range)."""
+    from playground.data.generators import DATASETS
+
+    options: dict[str, list[str]] = {}
+    for info in DATASETS.values():
+        for option in info.options:
+            options.setdefault(option.name, []).append(
+                f"{info.name}: {option.title.lower()}, {option.minimum} to {option.maximum}, "
+                f"default {option.default}")
+    return {name: "; ".join(texts) for name, texts in options.items()}
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _add(subparsers: argparse._SubParsersAction, name: str, run: Command, summary: str,
+         example: str) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(name, help=summary, description=summary,
+                                   epilog=f"example:\n  {example}",
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command (bench only appears: its arguments are its own)."""
+    from playground.data.generators import DATASETS
+
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="A neural-network playground. Without a command, opens the app.",
+        epilog=f"examples:\n  {PROG}\n  {PROG} train lesson.json --epochs 200 --save out.json\n"
+               f"  {PROG} <command> --help",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="<command>")
+
+    p = _add(sub, "open", cmd_open, "open the app on a session file",
+             f"{PROG} open lesson.json")
+    p.add_argument("session", help="session file (.json)")
+
+    p = _add(sub, "train", cmd_train,
+             "train a session for some epochs and save it with the trained weights",
+             f"{PROG} train lesson.json --epochs 200 --save trained.json")
+    p.add_argument("session", help="session file (.json)")
+    p.add_argument("--epochs", type=_epochs, required=True, help="epochs to train")
+    p.add_argument("--save", metavar="OUT.json",
+                   help="where to save the trained session (default: overwrite SESSION)")
+
+    p = _add(sub, "export", cmd_export,
+             "export a session's network and weights (format from the suffix)",
+             f"{PROG} export trained.json -o model.onnx")
+    p.add_argument("session", help="session file (.json)")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL",
+                   help="model.json, model.npz or model.onnx")
+
+    p = _add(sub, "predict", cmd_predict,
+             "predict for the points of a CSV file (columns x1, x2) with a session or model",
+             f"{PROG} predict model.npz --input points.csv -o predictions.csv")
+    p.add_argument("model", help="a session (.json), an exported model (.json) or .npz")
+    p.add_argument("--input", required=True, metavar="POINTS.csv",
+                   help="CSV with columns x1 and x2 (other columns are copied)")
+    p.add_argument("-o", "--output", metavar="OUT.csv",
+                   help="where to write the predictions (default: standard output)")
+
+    p = _add(sub, "data", cmd_data, "generate a dataset as CSV (x1,x2,label,split)",
+             f"{PROG} data spiral -o spiral.csv --n 500 --noise 0.1 --seed 0 --arms 3")
+    p.add_argument("name", choices=list(DATASETS), metavar="NAME",
+                   help=f"one of: {', '.join(DATASETS)}")
+    p.add_argument("-o", "--output", metavar="OUT.csv",
+                   help="where to write the CSV (default: standard output)")
+    p.add_argument("--n", type=int, default=200, help="number of points (default 200)")
+    p.add_argument("--noise", type=float, default=0.0, help="noise from 0 to 1 (default 0)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--test-ratio", type=float, default=0.0,
+                   help="share of test points, 0 to 0.9 (default 0)")
+    for name, text in dataset_options().items():
+        p.add_argument(f"--{name}", type=int, help=text)
+
+    _add(sub, "bench", lambda args: cmd_bench([]), "measure training speed (see: bench --help)",
+         f"{PROG} bench --json")  # main() hands `bench ...` to the benchmark before parsing
+    return parser
+
+
+# ----- entry points ------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `nn-playground` and `python -m playground`; returns the exit status."""
+    configure_frozen_runtime()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "bench":
+        return _guarded(lambda: cmd_bench(argv[1:]))
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help (0) or a usage error (2, already printed)
+        return 0 if done.code is None else done.code if isinstance(done.code, int) else 2
+    if args.command is None:
+        return _guarded(lambda: run_gui(None))
+    return _guarded(lambda: args.run(args))
+
+
+def gui_main() -> int:
+    """Entry point of the windowed app (nn-playground-gui [SESSION.json])."""
+    configure_frozen_runtime()
+    return _guarded(lambda: run_gui(sys.argv[1] if len(sys.argv) > 1 else None))
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    """Run a command, turning errors into one line on stderr and an exit status."""
+    try:
+        return run()
+    except KeyboardInterrupt:
+        print(f"\n{PROG}: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `... | head`: the reader left; that is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except (ValueError, OSError) as error:  # SessionError and FormatError are ValueErrors
+        _error(describe(error))
+        return 2
+    except Exception as error:
+        if os.environ.get(DEBUG_VARIABLE) == "1":
+            raise
+        _error(f"internal error: {type(error).__name__}: {error}".splitlines()[0])
+        print(f"{PROG}: this is a bug; run again with {DEBUG_VARIABLE}=1 to see the traceback, "
+              "and please report it", file=sys.stderr)
+        return 1
+
+
+def describe(error: BaseException) -> str:
+    """One line about an error: OSErrors as 'file: reason', others by their message."""
+    if isinstance(error, OSError) and error.strerror:
+        where = error.filename if error.filename is not None else ""
+        return f"{where}: {error.strerror}" if where else error.strerror
+    text = " ".join(str(error).split("\n")).strip()
+    return text or type(error).__name__
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def _note(message: str) -> None:
+    print(f"{PROG}: note: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

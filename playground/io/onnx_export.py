@@ -1,0 +1,158 @@
+"""ONNX export (opset 17): raw [N, 2] points in, class probabilities [N, C] or values [N, 1] out.
+
+The graph holds the whole pipeline: feature expansion (only the network's inputs),
+standardization, every dense layer (Gemm), batch norm in eval form, each activation (built from
+primitives where ONNX 17 has no operator), and the output layer's sigmoid/softmax.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+from playground.engine.activations import GELU_C, LEAKY_SLOPE, SELU_ALPHA, SELU_SCALE
+from playground.engine.kernels import BN_EPS
+from playground.io.atomic import atomic_write_bytes
+from playground.io.model_json import Model
+
+OPSET = 17
+IR_VERSION = 8  # the IR that goes with opset 17, so that older runtimes load the file
+INPUT = "input"
+OUTPUT = "output"
+
+
+class GraphBuilder:
+    """Collects nodes and float32 initializers under unique names."""
+
+    def __init__(self) -> None:
+        self.nodes: list[onnx.NodeProto] = []
+        self.initializers: list[onnx.TensorProto] = []
+        self._count = 0
+
+    def name(self, hint: str) -> str:
+        """A fresh tensor name."""
+        self._count += 1
+        return f"{hint}_{self._count}"
+
+    def const(self, value: float | np.ndarray, hint: str = "c") -> str:
+        """A float32 initializer (scalar or array); its name."""
+        name = self.name(hint)
+        array = np.asarray(value, dtype=np.float32)
+        self.initializers.append(numpy_helper.from_array(array, name))
+        return name
+
+    def op(self, op_type: str, *inputs: str, hint: str | None = None, out: str | None = None,
+           **attrs: object) -> str:
+        """Append one node with one output; its output name."""
+        output = out or self.name(hint or op_type.lower())
+        self.nodes.append(helper.make_node(op_type, list(inputs), [output], **attrs))
+        return output
+
+
+def _softplus(g: GraphBuilder, x: str) -> str:
+    """relu(x) + ln(1 + e^-|x|): ln(1 + e^x) without overflow (PyTorch's threshold is moot)."""
+    tail = g.op("Log", g.op("Add", g.const(1.0), g.op("Exp", g.op("Neg", g.op("Abs", x)))))
+    return g.op("Add", g.op("Relu", x), tail, hint="softplus")
+
+
+def _gelu(g: GraphBuilder, x: str) -> str:
+    """x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))), the tanh approximation."""
+    cube = g.op("Mul", g.op("Mul", x, x), x)
+    inner = g.op("Mul", g.const(GELU_C), g.op("Add", x, g.op("Mul", g.const(0.044715), cube)))
+    return g.op("Mul", g.op("Mul", g.const(0.5), x), g.op("Add", g.const(1.0), g.op("Tanh", inner)),
+                hint="gelu")
+
+
+ONNX_ACTIVATIONS: dict[str, Callable[[GraphBuilder, str], str]] = {
+    "linear": lambda g, x: x,
+    "sigmoid": lambda g, x: g.op("Sigmoid", x),
+    "tanh": lambda g, x: g.op("Tanh", x),
+    "relu": lambda g, x: g.op("Relu", x),
+    "leaky_relu": lambda g, x: g.op("LeakyRelu", x, alpha=LEAKY_SLOPE),
+    "elu": lambda g, x: g.op("Elu", x, alpha=1.0),
+    "selu": lambda g, x: g.op("Selu", x, alpha=SELU_ALPHA, gamma=SELU_SCALE),
+    "gelu": _gelu,
+    "softplus": _softplus,
+    "swish": lambda g, x: g.op("Mul", x, g.op("Sigmoid", x), hint="swish"),
+    "mish": lambda g, x: g.op("Mul", x, g.op("Tanh", _softplus(g, x)), hint="mish"),
+    "sine": lambda g, x: g.op("Sin", x),
+}
+
+# Each feature from the columns x1, x2 (each [N, 1]).
+ONNX_FEATURES: dict[str, Callable[[GraphBuilder, str, str], str]] = {
+    "x1": lambda g, x1, x2: x1,
+    "x2": lambda g, x1, x2: x2,
+    "x1^2": lambda g, x1, x2: g.op("Mul", x1, x1, hint="x1_sq"),
+    "x2^2": lambda g, x1, x2: g.op("Mul", x2, x2, hint="x2_sq"),
+    "x1*x2": lambda g, x1, x2: g.op("Mul", x1, x2, hint="x1_x2"),
+    "sin(x1)": lambda g, x1, x2: g.op("Sin", x1, hint="sin_x1"),
+    "sin(x2)": lambda g, x1, x2: g.op("Sin", x2, hint="sin_x2"),
+    "cos(x1)": lambda g, x1, x2: g.op("Cos", x1, hint="cos_x1"),
+    "cos(x2)": lambda g, x1, x2: g.op("Cos", x2, hint="cos_x2"),
+}
+
+
+def build_onnx(model: Model) -> onnx.ModelProto:
+    """The ONNX model of a trained network (checked with onnx.checker, full check)."""
+    network = model.network
+    g = GraphBuilder()
+    x1, x2 = g.name("x1"), g.name("x2")
+    g.nodes.append(helper.make_node("Split", [INPUT], [x1, x2], axis=1))
+    columns = [ONNX_FEATURES[name](g, x1, x2) for name in network.inputs]
+    a = g.op("Concat", *columns, axis=1, hint="features") if len(columns) > 1 else columns[0]
+    mean, std = (np.asarray(v, dtype=np.float64) for v in model.standardization)
+    if np.any(mean != 0.0) or np.any(std != 1.0):
+        a = g.op("Div", g.op("Sub", a, g.const(mean, "mean")), g.const(std, "std"),
+                 hint="standardized")
+    for i, lw in enumerate(model.weights):
+        a = g.op("Gemm", a, g.const(lw.W, f"W{i}"), g.const(lw.b, f"b{i}"), transB=1,
+                 hint=f"dense{i}")
+        if lw.bn is not None:
+            a = g.op("BatchNormalization", a, g.const(lw.bn.gamma, f"gamma{i}"),
+                     g.const(lw.bn.beta, f"beta{i}"), g.const(lw.bn.running_mean, f"mean{i}"),
+                     g.const(lw.bn.running_var, f"var{i}"), epsilon=BN_EPS, hint=f"bn{i}")
+        if i < len(network.layers):
+            a = ONNX_ACTIVATIONS[network.layers[i].activation](g, a)
+    _output_layer(g, a, model)
+    return _make_model(g, model)
+
+
+def _output_layer(g: GraphBuilder, z: str, model: Model) -> None:
+    network = model.network
+    if network.problem == "regression":
+        g.op("Identity", z, out=OUTPUT)
+    elif network.classes == 2:
+        p = g.op("Sigmoid", z, hint="p1")
+        g.op("Concat", g.op("Sub", g.const(1.0), p, hint="p0"), p, axis=1, out=OUTPUT)
+    else:
+        g.op("Softmax", z, axis=1, out=OUTPUT)
+
+
+def _make_model(g: GraphBuilder, model: Model) -> onnx.ModelProto:
+    network = model.network
+    width = 2 if network.problem == "classification" and network.classes == 2 else (
+        network.output_units)
+    what = "class probabilities" if network.problem == "classification" else "predicted values"
+    graph = helper.make_graph(
+        g.nodes, "nn_playground", [
+            helper.make_tensor_value_info(INPUT, TensorProto.FLOAT, ["N", 2]),
+        ], [
+            helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["N", width]),
+        ], initializer=g.initializers,
+        doc_string=f"input: raw points (x1, x2) [N, 2]; output: {what} [N, {width}]",
+    )
+    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+                              producer_name="nn-playground", ir_version=IR_VERSION)
+    helper.set_model_props(proto, {"inputs": ",".join(network.inputs),
+                                   "problem": network.problem, "classes": str(network.classes)})
+    onnx.checker.check_model(proto, full_check=True)
+    return proto
+
+
+def write_onnx(path: str | os.PathLike[str], model: Model) -> None:
+    """Write the model as ONNX atomically."""
+    atomic_write_bytes(path, build_onnx(model).SerializeToString())
