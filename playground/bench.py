@@ -94,7 +94,7 @@ class NumpyNet:
         rng = np.random.default_rng(0)
         sizes = (2, *workload.hidden, 1)
         self.params = []
-        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
             bound = np.sqrt(6.0 / (n_in + n_out))
             self.params += [rng.uniform(-bound, bound, (n_out, n_in)), np.zeros(n_out)]
         self.m = [np.zeros_like(p) for p in self.params]
@@ -116,7 +116,7 @@ class NumpyNet:
         """Forward, backward and one update on a batch."""
         Ws, bs = self.params[0::2], self.params[1::2]
         acts, zs = [x], []
-        for i, (W, b) in enumerate(zip(Ws, bs)):
+        for i, (W, b) in enumerate(zip(Ws, bs, strict=True)):
             z = acts[-1] @ W.T + b
             zs.append(z)
             acts.append(self.f(z) if i < len(Ws) - 1 else 1.0 / (1.0 + np.exp(-z)))
@@ -129,12 +129,12 @@ class NumpyNet:
                 delta = (delta @ Ws[i]) * self.df(zs[i - 1], acts[i])
         lr = self.workload.lr
         if self.workload.optimizer == "sgd":
-            for p, g in zip(self.params, grads):
+            for p, g in zip(self.params, grads, strict=True):
                 p -= lr * g
             return
         self.t += 1
         b1, b2, eps = 0.9, 0.999, 1e-8
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+        for p, g, m, v in zip(self.params, grads, self.m, self.v, strict=True):
             m *= b1
             m += (1 - b1) * g
             v *= b2
@@ -161,7 +161,7 @@ def torch_rate(workload: Workload) -> float | None:
     layers: list = []
     sizes = (2, *workload.hidden)
     act = torch.nn.Tanh if workload.activation == "tanh" else torch.nn.ReLU
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         layers += [torch.nn.Linear(n_in, n_out), act()]
     model = torch.nn.Sequential(*layers, torch.nn.Linear(sizes[-1], 1)).double()
     optimizer_cls = torch.optim.SGD if workload.optimizer == "sgd" else torch.optim.Adam

@@ -60,9 +60,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"{PROG}: note: {trainer.message}", file=sys.stderr)
     trained = session.replace(weights=tuple(trainer.weights()),
                               epoch=session.epoch + trainer.epoch)
-    output = args.save or args.session
-    save_session(trained, output)
-    print(f"saved {output} (epoch {trained.epoch})")
+    if args.save:
+        save_session(trained, args.save)
+        print(f"saved {args.save} (epoch {trained.epoch})")
+    else:
+        print("not saved (add --save OUT.json to keep the trained weights)", file=sys.stderr)
     return 0
 
 
@@ -254,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session", help="session file (.json)")
     p.add_argument("--epochs", type=_epochs, required=True, help="epochs to train")
     p.add_argument("--save", metavar="OUT.json",
-                   help="where to save the trained session (default: overwrite SESSION)")
+                   help="where to save the trained session (default: nothing is written)")
 
     p = _add(sub, "export", cmd_export,
              "export a session's network and weights (format from the suffix)",

@@ -442,7 +442,7 @@ def scheduled_lr(code, base_lr, sched, epoch, fraction):
 
 @njit(**KERNEL)
 def evaluate(params, layout, out_kind, loss_code, X, targets, A, Y, bn_mean, bn_var):
-    """Eval-mode (loss_sum, correct) over all columns of X: float64 (F, N), in tiles of A's width."""
+    """Eval-mode (loss_sum, correct) over all columns of X: float64 (F, N), tile by tile."""
     n = X.shape[1]
     n_feat = X.shape[0]
     tile = A.shape[1]

@@ -50,7 +50,8 @@ def _check_number(value: Any, path: str, low: float, high: float, *, low_open: b
 
 
 def _check_name(value: Any, registry: dict, path: str, what: str) -> None:
-    _check(value in registry, path, f"unknown {what} {value!r} (choose one of: {choices(registry)})")
+    _check(value in registry, path,
+           f"unknown {what} {value!r} (choose one of: {choices(registry)})")
 
 
 @dataclass(frozen=True)

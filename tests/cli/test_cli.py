@@ -152,11 +152,21 @@ def test_progress_bar_on_a_terminal(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("epoch 3/3  train loss ")
 
 
-def test_train_without_save_updates_the_session_and_continues_its_epochs(tmp_path):
+def test_train_without_save_leaves_the_session_untouched(tmp_path):
     session_path = small_session(tmp_path)
-    assert run("train", session_path, "--epochs", "2").returncode == 0
-    assert run("train", session_path, "--epochs", "3").returncode == 0
-    assert load_session(session_path).epoch == 5
+    before = session_path.read_bytes()
+    result = run("train", session_path, "--epochs", "2")
+    assert result.returncode == 0
+    assert "--save" in result.stderr
+    assert session_path.read_bytes() == before
+
+
+def test_training_a_saved_session_continues_its_epochs(tmp_path):
+    session_path = small_session(tmp_path)
+    out = tmp_path / "out.json"
+    assert run("train", session_path, "--epochs", "2", "--save", out).returncode == 0
+    assert run("train", out, "--epochs", "3", "--save", out).returncode == 0
+    assert load_session(out).epoch == 5
 
 
 def test_diverging_training_exits_2_and_writes_nothing(tmp_path):
