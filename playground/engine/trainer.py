@@ -401,10 +401,11 @@ class Trainer:
             self._last_grad_norm = np.sqrt(self._grad_sq / steps)
             self._grad_sq[:] = 0.0
             self._counters[K.C_GRAD_STEPS] = 0
-        weight_norms = np.array([
-            np.linalg.norm(self._layout.weight_view(self._params, layer))
-            for layer in range(self._layout.table.shape[0])
-        ])
+        with np.errstate(over="ignore", invalid="ignore"):  # huge weights: inf is the answer
+            weight_norms = np.array([
+                np.linalg.norm(self._layout.weight_view(self._params, layer))
+                for layer in range(self._layout.table.shape[0])
+            ])
         grid_result = None
         if grid is not None:
             images = self.unit_outputs(grid.points())

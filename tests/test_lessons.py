@@ -1,0 +1,373 @@
+"""Classroom lessons: each loads, has notes, is what make_lessons.py builds, and its claim holds.
+
+Every claim is checked headless through the engine, within the epochs the lesson's text names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from playground.engine import GridRequest, LayerSpec, Snapshot, Trainer
+from playground.io.json_format import dump_json
+from playground.lessons import LESSONS, Lesson, discover_lessons, lessons_folder, load_lesson
+from playground.session import Session, SessionError, load_session, session_to_dict
+
+LESSON_IDS = [lesson.id for lesson in LESSONS]
+RACE = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+
+Claim = Callable[[Session], None]
+CLAIMS: dict[str, Claim] = {}
+
+
+def claim(lesson_id: str) -> Callable[[Claim], Claim]:
+    """Register the check of one lesson's claim."""
+
+    def register(check: Claim) -> Claim:
+        CLAIMS[lesson_id] = check
+        return check
+
+    return register
+
+
+# ----- helpers ------------------------------------------------------------------------------
+
+
+def train(
+    session: Session, epochs: int, every: int | None = None
+) -> tuple[Trainer, list[Snapshot]]:
+    """Train from the session's init; snapshots at epoch 0 and after every `every` epochs."""
+    trainer = session.make_trainer()
+    snapshots = [trainer.snapshot()]
+    every = every or epochs
+    for _ in range(epochs // every):
+        trainer.run_epochs(every)
+        snapshots.append(trainer.snapshot())
+    return trainer, snapshots
+
+
+def with_training(session: Session, **changes: object) -> Session:
+    return session.replace(training=dataclasses.replace(session.training, **changes))
+
+
+def with_network(session: Session, **changes: object) -> Session:
+    return session.replace(network=dataclasses.replace(session.network, **changes))
+
+
+def with_layers(session: Session, **changes: object) -> Session:
+    """Every hidden layer changed alike (e.g. batch_norm=True)."""
+    layers = tuple(dataclasses.replace(layer, **changes) for layer in session.network.layers)
+    return with_network(session, layers=layers)
+
+
+def with_optimizer(session: Session, **changes: object) -> Session:
+    return with_training(
+        session, optimizer=dataclasses.replace(session.training.optimizer, **changes)
+    )
+
+
+def final(session: Session, epochs: int) -> Snapshot:
+    return train(session, epochs)[1][-1]
+
+
+def plane_residual(xy: np.ndarray, values: np.ndarray) -> float:
+    """Largest deviation of values from the least-squares plane a·x1 + b·x2 + c, over its range."""
+    design = np.column_stack([xy, np.ones(len(xy))])
+    coefficients, *_ = np.linalg.lstsq(design, values, rcond=None)
+    return float(np.abs(values - design @ coefficients).max() / max(np.ptp(values), 1e-12))
+
+
+def output_logit_residual(trainer: Trainer) -> float:
+    """plane_residual of the output logit ln(p / (1 − p)) over the data's square."""
+    xy = GridRequest(-5.0, 5.0, -5.0, 5.0, 40).points()
+    p = trainer.predict(xy)[:, 1]
+    usable = (p > 1e-3) & (p < 1 - 1e-3)  # float32 outputs: logits are exact enough here
+    assert usable.sum() >= 100
+    return plane_residual(xy[usable], np.log(p[usable] / (1 - p[usable])))
+
+
+def same_except(a: Session, b: Session, **fields: object) -> bool:
+    """True when two lessons share points and settings apart from the named training fields."""
+    return (
+        np.array_equal(a.points.xy, b.points.xy)
+        and a.network == b.network
+        and dataclasses.replace(a.training, **fields) == b.training
+    )
+
+
+# ----- every lesson -------------------------------------------------------------------------
+
+
+def test_lessons_cover_the_course() -> None:
+    assert len(LESSONS) >= 12
+    numbers = {lesson.id[:2] for lesson in LESSONS}
+    assert numbers == {f"{n:02d}" for n in range(1, 14)}
+    assert sorted(CLAIMS) == LESSON_IDS  # every lesson has a checked claim, in course order
+
+
+@pytest.mark.parametrize("lesson_id", LESSON_IDS)
+def test_lesson_loads_with_student_notes(lesson_id: str) -> None:
+    lesson = next(lesson for lesson in LESSONS if lesson.id == lesson_id)
+    session = load_session(lesson.path)
+    assert session.notes is not None
+    assert session.notes.title == lesson.title and lesson.title[0].isdigit()
+    words = len(session.notes.text.split())
+    assert 80 <= words <= 200, f"{lesson_id}: {words} words"
+    for heading in ("**Do:**", "**Watch:**", "**Why:**"):
+        assert heading in session.notes.text
+    assert "=" in session.notes.text or "←" in session.notes.text  # the key formula
+    assert session.weights is None and session.epoch == 0  # starts from init and seed
+    assert session.points.n >= 100
+    assert np.array_equal(session.points.xy, np.round(session.points.xy, 4))
+
+
+def test_files_are_what_make_lessons_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = lessons_folder() / "make_lessons.py"
+    spec = importlib.util.spec_from_file_location("make_lessons", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "make_lessons", module)  # its dataclasses need it
+    spec.loader.exec_module(module)
+    assert [source.name for source in module.TABLE] == LESSON_IDS
+    for source, lesson in zip(module.TABLE, LESSONS, strict=True):
+        assert dump_json(session_to_dict(source.session())) == lesson.path.read_text("utf-8")
+
+
+def test_load_lesson_returns_the_session_and_rejects_unknown_ids() -> None:
+    session = load_lesson("02-hidden-layer-xor")
+    assert session.network.layers == (LayerSpec(4, "tanh"),)
+    with pytest.raises(SessionError, match="unknown lesson 'nope'.*01-perceptron-xor"):
+        load_lesson("nope")
+
+
+def test_discover_lessons_orders_by_file_name_and_falls_back_to_it(tmp_path: Path) -> None:
+    (tmp_path / "02-b.json").write_text(json.dumps({"notes": {"title": "Second"}}))
+    (tmp_path / "01b-a.json").write_text("not json")
+    (tmp_path / "01-a.json").write_text(json.dumps({"notes": {"title": "First"}}))
+    (tmp_path / "make_lessons.py").write_text("")
+    found = discover_lessons(tmp_path)
+    assert found == (
+        Lesson("01-a", "First", tmp_path / "01-a.json"),
+        Lesson("01b-a", "01b-a", tmp_path / "01b-a.json"),
+        Lesson("02-b", "Second", tmp_path / "02-b.json"),
+    )
+    with pytest.raises(SessionError, match="01b-a.json"):
+        found[1].load()
+    assert discover_lessons(tmp_path / "missing") == ()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson_id", LESSON_IDS)
+def test_lesson_claim_holds(lesson_id: str) -> None:
+    CLAIMS[lesson_id](load_lesson(lesson_id))
+
+
+# ----- the claims ---------------------------------------------------------------------------
+
+
+@claim("01-perceptron-xor")
+def _xor_defeats_a_perceptron(session: Session) -> None:
+    assert session.network.layers == ()
+    last = final(session, 200)
+    assert last.train_accuracy <= 0.8 and last.test_accuracy <= 0.8
+
+
+def _learns_a_separable_gate(session: Session) -> None:
+    xor = load_lesson("01-perceptron-xor")
+    assert same_except(xor, session)  # only the labels differ
+    assert not np.array_equal(xor.points.labels, session.points.labels)
+    last = final(session, 100)
+    assert last.train_accuracy >= 0.97 and last.test_accuracy >= 0.97
+
+
+claim("01b-perceptron-and")(_learns_a_separable_gate)
+claim("01c-perceptron-or")(_learns_a_separable_gate)
+
+
+@claim("02-hidden-layer-xor")
+def _hidden_layer_solves_xor(session: Session) -> None:
+    xor = load_lesson("01-perceptron-xor")
+    assert np.array_equal(xor.points.labels, session.points.labels)
+    assert len(session.network.layers) == 1
+    last = final(session, 100)
+    assert last.train_accuracy >= 0.97 and last.test_accuracy >= 0.97
+
+
+@claim("03-linear-stays-linear")
+def _linear_layers_stay_linear(session: Session) -> None:
+    assert len(session.network.layers) >= 3
+    assert {layer.activation for layer in session.network.layers} == {"linear"}
+    trainer, snapshots = train(session, 200)
+    assert snapshots[-1].train_accuracy <= 0.8 and snapshots[-1].test_accuracy <= 0.8
+    assert output_logit_residual(trainer) < 1e-4
+    # The check can fail: one tanh layer makes the same net bend (and solve XOR).
+    bent = with_network(session, layers=(LayerSpec(4, "tanh"), *session.network.layers[1:]))
+    trainer, snapshots = train(bent, 200)
+    assert snapshots[-1].train_accuracy >= 0.97
+    assert output_logit_residual(trainer) > 0.05
+
+
+@claim("04-learning-rate")
+def _learning_rate_right_and_too_small(session: Session) -> None:
+    start, right = train(session, 100)[1]
+    assert right.train_accuracy >= 0.97 and right.train_loss < 0.25 * start.train_loss
+    start, small = train(with_optimizer(session, lr=0.0003), 100)[1]
+    assert abs(small.train_loss - start.train_loss) < 0.1 * start.train_loss
+    assert small.train_accuracy < 0.75
+
+
+@claim("04b-learning-rate-too-big")
+def _learning_rate_too_big(session: Session) -> None:
+    right = load_lesson("04-learning-rate")
+    assert same_except(right, session, optimizer=session.training.optimizer)
+    trainer, snapshots = train(session, 100, every=10)
+    losses = [snapshot.train_loss for snapshot in snapshots]
+    assert trainer.diverged or (losses[-1] > losses[0] and max(losses) > 2 * losses[0])
+    assert snapshots[-1].train_accuracy < 0.8
+
+
+def _loss_changes(session: Session, epochs: int = 150) -> np.ndarray:
+    losses = np.array([s.train_loss for s in train(session, epochs, every=1)[1]])
+    return np.diff(losses[30:])  # past the first fast descent
+
+
+@claim("05-batch-size")
+def _small_batches_make_a_noisy_loss(session: Session) -> None:
+    assert session.training.batch_size == 1
+    sgd = _loss_changes(session)
+    full = _loss_changes(with_training(session, batch_size=1000))  # > 140 training points
+    assert sgd.std() > 5 * full.std()
+    assert (sgd > 0).mean() >= 0.2  # the loss often rises from one epoch to the next
+    assert np.all(full <= 1e-12)  # full batch with a small step: every epoch is better
+
+
+@claim("06-optimizer-race")
+def _optimizer_race(session: Session) -> None:
+    start = session.make_trainer().snapshot().train_loss
+    loss = {name: final(with_optimizer(session, name=name), 100).train_loss for name in RACE}
+    assert all(value < 0.75 * start for value in loss.values()), loss
+    assert loss["adam"] < 0.5 * loss["sgd"]
+    assert loss["momentum"] < loss["sgd"] and loss["nesterov"] < loss["sgd"]
+
+
+def _gradient_norms(session: Session) -> tuple[np.ndarray, Snapshot]:
+    """Per-layer gradient RMS over epochs 45–50 (first layer first, output last)."""
+    trainer = session.make_trainer()
+    trainer.run_epochs(45)
+    trainer.snapshot()  # starts a new gradient window
+    trainer.run_epochs(5)
+    snapshot = trainer.snapshot()
+    return snapshot.grad_norm_per_layer, snapshot
+
+
+@claim("07-vanishing-gradients")
+def _sigmoid_gradients_vanish(session: Session) -> None:
+    assert len(session.network.layers) >= 6
+    norms, snapshot = _gradient_norms(session)
+    assert norms[0] < 1e-2 * norms[-1]  # orders of magnitude smaller at the first layer
+    assert snapshot.train_accuracy <= 0.6
+
+
+@claim("07b-relu-he-init")
+def _relu_he_keeps_gradients(session: Session) -> None:
+    sigmoid = load_lesson("07-vanishing-gradients")
+    assert [layer.units for layer in session.network.layers] == [
+        layer.units for layer in sigmoid.network.layers
+    ]
+    norms, snapshot = _gradient_norms(session)
+    assert norms.max() < 100 * norms.min()  # within two orders of magnitude
+    assert snapshot.train_accuracy >= 0.95
+
+
+@claim("08-zero-init")
+def _zero_init_keeps_units_identical(session: Session) -> None:
+    trainer, snapshots = train(session, 100)
+    weights = trainer.weights()
+    for layer in weights[:-1]:
+        assert np.ptp(layer.W, axis=0).max() == 0.0 and np.ptp(layer.b) == 0.0
+    assert np.ptp(weights[-1].W) == 0.0
+    assert max(np.abs(layer.W).max() for layer in weights) > 1e-4  # they did move, together
+    assert snapshots[-1].train_accuracy <= 0.6
+    trainer, snapshots = train(with_training(session, init="glorot_uniform"), 150)
+    assert min(np.ptp(layer.W, axis=0).max() for layer in trainer.weights()[:-1]) > 0.1
+    assert snapshots[-1].train_accuracy >= 0.97
+
+
+@claim("09-overfitting")
+def _regularization_fights_overfitting(session: Session) -> None:
+    train_xy, _ = session.points.train()
+    assert len(train_xy) <= 40 and session.points.is_test.sum() >= 100
+    base = final(session, 300)
+    assert base.train_accuracy - base.test_accuracy >= 0.1
+    assert base.test_loss > 5 * base.train_loss
+    fixes = {
+        "l2": with_training(session, regularization="l2", regularization_rate=0.03),
+        "dropout": with_layers(session, dropout=0.5),
+        "early stopping": with_training(session, early_stopping_patience=20),
+    }
+    for name, fixed in fixes.items():
+        snapshot = final(fixed, 300)
+        assert snapshot.test_loss < 0.5 * base.test_loss, name
+    assert final(fixes["early stopping"], 300).stopped_early
+
+
+@claim("10-feature-engineering")
+def _squared_features_draw_a_circle(session: Session) -> None:
+    assert session.network.layers == () and set(session.network.inputs) == {"x1^2", "x2^2"}
+    last = final(session, 100)
+    assert last.train_accuracy >= 0.97 and last.test_accuracy >= 0.97
+    plain = final(with_network(session, inputs=("x1", "x2")), 100)
+    assert plain.train_accuracy <= 0.7
+
+
+@claim("11-softmax-spiral")
+def _softmax_separates_three_arms(session: Session) -> None:
+    assert session.points.classes >= 3
+    trainer, snapshots = train(session, 150)
+    assert snapshots[-1].train_accuracy >= 0.9 and snapshots[-1].test_accuracy >= 0.9
+    probabilities = trainer.predict(session.points.xy[:5])
+    assert probabilities.shape == (5, session.points.classes)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+
+@claim("12-regression-mse")
+def _regression_mse_falls(session: Session) -> None:
+    assert session.points.problem == "regression"
+    assert session.training.loss_for(session.network) == "mse"
+    variance = session.points.labels.var()
+    last = final(session, 200)
+    assert last.train_loss < 0.02 and last.test_loss < 0.05 < 0.1 * variance
+    linear = final(with_network(session, layers=()), 200)
+    assert linear.train_loss > 0.3
+
+
+@claim("13-input-scaling")
+def _standardization_fixes_bad_scaling(session: Session) -> None:
+    xy = session.points.xy
+    assert np.ptp(xy[:, 1]) < 0.1 * np.ptp(xy[:, 0])  # badly scaled on purpose
+    assert not session.network.standardize
+    raw = final(session, 100)
+    standardized = final(with_network(session, standardize=True), 100)
+    assert raw.train_accuracy <= 0.9
+    assert standardized.train_accuracy >= 0.97 and standardized.test_accuracy >= 0.97
+    assert standardized.train_loss < 0.5 * raw.train_loss
+
+
+@claim("13b-batch-norm")
+def _batch_norm_rescues_deep_sigmoid(session: Session) -> None:
+    assert session.network.standardize
+    assert not any(layer.batch_norm for layer in session.network.layers)
+    stuck = final(session, 100)
+    assert stuck.train_loss > 0.65
+    both = final(with_layers(session, batch_norm=True), 100)
+    assert both.train_loss < 0.2 and both.train_accuracy >= 0.97
+    assert both.test_accuracy >= 0.97
+    norm_only = final(with_network(with_layers(session, batch_norm=True), standardize=False), 100)
+    assert both.train_loss < norm_only.train_loss < 0.8 * stuck.train_loss
