@@ -573,4 +573,8 @@ def train_steps(n_steps, params, grads, layout, dropout, out_kind, loss_code, X,
                         counters[C_CURSOR] = 0
                         return STATUS_EARLY_STOP, s + 1
         counters[C_CURSOR] = cursor
+    for i in range(n_params):  # the last update may have overflowed: never report it as success
+        if not math.isfinite(params[i]):
+            stats[0] = math.nan
+            return STATUS_DIVERGED, n_steps
     return STATUS_OK, n_steps

@@ -368,16 +368,17 @@ class Trainer:
         """The regularisation penalty of the current weights (not part of the data loss)."""
         rate = self.training.regularization_rate
         W = self._params[self._layout.weight_mask]
-        if self.training.regularization == "l1":
-            return float(rate * np.abs(W).sum())
-        if self.training.regularization == "l2":
-            return float(rate * 0.5 * (W * W).sum())
+        with np.errstate(over="ignore", invalid="ignore"):  # huge weights: inf is the answer
+            if self.training.regularization == "l1":
+                return float(rate * np.abs(W).sum())
+            if self.training.regularization == "l2":
+                return float(rate * 0.5 * (W * W).sum())
         return 0.0
 
-    def unit_outputs(self, xy: Array) -> tuple[npt.NDArray[np.float32], ...]:
-        """Eval-mode output of every unit at points xy (n, 2): per layer float32 (units, n)."""
+    def unit_outputs(self, xy: Array, dtype: type = np.float32) -> tuple[npt.NDArray, ...]:
+        """Eval-mode output of every unit at points xy (n, 2): per layer (units, n) of dtype."""
         X = self._features(np.asarray(xy, float).reshape(-1, 2))
-        out = np.empty((self._layout.n_rows, X.shape[1]), dtype=np.float32)
+        out = np.empty((self._layout.n_rows, X.shape[1]), dtype=dtype)
         if X.shape[1]:
             K.grid_pass(self._params, self._layout.table,
                         np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)), X,
@@ -387,7 +388,7 @@ class Trainer:
 
     def predict(self, xy: Array) -> Array:
         """Class probabilities float64 (n, C), C = 2 for binary, or values (n, 1)."""
-        out = self.unit_outputs(xy)[-1].T.astype(np.float64)
+        out = self.unit_outputs(xy, np.float64)[-1].T.copy()
         if self._loss_name == "bce":
             return np.column_stack([1.0 - out[:, 0], out[:, 0]])
         return out

@@ -31,6 +31,7 @@ def _steps() -> list[Callable[[Trainer], object]]:
         lambda t: t.run(1),
         lambda t: t.evaluate(t.data.train_xy, t.data.train_labels),
         lambda t: t.snapshot(GridRequest(resolution=2)),
+        lambda t: t.predict(t.data.train_xy),
         lambda t: t.current_learning_rate(),
     ]
 
