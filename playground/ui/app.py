@@ -1,0 +1,63 @@
+"""Start the GUI: numba first (via the engine), then Qt; theme, icon, the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numba  # noqa: F401  - the engine's compiler loads before Qt (DESIGN §2); keep first
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication
+
+import playground.engine  # noqa: F401
+from playground import __version__
+
+from .main_window import MainWindow
+from .theme import apply_theme
+
+APP_NAME = "NN Playground"
+ORGANIZATION = "nn-playground"
+ICON_FOLDER = Path(__file__).resolve().parents[2] / "packaging" / "icons"
+
+
+def app_icon() -> QIcon | None:
+    """The app icon from packaging/icons, if it is there."""
+    if not ICON_FOLDER.is_dir():
+        return None
+    icon = QIcon()
+    for png in sorted(ICON_FOLDER.glob("nn-playground-*.png")):
+        icon.addFile(str(png))
+    return None if icon.isNull() else icon
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), themed and named."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        QCoreApplication.setOrganizationName(ORGANIZATION)
+        QCoreApplication.setApplicationName(APP_NAME)
+        QCoreApplication.setApplicationVersion(__version__)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    QGuiApplication.setDesktopFileName("nn-playground")
+    icon = app_icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+    apply_theme(app)
+    return app
+
+
+def run(session_path: str | None = None) -> int:
+    """Open the playground window (on a session file if given) and run until it closes."""
+    app = make_application()
+    window = MainWindow()
+    window.show()
+    if session_path is not None:
+        window.files.open_path(session_path)  # a bad file: a dialog, the default session stays
+    else:
+        window.offer_restore()
+    app.exec()
+    window.shutdown()
+    return 0

@@ -1,0 +1,325 @@
+"""The data column: a gallery of presets, their parameters, the drawing tools (class or value,
+draw/erase, undo/redo, clear) and CSV import/export buttons."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.data.generators import DATASETS, generate
+from playground.data.points import MAX_CLASSES, Points
+
+from . import colors
+from .controller import Controller, DataRecipe, DrawSettings, label_range
+from .icons import icon, marker_icon
+from .theme import BORDER, TEXT
+
+THUMBNAIL = 62
+POINT_COUNTS = (20, 50, 100, 200, 300, 500, 1000, 2000)
+GALLERY_COLUMNS = 3
+
+
+@cache
+def dataset_thumbnail(name: str, size: int = THUMBNAIL) -> QPixmap:
+    """A small picture of a preset: its points on white (cached)."""
+    points = generate(name, n=160, noise=0.0, seed=1)
+    pixmap = QPixmap(size * 2, size * 2)
+    pixmap.setDevicePixelRatio(2.0)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(BORDER), 1))
+    painter.setBrush(QBrush(QColor("white")))
+    painter.drawRoundedRect(QRectF(0.5, 0.5, size - 1, size - 1), 6, 6)
+    painter.setPen(Qt.PenStyle.NoPen)
+    rgb = _point_colors(points)
+    scale = (size - 8) / 12.0
+    for (x, y), c in zip(points.xy, rgb, strict=True):
+        painter.setBrush(QColor(int(c[0]), int(c[1]), int(c[2])))
+        painter.drawEllipse(QPointF(size / 2 + x * scale, size / 2 - y * scale), 1.7, 1.7)
+    painter.end()
+    return pixmap
+
+
+def _point_colors(points: Points) -> np.ndarray:
+    if points.problem == "regression":
+        return colors.value_colors(points.labels, *label_range(points))
+    return np.asarray(colors.CLASS_COLORS)[points.labels.astype(int)]
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "section")
+    return label
+
+
+class LabelledSlider(QWidget):
+    """A slider with a caption and its value on one line above it; commits after a pause."""
+
+    committed = Signal(int)  # the slider position
+
+    def __init__(self, caption: str, maximum: int, text: callable,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = text
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        top = QHBoxLayout()
+        self.caption = QLabel(caption)
+        self.caption.setProperty("role", "caption")
+        self.value_label = QLabel()
+        self.value_label.setProperty("role", "value")
+        top.addWidget(self.caption)
+        top.addStretch(1)
+        top.addWidget(self.value_label)
+        layout.addLayout(top)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, maximum)
+        self.slider.setPageStep(1)
+        layout.addWidget(self.slider)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(lambda: self.committed.emit(self.slider.value()))
+        self.slider.valueChanged.connect(self._on_moved)
+
+    def set_position(self, position: int) -> None:
+        """Move without committing."""
+        self.slider.blockSignals(True)
+        self.slider.setValue(position)
+        self.slider.blockSignals(False)
+        self.value_label.setText(self._text(position))
+
+    def _on_moved(self, position: int) -> None:
+        self.value_label.setText(self._text(position))
+        self._timer.start()
+
+
+class DataPanel(QWidget):
+    """Presets, their parameters, and the drawing tools."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 12, 4)
+        layout.setSpacing(12)
+
+        layout.addWidget(_section("WHICH DATA SET?"))
+        self.gallery = QButtonGroup(self)
+        self.gallery.setExclusive(True)
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        self.gallery_buttons: dict[str, QToolButton] = {}
+        for i, (name, info) in enumerate(DATASETS.items()):
+            button = QToolButton()
+            button.setObjectName("galleryButton")
+            button.setCheckable(True)
+            button.setIcon(QIcon(dataset_thumbnail(name)))
+            button.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
+            button.setToolTip(f"<b>{info.title}</b> ({info.problem})<br>{info.description}")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _=False, n=name: controller.set_recipe(name=n))
+            self.gallery.addButton(button)
+            self.gallery_buttons[name] = button
+            grid.addWidget(button, i // GALLERY_COLUMNS, i % GALLERY_COLUMNS)
+        layout.addLayout(grid)
+        self.dataset_title = QLabel()
+        self.dataset_title.setProperty("role", "value")
+        layout.addWidget(self.dataset_title)
+
+        self.option_row = QWidget()
+        option_layout = QHBoxLayout(self.option_row)
+        option_layout.setContentsMargins(0, 0, 0, 0)
+        self.option_label = QLabel()
+        self.option_label.setProperty("role", "caption")
+        self.option_box = QSpinBox()
+        self.option_box.setKeyboardTracking(False)
+        option_layout.addWidget(self.option_label)
+        option_layout.addStretch(1)
+        option_layout.addWidget(self.option_box)
+        layout.addWidget(self.option_row)
+
+        self.test_slider = LabelledSlider("Test data", 9, lambda p: f"{10 * p} %")
+        self.noise_slider = LabelledSlider("Noise", 20, lambda p: f"{p * 0.05:.2f}")
+        self.count_slider = LabelledSlider("Points", len(POINT_COUNTS) - 1,
+                                           lambda p: f"{POINT_COUNTS[p]}")
+        for slider in (self.test_slider, self.noise_slider, self.count_slider):
+            layout.addWidget(slider)
+        self.regenerate_button = QPushButton(icon("regenerate", TEXT), "Regenerate")
+        self.regenerate_button.setToolTip("The same kind of data with a new random seed")
+        layout.addWidget(self.regenerate_button)
+
+        layout.addSpacing(4)
+        layout.addWidget(_section("DRAW YOUR OWN"))
+        tools = QHBoxLayout()
+        tools.setSpacing(6)
+        self.draw_button = QToolButton()
+        self.draw_button.setIcon(icon("draw"))
+        self.draw_button.setText("Draw")
+        self.erase_button = QToolButton()
+        self.erase_button.setIcon(icon("erase"))
+        self.erase_button.setText("Erase")
+        self._tool_group = QButtonGroup(self)
+        for button, tip in ((self.draw_button, "Click to add a point, drag to spray, drag a "
+                                               "point to move it; right-click removes"),
+                            (self.erase_button, "Click or drag to remove points")):
+            button.setCheckable(True)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setToolTip(tip)
+            self._tool_group.addButton(button)
+            tools.addWidget(button)
+        tools.addStretch(1)
+        layout.addLayout(tools)
+
+        self.class_row = QWidget()
+        class_layout = QHBoxLayout(self.class_row)
+        class_layout.setContentsMargins(0, 0, 0, 0)
+        class_layout.setSpacing(2)
+        self._class_group = QButtonGroup(self)
+        self.class_buttons: list[QToolButton] = []
+        for label in range(MAX_CLASSES):
+            button = QToolButton()
+            button.setObjectName("swatch")
+            button.setCheckable(True)
+            button.setIcon(marker_icon(label))
+            button.setIconSize(QSize(18, 18))
+            button.setToolTip(f"Draw class {label}")
+            button.clicked.connect(lambda _=False, c=label: controller.set_draw(label=c))
+            self._class_group.addButton(button)
+            self.class_buttons.append(button)
+            class_layout.addWidget(button)
+        class_layout.addStretch(1)
+        self.classes_box = QSpinBox()
+        self.classes_box.setRange(2, MAX_CLASSES)
+        self.classes_box.setPrefix("classes ")
+        self.classes_box.setKeyboardTracking(False)
+        self.classes_box.setToolTip("How many classes to draw with (changes the output layer)")
+        class_layout.addWidget(self.classes_box)
+        layout.addWidget(self.class_row)
+
+        self.value_slider = LabelledSlider("Value of new points", 40,
+                                           lambda p: f"{(p - 20) / 20:+.2f}")
+        layout.addWidget(self.value_slider)
+        self.test_box = QCheckBox("Add as test points")
+        self.test_box.setToolTip("New points go to the test set (drawn as rings)")
+        layout.addWidget(self.test_box)
+
+        edits = QHBoxLayout()
+        edits.setSpacing(6)
+        self.undo_button = QPushButton(icon("undo"), "Undo")
+        self.undo_button.setToolTip("Undo the last data edit (Ctrl+Z)")
+        self.redo_button = QPushButton(icon("redo"), "Redo")
+        self.redo_button.setToolTip("Redo (Ctrl+Shift+Z)")
+        self.clear_button = QPushButton(icon("clear"), "Clear")
+        self.clear_button.setToolTip("Remove every point")
+        for button in (self.undo_button, self.redo_button, self.clear_button):
+            edits.addWidget(button)
+        layout.addLayout(edits)
+        files = QHBoxLayout()
+        files.setSpacing(6)
+        self.import_button = QPushButton("Import CSV…")
+        self.export_button = QPushButton("Export CSV…")
+        files.addWidget(self.import_button)
+        files.addWidget(self.export_button)
+        layout.addLayout(files)
+        layout.addStretch(1)
+
+        self.option_box.valueChanged.connect(self._on_option_changed)
+        self.test_slider.committed.connect(
+            lambda p: controller.set_recipe(test_ratio=p / 10))
+        self.noise_slider.committed.connect(lambda p: controller.set_recipe(noise=p * 0.05))
+        self.count_slider.committed.connect(lambda p: controller.set_recipe(n=POINT_COUNTS[p]))
+        self.regenerate_button.clicked.connect(controller.regenerate)
+        self.draw_button.clicked.connect(lambda: controller.set_draw(tool="draw"))
+        self.erase_button.clicked.connect(lambda: controller.set_draw(tool="erase"))
+        self.test_box.clicked.connect(lambda on: controller.set_draw(as_test=on))
+        self.classes_box.valueChanged.connect(controller.set_classes)
+        self.value_slider.slider.valueChanged.connect(
+            lambda p: controller.set_draw(value=(p - 20) / 20))
+        self.undo_button.clicked.connect(controller.undo)
+        self.redo_button.clicked.connect(controller.redo)
+        self.clear_button.clicked.connect(controller.clear_points)
+        controller.recipe_changed.connect(self._update_recipe)
+        controller.draw_changed.connect(self._update_draw)
+        controller.points_changed.connect(self._update_points)
+        controller.session_replaced.connect(lambda s: self._update_points(s.points))
+        self._update_recipe(controller.recipe)
+        self._update_draw(controller.draw)
+        self._update_points(controller.session.points)
+
+    def _on_option_changed(self, value: int) -> None:
+        info = DATASETS[self._controller.recipe.name]
+        if info.options:
+            self._controller.set_recipe(options=((info.options[0].name, int(value)),))
+
+    def _update_gallery(self) -> None:
+        recipe = self._controller.recipe
+        active = self._controller.recipe_active
+        self.gallery.setExclusive(False)
+        for name, button in self.gallery_buttons.items():
+            button.setChecked(active and name == recipe.name)
+        self.gallery.setExclusive(True)
+        points = self._controller.session.points
+        self.dataset_title.setText(DATASETS[recipe.name].title if active else
+                                   f"Your own data · {points.n} points")
+
+    def _update_recipe(self, recipe: DataRecipe) -> None:
+        info = DATASETS[recipe.name]
+        self._update_gallery()
+        self.option_row.setVisible(bool(info.options))
+        if info.options:
+            option = info.options[0]
+            value = dict(recipe.options).get(option.name, option.default)
+            self.option_label.setText(option.title)
+            self.option_box.blockSignals(True)
+            self.option_box.setRange(option.minimum, option.maximum)
+            self.option_box.setValue(value)
+            self.option_box.blockSignals(False)
+        self.test_slider.set_position(round(recipe.test_ratio * 10))
+        self.noise_slider.set_position(round(recipe.noise / 0.05))
+        self.count_slider.set_position(_nearest_index(POINT_COUNTS, recipe.n))
+
+    def _update_draw(self, draw: DrawSettings) -> None:
+        (self.erase_button if draw.tool == "erase" else self.draw_button).setChecked(True)
+        self.test_box.setChecked(draw.as_test)
+        if draw.label < len(self.class_buttons):
+            self.class_buttons[draw.label].setChecked(True)
+        self.value_slider.set_position(round(draw.value * 20 + 20))
+        rgb = colors.value_color(draw.value, -1.0, 1.0)
+        self.value_slider.value_label.setStyleSheet(f"color: {colors.hex_color(rgb)};")
+
+    def _update_points(self, points: Points) -> None:
+        self._update_gallery()
+        regression = points.problem == "regression"
+        self.class_row.setVisible(not regression)
+        self.value_slider.setVisible(regression)
+        for label, button in enumerate(self.class_buttons):
+            button.setVisible(not regression and label < points.classes)
+        self.classes_box.blockSignals(True)
+        self.classes_box.setValue(points.classes if not regression else 2)
+        self.classes_box.blockSignals(False)
+        self.undo_button.setEnabled(self._controller.editor.can_undo)
+        self.redo_button.setEnabled(self._controller.editor.can_redo)
+        self.export_button.setEnabled(points.n > 0)
+
+
+def _nearest_index(values: tuple[int, ...], value: int) -> int:
+    return int(np.argmin([abs(v - value) for v in values]))

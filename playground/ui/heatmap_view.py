@@ -1,0 +1,333 @@
+"""The big output view: the decision boundary (or one neuron) as a heatmap under the points.
+
+You draw on it (see drawing.py), zoom with the wheel and pan with the middle button; the grid the
+worker evaluates follows the visible rectangle.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.data.points import Points
+from playground.engine import GridRequest
+
+from . import colors
+from .controller import Controller, label_range
+from .drawing import PointDrawing
+from .icons import icon
+from .neuron_style import lut, neuron_style
+from .theme import TEXT_MUTED
+from .worker import Frame
+
+EXTENT = 6.0
+GRID_RESOLUTION = 100
+POINT_SIZE = 8
+AXIS_PEN = pg.mkPen("#b8c1cb")
+
+
+class DrawingViewBox(pg.ViewBox):
+    """A ViewBox whose left/right mouse gestures draw points; middle drag pans, wheel zooms."""
+
+    clicked = Signal(float, float, bool)  # x, y, right button
+    drag_started = Signal(float, float, bool)  # x, y, right button
+    drag_moved = Signal(float, float)  # x, y
+    drag_finished = Signal()
+
+    def __init__(self) -> None:
+        super().__init__(enableMenu=False)
+        self.setAspectLocked(True)
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802, ANN001 - pyqtgraph API
+        if ev.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            ev.accept()
+            p = self.mapToView(ev.pos())
+            self.clicked.emit(p.x(), p.y(), ev.button() == Qt.MouseButton.RightButton)
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802, ANN001 - pyqtgraph API
+        if ev.button() not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            super().mouseDragEvent(ev, axis)
+            return
+        ev.accept()
+        p = self.mapToView(ev.pos())
+        if ev.isStart():
+            start = self.mapToView(ev.buttonDownPos())
+            self.drag_started.emit(start.x(), start.y(),
+                                   ev.button() == Qt.MouseButton.RightButton)
+        self.drag_moved.emit(p.x(), p.y())
+        if ev.isFinish():
+            self.drag_finished.emit()
+
+    def pixel(self) -> float:
+        """Data units per screen pixel (the larger of the two axes)."""
+        size = self.viewPixelSize()
+        return float(max(size[0], size[1]))
+
+
+class PassiveScatter(pg.ScatterPlotItem):
+    """The points: clicks pass through to the view box, which draws."""
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802, ANN001 - pyqtgraph API
+        ev.ignore()
+
+
+class OutputView(QWidget):
+    """The decision boundary over the data, with test points, discretize and zoom."""
+
+    view_changed = Signal(object)  # QRectF: the visible data rectangle
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._drawing = PointDrawing(controller)
+        self._show_test = True
+        self._discretize = False
+        self._frame: Frame | None = None
+        self._build()
+        controller.points_changed.connect(self._update_points)
+        controller.session_replaced.connect(self._on_session_replaced)
+        controller.network_changed.connect(self._on_network_changed)
+        controller.frame_ready.connect(self._on_frame)
+        controller.selection_changed.connect(self._on_selection_changed)
+        self._update_points(controller.session.points)
+        self._on_selection_changed(controller.selection)
+
+    # ----- building -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+
+        self.view_box = DrawingViewBox()
+        self.plot = pg.PlotWidget(viewBox=self.view_box)
+        self.plot.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.plot.setMinimumSize(220, 220)
+        self.plot.setBackground("w")
+        plot_item = self.plot.getPlotItem()
+        plot_item.hideButtons()
+        for name in ("left", "bottom"):
+            axis = plot_item.getAxis(name)
+            axis.setPen(AXIS_PEN)
+            axis.setTextPen(pg.mkPen(TEXT_MUTED))
+            axis.setStyle(tickLength=4, tickTextOffset=3, tickFont=_tick_font())
+            axis.setTickDensity(0.35)
+        plot_item.getAxis("left").setWidth(28)
+        plot_item.getAxis("bottom").setHeight(22)
+
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        self.image.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.view_box.addItem(self.image)
+        self.scatter = PassiveScatter(size=POINT_SIZE, pxMode=True)
+        self.scatter.setZValue(10)
+        self.view_box.addItem(self.scatter)
+        self.view_box.setRange(xRange=(-EXTENT, EXTENT), yRange=(-EXTENT, EXTENT), padding=0)
+        self.view_box.setMouseEnabled(True, True)
+        layout.addWidget(self.plot, 1)
+
+        self.view_box.clicked.connect(self._on_clicked)
+        self.view_box.drag_started.connect(self._on_drag_started)
+        self.view_box.drag_moved.connect(self._on_drag_moved)
+        self.view_box.drag_finished.connect(self._drawing.drag_end)
+        self.view_box.sigRangeChanged.connect(self._on_range_changed)
+        self._grid_timer = QTimer(self)
+        self._grid_timer.setSingleShot(True)
+        self._grid_timer.setInterval(40)
+        self._grid_timer.timeout.connect(self._update_grid_request)
+
+        footer = QHBoxLayout()
+        footer.setSpacing(12)
+        self.show_test_box = QCheckBox("Show test data")
+        self.show_test_box.setChecked(True)
+        self.show_test_box.toggled.connect(self.set_show_test)
+        self.discretize_box = QCheckBox("Discretize")
+        self.discretize_box.setToolTip("Show the decision as flat colours (no probabilities)")
+        self.discretize_box.toggled.connect(self.set_discretize)
+        self.fit_button = QToolButton()
+        self.fit_button.setIcon(icon("fit", TEXT_MUTED))
+        self.fit_button.setToolTip("Show the whole data square (wheel: zoom, middle drag: pan)")
+        self.fit_button.clicked.connect(self.reset_zoom)
+        footer.addWidget(self.show_test_box)
+        footer.addWidget(self.discretize_box)
+        footer.addStretch(1)
+        footer.addWidget(self.fit_button)
+        layout.addLayout(footer)
+
+        self.selection_label = QLabel()
+        self.selection_label.setProperty("role", "caption")
+        self.selection_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.selection_label.setTextFormat(Qt.TextFormat.RichText)
+        self.selection_label.linkActivated.connect(lambda _: self._controller.select_neuron(None))
+        self.selection_label.hide()
+        layout.insertWidget(0, self.selection_label)
+
+    # ----- toggles ----------------------------------------------------------------------------
+
+    def set_show_test(self, show: bool) -> None:
+        """Show or hide the test points."""
+        self._show_test = show
+        self.show_test_box.setChecked(show)
+        self._update_points(self._controller.session.points)
+
+    def set_discretize(self, on: bool) -> None:
+        """Show the boundary as two (or more) flat colours instead of a gradient."""
+        self._discretize = on
+        self.discretize_box.setChecked(on)
+        if self._frame is not None:
+            self._update_image(self._frame)
+
+    def reset_zoom(self) -> None:
+        """Show the whole data square."""
+        self.view_box.setRange(xRange=(-EXTENT, EXTENT), yRange=(-EXTENT, EXTENT), padding=0)
+
+    # ----- drawing gestures -------------------------------------------------------------------
+
+    def _on_clicked(self, x: float, y: float, right: bool) -> None:
+        self._drawing.click(x, y, right, self.view_box.pixel())
+
+    def _on_drag_started(self, x: float, y: float, right: bool) -> None:
+        self._drawing.drag_start(x, y, right, self.view_box.pixel())
+
+    def _on_drag_moved(self, x: float, y: float) -> None:
+        self._drawing.drag_move(x, y, self.view_box.pixel())
+
+    # ----- model → view -----------------------------------------------------------------------
+
+    def _on_session_replaced(self, session: object) -> None:
+        self._frame = None
+        self.image.clear()
+        self._update_points(self._controller.session.points)
+
+    def _on_network_changed(self, network: object) -> None:
+        self._update_points(self._controller.session.points)
+
+    def _on_range_changed(self, *_: object) -> None:
+        self._grid_timer.start()
+
+    def _update_grid_request(self) -> None:
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        if not (np.isfinite([x0, x1, y0, y1]).all() and x1 > x0 and y1 > y0):
+            return
+        self._controller.set_grid(GridRequest(x0, x1, y0, y1, GRID_RESOLUTION))
+        self.view_changed.emit(QRectF(x0, y0, x1 - x0, y1 - y0))
+
+    def _update_points(self, points: Points) -> None:
+        show = np.ones(points.n, bool) if self._show_test else ~points.is_test
+        xy, labels, is_test = points.xy[show], points.labels[show], points.is_test[show]
+        if points.problem == "regression":
+            low, high = label_range(points)
+            rgb = colors.value_colors(labels, low, high)
+            fills = [pg.mkBrush(*c) for c in rgb]
+            symbols = ["o"] * len(labels)
+            edge = [pg.mkPen(*c, width=2) for c in rgb]
+        else:
+            multi = points.classes > 2
+            index = labels.astype(int)
+            fills = [_BRUSHES[i] for i in index]
+            edge = [_TEST_PENS[i] for i in index]
+            symbols = [colors.CLASS_MARKERS[i] if multi else "o" for i in index]
+        tests = is_test.tolist()
+        brushes = [_WHITE_BRUSH if t else fill for fill, t in zip(fills, tests, strict=True)]
+        pens = [pen if t else _TRAIN_PEN for pen, t in zip(edge, tests, strict=True)]
+        self.scatter.setData(pos=xy, symbol=symbols, brush=brushes, pen=pens,
+                             size=POINT_SIZE + 1 if points.n < 400 else POINT_SIZE)
+
+    def _on_frame(self, frame: Frame) -> None:
+        self._frame = frame
+        self._update_image(frame)
+
+    def _on_selection_changed(self, selection: tuple[int, int] | None) -> None:
+        if selection is None:
+            self.selection_label.hide()
+        else:
+            layer, unit = selection
+            self.selection_label.setText(
+                f"Showing neuron {unit + 1} of {_layer_name(layer, self._controller)}  "
+                f"<a href='output' style='color:#1f6fd1'>show output</a>")
+            self.selection_label.show()
+        if self._frame is not None:
+            self._update_image(self._frame)
+
+    def _update_image(self, frame: Frame) -> None:
+        grid = frame.snapshot.grid
+        if grid is None:
+            return
+        network = frame.network
+        selection = self._controller.selection
+        request = grid.request
+        rect = _pixel_rect(request)
+        if selection is not None and selection[0] < len(grid.layers):
+            layer, unit = selection
+            if unit >= grid.layers[layer].shape[0]:
+                return
+            image = grid.layers[layer][unit]
+            style = neuron_style(network, layer, unit, image,
+                                 label_range(self._controller.session.points))
+            self.image.setImage(np.ascontiguousarray(image, np.float32), autoLevels=False,
+                                levels=(style.low, style.high), lut=style.rgb_lut(), rect=rect)
+            return
+        output = grid.output
+        if network.problem == "classification" and network.output_units > 1:
+            rgb = colors.blend_classes(output, fade=0.3, discrete=self._discretize)
+            self.image.setImage(rgb, autoLevels=False, levels=(0, 255), lut=None, rect=rect)
+            return
+        if network.problem == "regression":
+            levels = label_range(self._controller.session.points)
+            table = lut("faded")
+        else:
+            levels = (0.0, 1.0)
+            table = lut("faded_discrete" if self._discretize else "faded")
+        self.image.setImage(np.ascontiguousarray(output[0], np.float32), autoLevels=False,
+                            levels=levels, lut=table, rect=rect)
+
+    # ----- for tests and the PNG export -------------------------------------------------------
+
+    def data_to_viewport(self, x: float, y: float) -> QPointF:
+        """Where data point (x, y) is in the plot's viewport (widget) coordinates."""
+        scene = self.view_box.mapViewToScene(QPointF(x, y))
+        return QPointF(self.plot.mapFromScene(scene))
+
+
+def _tick_font() -> QFont:
+    font = QFont()
+    font.setPointSizeF(8.0)
+    return font
+
+
+def _pixel_rect(request: GridRequest) -> QRectF:
+    """The image rectangle: grid points are pixel centres, so extend half a pixel each side."""
+    r = request.resolution
+    dx = (request.x_max - request.x_min) / (r - 1)
+    dy = (request.y_max - request.y_min) / (r - 1)
+    return QRectF(request.x_min - dx / 2, request.y_min - dy / 2,
+                  request.x_max - request.x_min + dx, request.y_max - request.y_min + dy)
+
+
+def _layer_name(layer: int, controller: Controller) -> str:
+    hidden = len(controller.session.network.layers)
+    if layer == 0:
+        return "the inputs"
+    if layer == hidden + 1:
+        return "the output"
+    return f"hidden layer {layer}"
+
+
+_BRUSHES = [pg.mkBrush(*c) for c in colors.CLASS_COLORS]
+_TEST_PENS = [pg.mkPen(*c, width=2.2) for c in colors.CLASS_COLORS]
+_TRAIN_PEN = pg.mkPen(QColor(255, 255, 255), width=1.2)
+_WHITE_BRUSH = pg.mkBrush(255, 255, 255, 235)

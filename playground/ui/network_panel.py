@@ -1,0 +1,261 @@
+"""The network column: add/remove hidden layers, per-layer controls above each column, and the
+diagram below. Every control reads the session through the controller and writes through it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QActionGroup
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.engine import ACTIVATIONS, LayerSpec, NetworkSpec
+
+from .controller import MAX_LAYERS, MAX_UNITS, Controller
+from .icons import icon
+from .network_diagram import MAX_NEURON, RIGHT_MARGIN, NetworkDiagram
+from .theme import TEXT
+
+CARD_WIDTH = 92
+MIN_COLUMN_SPACING = CARD_WIDTH + 4
+DROPOUT_RATES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+
+
+def _mini_button(name: str, tooltip: str) -> QToolButton:
+    button = QToolButton()
+    button.setObjectName("miniButton")
+    button.setIcon(icon(name, TEXT))
+    button.setToolTip(tooltip)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
+
+
+def _section_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "section")
+    return label
+
+
+class LayerCard(QFrame):
+    """Controls of one hidden layer: neurons −/+, activation, dropout and batch norm."""
+
+    def __init__(self, controller: Controller, layer: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self.layer = layer
+        self.setFixedWidth(CARD_WIDTH)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+
+        row = QHBoxLayout()
+        row.setSpacing(2)
+        self.minus_button = _mini_button("minus", "Remove a neuron")
+        self.plus_button = _mini_button("plus", "Add a neuron")
+        self.units_label = QLabel()
+        self.units_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.units_label.setProperty("role", "metric")
+        row.addWidget(self.minus_button)
+        row.addWidget(self.units_label, 1)
+        row.addWidget(self.plus_button)
+        layout.addLayout(row)
+
+        self.activation_box = QComboBox()
+        self.activation_box.setToolTip("Activation of this layer")
+        for name, activation in ACTIVATIONS.items():
+            self.activation_box.addItem(name, name)
+            self.activation_box.setItemData(self.activation_box.count() - 1, activation.formula,
+                                            Qt.ItemDataRole.ToolTipRole)
+        layout.addWidget(self.activation_box)
+
+        self.options_button = QToolButton()
+        self.options_button.setObjectName("layerOptions")
+        self.options_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.options_button.setToolTip("Dropout and batch normalization of this layer")
+        self.options_button.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                          QSizePolicy.Policy.Fixed)
+        menu = QMenu(self.options_button)
+        menu.addSection("Dropout while training")
+        self._dropout_group = QActionGroup(self)
+        self.dropout_actions = {}
+        for rate in DROPOUT_RATES:
+            action = menu.addAction("none" if rate == 0 else f"{rate:g}")
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, r=rate: controller.set_layer(
+                self.layer, dropout=r))
+            self._dropout_group.addAction(action)
+            self.dropout_actions[rate] = action
+        menu.addSeparator()
+        self.batch_norm_action = menu.addAction("Batch normalization")
+        self.batch_norm_action.setCheckable(True)
+        self.batch_norm_action.triggered.connect(
+            lambda on: controller.set_layer(self.layer, batch_norm=on))
+        self.options_button.setMenu(menu)
+        layout.addWidget(self.options_button)
+
+        self.minus_button.clicked.connect(lambda: controller.change_units(self.layer, -1))
+        self.plus_button.clicked.connect(lambda: controller.change_units(self.layer, +1))
+        self.activation_box.activated.connect(self._on_activation_chosen)
+
+    def update_from(self, spec: LayerSpec) -> None:
+        """Show a layer's settings."""
+        self.units_label.setText(str(spec.units))
+        self.units_label.setToolTip(f"{spec.units} neuron{'s' if spec.units != 1 else ''} "
+                                    "in this layer")
+        self.minus_button.setEnabled(spec.units > 1)
+        self.plus_button.setEnabled(spec.units < MAX_UNITS)
+        self.activation_box.setCurrentIndex(self.activation_box.findData(spec.activation))
+        for rate, action in self.dropout_actions.items():
+            action.setChecked(rate == spec.dropout)
+        self.batch_norm_action.setChecked(spec.batch_norm)
+        dropout = f"drop {spec.dropout:g}" if spec.dropout else "no dropout"
+        self.options_button.setText(dropout + (" · BN" if spec.batch_norm else ""))
+
+    def _on_activation_chosen(self, index: int) -> None:
+        self._controller.set_layer(self.layer, activation=self.activation_box.itemData(index))
+
+
+
+class ColumnHeader(QWidget):
+    """A row of widgets, each centred over a column of the diagram."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._widgets: list[QWidget] = []
+        self._xs: list[float] = []
+
+    def set_widgets(self, widgets: list[QWidget]) -> None:
+        """Replace the widgets (one per column to be placed)."""
+        for widget in self._widgets:
+            if widget not in widgets:
+                widget.setParent(None)
+                widget.deleteLater()
+        self._widgets = widgets
+        for widget in widgets:
+            widget.setParent(self)
+            widget.show()
+        height = max((w.sizeHint().height() for w in widgets), default=0)
+        self.setFixedHeight(height)
+        self._place()
+
+    def set_columns(self, xs: list[float]) -> None:
+        """The x centres to place the widgets at (in this widget's coordinates)."""
+        self._xs = xs
+        self._place()
+
+    def _place(self) -> None:
+        for widget, x in zip(self._widgets, self._xs, strict=False):
+            fixed = widget.minimumWidth() == widget.maximumWidth()
+            width = max(widget.width() if fixed else widget.sizeHint().width(),
+                        widget.minimumWidth())
+            left = min(max(0, x - width / 2), max(0, self.width() - width))
+            widget.setGeometry(int(left), 0, int(width), self.height())
+
+
+class NetworkPanel(QWidget):
+    """Layer count controls, per-layer cards and the live network diagram."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._cards: list[LayerCard] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        self._content = QWidget()
+        layout = QVBoxLayout(self._content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+
+        self.title_header = ColumnHeader()
+        self.features_title = _section_label("FEATURES")
+        self.output_title = _section_label("OUTPUT")
+        self.layers_control = QWidget()
+        row = QHBoxLayout(self.layers_control)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        self.add_layer_button = _mini_button("plus", "Add a hidden layer")
+        self.remove_layer_button = _mini_button("minus", "Remove the last hidden layer")
+        self.layers_label = _section_label("")
+        row.addWidget(self.add_layer_button)
+        row.addWidget(self.remove_layer_button)
+        row.addWidget(self.layers_label)
+        self.add_layer_button.clicked.connect(controller.add_layer)
+        self.remove_layer_button.clicked.connect(controller.remove_layer)
+        layout.addWidget(self.title_header)
+
+        self.card_header = ColumnHeader()
+        layout.addWidget(self.card_header)
+
+        self.diagram = NetworkDiagram(controller)
+        self.diagram.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        layout.addWidget(self.diagram, 1)
+
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setWidget(self._content)
+        outer.addWidget(self._scroll)
+
+        self.diagram.columns_changed.connect(self._on_columns_changed)
+        self.diagram.neuron_clicked.connect(self._on_neuron_clicked)
+        self.diagram.feature_clicked.connect(controller.toggle_input)
+        controller.network_changed.connect(self._update_network)
+        controller.session_replaced.connect(self._update_network)
+        self._update_network()
+
+    def _update_network(self, _: object = None) -> None:
+        network: NetworkSpec = self._controller.session.network
+        hidden = len(network.layers)
+        if len(self._cards) != hidden:
+            self._cards = [LayerCard(self._controller, i) for i in range(hidden)]
+            self.card_header.set_widgets(list(self._cards))
+            self.title_header.set_widgets([self.features_title, self.layers_control,
+                                           self.output_title])
+        for card, spec in zip(self._cards, network.layers, strict=True):
+            card.update_from(spec)
+        self.layers_label.setText(f"{hidden} HIDDEN LAYER{'S' if hidden != 1 else ''}")
+        self.add_layer_button.setEnabled(hidden < MAX_LAYERS)
+        self.remove_layer_button.setEnabled(hidden > 0)
+        columns = hidden + 2
+        self._content.setMinimumWidth(int(self.diagram.label_width() + MAX_NEURON + RIGHT_MARGIN
+                                          + (columns - 1) * MIN_COLUMN_SPACING))
+        self.layers_control.adjustSize()
+        self._on_columns_changed(self.diagram.column_x)
+
+    def _on_columns_changed(self, xs: list[float]) -> None:
+        if not xs:
+            return
+        offset = self.diagram.x()
+        shifted = [x + offset for x in xs]
+        self.card_header.set_columns(shifted[1:-1])
+        middle = (shifted[1] + shifted[-2]) / 2 if len(shifted) > 2 else (shifted[0]
+                                                                          + shifted[-1]) / 2
+        self.title_header.set_columns([max(shifted[0], 40), middle, shifted[-1]])
+
+    def _on_neuron_clicked(self, layer: int, unit: int) -> None:
+        selection = None if self._controller.selection == (layer, unit) else (layer, unit)
+        if layer == len(self._controller.session.network.layers) + 1 and (
+                self._controller.session.network.output_units == 1):
+            selection = None  # the single output is what the big view shows anyway
+        self._controller.select_neuron(selection)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        super().resizeEvent(event)
+        self._on_columns_changed(self.diagram.column_x)
+
+    @property
+    def cards(self) -> list[LayerCard]:
+        """The per-layer control cards."""
+        return self._cards

@@ -1,0 +1,79 @@
+"""How a neuron's output over the plane is coloured: its levels and its lookup table.
+
+Layers are indexed as in GridResult: 0 the input features, 1..L the hidden layers, L+1 the
+output. Bounded activations use fixed levels [-1, 1]; unbounded ones scale to their largest
+magnitude; the output uses probabilities [0, 1] or the targets' range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from playground.engine import NetworkSpec
+
+from . import colors
+
+BOUNDED_ACTIVATIONS = frozenset({"tanh", "sigmoid", "sine"})  # outputs within [-1, 1]
+
+
+@dataclass(frozen=True)
+class NeuronStyle:
+    """Levels and colour table of one neuron's image."""
+
+    low: float
+    high: float
+    lut_name: str  # a key of lut()
+
+    def rgb_lut(self) -> npt.NDArray[np.uint8]:
+        """The table as uint8 (256, 3), for pyqtgraph."""
+        return lut(self.lut_name)
+
+    def argb_lut(self) -> npt.NDArray[np.uint32]:
+        """The table as 0xAARRGGBB uint32 (256,), for QImage."""
+        return lut32(self.lut_name)
+
+
+@cache
+def lut(name: str) -> npt.NDArray[np.uint8]:
+    """A named lookup table: 'diverging', 'discrete', 'faded', 'faded_discrete' or 'class3'."""
+    if name.startswith("class"):
+        return colors.class_lut(int(name[5:]))
+    return {
+        "diverging": lambda: colors.diverging_lut(),
+        "faded": lambda: colors.diverging_lut(fade=0.3),
+        "discrete": lambda: colors.discrete_lut(),
+        "faded_discrete": lambda: colors.discrete_lut(fade=0.3),
+    }[name]()
+
+
+@cache
+def lut32(name: str) -> npt.NDArray[np.uint32]:
+    """The named table as ARGB uint32."""
+    return colors.to_argb32(lut(name))
+
+
+def neuron_style(network: NetworkSpec, layer: int, unit: int, image: npt.NDArray[np.floating],
+                 value_range: tuple[float, float] = (-1.0, 1.0)) -> NeuronStyle:
+    """The levels and table for unit `unit` of grid layer `layer` showing `image`."""
+    last = len(network.layers) + 1
+    if layer == last:
+        if network.problem == "regression":
+            return NeuronStyle(*value_range, "diverging")
+        if network.output_units == 1:
+            return NeuronStyle(0.0, 1.0, "diverging")
+        return NeuronStyle(0.0, 1.0, f"class{unit}")
+    if 1 <= layer < last and network.layers[layer - 1].activation in BOUNDED_ACTIVATIONS:
+        return NeuronStyle(-1.0, 1.0, "diverging")
+    low, high = colors.symmetric_range(image)
+    return NeuronStyle(low, high, "diverging")
+
+
+def render_neuron(network: NetworkSpec, layer: int, unit: int, image: npt.NDArray[np.floating],
+                  value_range: tuple[float, float] = (-1.0, 1.0)) -> npt.NDArray[np.uint32]:
+    """ARGB pixels uint32 (h, w) of a neuron's image, row 0 at the bottom of the plane."""
+    style = neuron_style(network, layer, unit, image, value_range)
+    return colors.map_values(image, style.low, style.high, style.argb_lut())

@@ -1,0 +1,347 @@
+"""Curves over training: loss (train/test, log toggle), accuracy, gradient magnitude per layer
+(log scale) and weights (per-layer norm or a histogram). Plot items are created once (per-layer
+curves once per architecture) and fed with setData."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QStackedWidget,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .controller import Controller
+from .theme import ACCENT, TEXT, TEXT_MUTED
+from .worker import Frame, Record
+
+MAX_HISTORY = 4000  # points per curve before the history is thinned out
+REDRAW_MS = 100  # curves redraw at most 10 times a second (the heatmaps at the frame rate)
+LAYER_COLORS = ("#1f6fd1", "#f08c00", "#2e9e44", "#d6334a", "#8e5cc6", "#8c6239", "#e060b0",
+                "#12a4b0", "#5b6b7a")  # fmt: skip
+TRAIN_PEN = pg.mkPen(TEXT, width=2)
+TEST_PEN = pg.mkPen("#f08c00", width=2, style=Qt.PenStyle.DashLine)
+TABS = ("Loss", "Accuracy", "Gradients", "Weights")
+TAB_HINTS = ("Data loss (the penalty is not included)", "Share of points classified right",
+             "‖∂L/∂W‖ per layer, log scale", "")
+
+
+class CurveHistory:
+    """Growing columns of floats (x first); halves its resolution when it gets long."""
+
+    def __init__(self, columns: int) -> None:
+        self._data = np.zeros((256, columns))
+        self._n = 0
+        self._stride = 1  # keep one record in `stride`
+        self._seen = 0
+
+    def append(self, row: npt.ArrayLike) -> None:
+        """Add one record (thinned out once the history is long)."""
+        self._seen += 1
+        if (self._seen - 1) % self._stride:
+            return
+        if self._n == self._data.shape[0]:
+            if self._n >= MAX_HISTORY:
+                self._data[: self._n // 2] = self._data[: self._n : 2]
+                self._n //= 2
+                self._stride *= 2
+            else:
+                self._data = np.concatenate([self._data, np.zeros_like(self._data)])
+        self._data[self._n] = row
+        self._n += 1
+
+    def columns(self) -> npt.NDArray[np.float64]:
+        """The records so far, (n, columns)."""
+        return self._data[: self._n]
+
+    def __len__(self) -> int:
+        return self._n
+
+
+def _plot() -> pg.PlotWidget:
+    plot = pg.PlotWidget()
+    plot.setBackground("w")
+    item = plot.getPlotItem()
+    item.hideButtons()
+    item.setMenuEnabled(False)
+    item.showGrid(x=True, y=True, alpha=0.12)
+    item.setLabel("bottom", "epoch", color=TEXT_MUTED)
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        axis.setPen(pg.mkPen("#c3cbd3"))
+        axis.setTextPen(pg.mkPen(TEXT_MUTED))
+        axis.enableAutoSIPrefix(False)
+    item.getAxis("left").setWidth(46)
+    plot.setMinimumHeight(120)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.addLegend(offset=(-6, 4), labelTextColor=TEXT_MUTED, labelTextSize="8pt",
+                   brush=pg.mkBrush(255, 255, 255, 200), colCount=4, horSpacing=8,
+                   pen=pg.mkPen(255, 255, 255, 0))
+    return plot
+
+
+class LossSummary(QWidget):
+    """Big numbers above the output: test and training loss (and accuracy)."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(18)
+        self.test_label = QLabel()
+        self.train_label = QLabel()
+        self.accuracy_label = QLabel()
+        for label in (self.test_label, self.train_label, self.accuracy_label):
+            label.setTextFormat(Qt.TextFormat.RichText)
+            layout.addWidget(label)
+        layout.addStretch(1)
+        controller.frame_ready.connect(self._update_numbers)
+        controller.session_replaced.connect(lambda _: self._clear())
+        controller.network_changed.connect(lambda _: self._clear())
+        self._clear()
+
+    def _clear(self) -> None:
+        self.test_label.setText(_metric("Test loss", None))
+        self.train_label.setText(_metric("Training loss", None))
+        self.accuracy_label.setText("")
+
+    def _update_numbers(self, frame: Frame) -> None:
+        s = frame.snapshot
+        self.test_label.setText(_metric("Test loss", s.test_loss))
+        self.train_label.setText(_metric("Training loss", s.train_loss))
+        accuracy = s.test_accuracy if s.test_accuracy is not None else s.train_accuracy
+        which = "Test" if s.test_accuracy is not None else "Training"
+        self.accuracy_label.setText(
+            _metric(f"{which} accuracy", accuracy, percent=True) if accuracy is not None else "")
+
+
+def _metric(name: str, value: float | None, percent: bool = False) -> str:
+    if value is None or not math.isfinite(value):
+        text = "–"
+    else:
+        text = f"{100 * value:.1f} %" if percent else f"{value:.3f}"
+    return (f"<span style='color:{TEXT_MUTED}; font-size:8.5pt'>{name}</span><br>"
+            f"<span style='color:{TEXT}; font-size:13pt; font-weight:600'>{text}</span>")
+
+
+class MetricsPanel(QWidget):
+    """Tabs of curves fed by the controller's records."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._history = CurveHistory(5)
+        self._layer_history: CurveHistory | None = None
+        self._layers = 0
+        self._run: int | None = None
+        self._dirty = False
+        self._last_weights: Frame | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.tabs = QTabBar()
+        self.tabs.setExpanding(False)
+        self.tabs.setDrawBase(False)
+        self.tabs.setUsesScrollButtons(False)
+        for name in TABS:
+            self.tabs.addTab(name)
+        layout.addWidget(self.tabs)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        self.hint_label = QLabel()
+        self.hint_label.setProperty("role", "hint")
+        top.addWidget(self.hint_label)
+        top.addStretch(1)
+        self.log_box = QCheckBox("Log scale")
+        self.log_box.toggled.connect(self._on_log_toggled)
+        top.addWidget(self.log_box)
+        self.norm_button = QRadioButton("Norm")
+        self.histogram_button = QRadioButton("Histogram")
+        self.norm_button.setChecked(True)
+        self._weight_mode = QButtonGroup(self)
+        self._weight_mode.addButton(self.norm_button)
+        self._weight_mode.addButton(self.histogram_button)
+        self.histogram_button.toggled.connect(self._on_weight_mode)
+        top.addWidget(self.norm_button)
+        top.addWidget(self.histogram_button)
+        layout.addLayout(top)
+
+        self.stack = QStackedWidget()
+        self.loss_plot = _plot()
+        self.train_curve = self.loss_plot.plot([], [], pen=TRAIN_PEN, name="training")
+        self.test_curve = self.loss_plot.plot([], [], pen=TEST_PEN, name="test")
+        self.accuracy_plot = _plot()
+        self.accuracy_plot.setYRange(0, 1, padding=0.02)
+        self.train_accuracy_curve = self.accuracy_plot.plot([], [], pen=TRAIN_PEN,
+                                                            name="training")
+        self.test_accuracy_curve = self.accuracy_plot.plot([], [], pen=TEST_PEN, name="test")
+        self.gradient_plot = _plot()
+        self.gradient_plot.setLogMode(y=True)
+        self.weights_plot = _plot()
+        self.histogram_plot = _plot()
+        self.histogram_plot.setLabel("bottom", "weight", color=TEXT_MUTED)
+        self.histogram_curve = self.histogram_plot.plot(
+            [0, 1], [0], stepMode="center", fillLevel=0, pen=pg.mkPen(ACCENT, width=1.5),
+            brush=pg.mkBrush(QColor(31, 111, 209, 70)))
+        self.weights_stack = QStackedWidget()
+        self.weights_stack.addWidget(self.weights_plot)
+        self.weights_stack.addWidget(self.histogram_plot)
+        for widget in (self.loss_plot, self.accuracy_plot, self.gradient_plot,
+                       self.weights_stack):
+            self.stack.addWidget(widget)
+        layout.addWidget(self.stack, 1)
+        self.gradient_curves: list[pg.PlotDataItem] = []
+        self.weight_curves: list[pg.PlotDataItem] = []
+
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(REDRAW_MS)
+        self._redraw_timer.timeout.connect(self._redraw)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        controller.records_ready.connect(self._on_records)
+        controller.frame_ready.connect(self._on_frame)
+        controller.network_changed.connect(self._on_network_changed)
+        controller.session_replaced.connect(self._on_network_changed)
+        self._on_tab_changed(0)
+        self._on_network_changed()
+
+    # ----- controls -------------------------------------------------------------------------
+
+    def _on_network_changed(self, _: object = None) -> None:
+        classification = self._controller.session.network.problem == "classification"
+        self.tabs.setTabEnabled(TABS.index("Accuracy"), classification)
+        if not classification and self.tabs.currentIndex() == TABS.index("Accuracy"):
+            self.tabs.setCurrentIndex(0)
+        self.clear()
+
+    def show_tab(self, name: str) -> None:
+        """Switch to a tab by name ('Loss', 'Accuracy', 'Gradients', 'Weights')."""
+        self.tabs.setCurrentIndex(TABS.index(name))
+
+    def _on_tab_changed(self, index: int) -> None:
+        self.stack.setCurrentIndex(index)
+        self.hint_label.setText(TAB_HINTS[index])
+        self.log_box.setVisible(index == 0)
+        self.norm_button.setVisible(index == 3)
+        self.histogram_button.setVisible(index == 3)
+        self._redraw()
+
+    def _on_log_toggled(self, on: bool) -> None:
+        self.loss_plot.setLogMode(y=on)
+        self._redraw()
+
+    def _on_weight_mode(self, histogram: bool) -> None:
+        self.weights_stack.setCurrentIndex(1 if histogram else 0)
+        self._redraw()
+
+    # ----- data -----------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        """Forget the history (a new run starts)."""
+        self._history = CurveHistory(5)
+        self._layer_history = None
+        self._run = None
+        self._dirty = True
+        self._redraw()
+
+    def _on_records(self, records: list[Record]) -> None:
+        for record in records:
+            if record.run != self._run:
+                self._history = CurveHistory(5)
+                self._layer_history = None
+                self._run = record.run
+            s = record.snapshot
+            self._history.append([record.epoch_progress, s.train_loss, _nan(s.test_loss),
+                                  _nan(s.train_accuracy), _nan(s.test_accuracy)])
+            layers = len(s.grad_norm_per_layer)
+            if self._layer_history is None:
+                self._layer_history = CurveHistory(1 + 2 * layers)
+            if self._layer_history.columns().shape[1] == 1 + 2 * layers:
+                self._layer_history.append([record.epoch_progress, *s.grad_norm_per_layer,
+                                            *s.weight_norm_per_layer])
+        self._dirty = True
+
+    def _on_frame(self, frame: Frame) -> None:
+        self._last_weights = frame
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    def _redraw(self) -> None:
+        """Push the visible tab's data into its curves (only the visible tab is drawn)."""
+        tab = self.tabs.currentIndex()
+        data = self._history.columns()
+        x = data[:, 0]
+        if tab == 0:
+            train, test = data[:, 1], data[:, 2]
+            if self.log_box.isChecked():
+                train, test = np.maximum(train, 1e-12), np.maximum(test, 1e-12)
+            _set(self.train_curve, x, train)
+            _set(self.test_curve, x, test)
+        elif tab == 1:
+            _set(self.train_accuracy_curve, x, data[:, 3])
+            _set(self.test_accuracy_curve, x, data[:, 4])
+        elif tab == 2:
+            self._draw_layer_curves(self.gradient_plot, self.gradient_curves, 0, log=True)
+        elif self.histogram_button.isChecked():
+            self._draw_histogram()
+        else:
+            self._draw_layer_curves(self.weights_plot, self.weight_curves, 1, log=False)
+        self._dirty = False
+
+    def _draw_layer_curves(self, plot: pg.PlotWidget, curves: list[pg.PlotDataItem],
+                           block: int, log: bool) -> None:
+        history = self._layer_history
+        layers = (history.columns().shape[1] - 1) // 2 if history is not None else 0
+        if layers != len(curves):
+            for curve in curves:
+                plot.removeItem(curve)
+            curves.clear()
+            for i in range(layers):
+                name = "output" if i == layers - 1 else f"layer {i + 1}"
+                color = LAYER_COLORS[i % len(LAYER_COLORS)]
+                curves.append(plot.plot([], [], pen=pg.mkPen(color, width=2), name=name))
+        if history is None:
+            return
+        data = history.columns()
+        for i, curve in enumerate(curves):
+            y = data[:, 1 + block * layers + i]
+            _set(curve, data[:, 0], np.maximum(y, 1e-12) if log else y)
+
+    def _draw_histogram(self) -> None:
+        frame = self._last_weights
+        if frame is None or not frame.weights:
+            self.histogram_curve.setData([0, 1], [0], stepMode="center")
+            return
+        values = np.concatenate([w.W.ravel() for w in frame.weights])
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            return
+        m = max(float(np.abs(values).max()), 1e-3)
+        counts, edges = np.histogram(values, bins=41, range=(-m, m))
+        self.histogram_curve.setData(edges, counts, stepMode="center", fillLevel=0)
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def _set(curve: pg.PlotDataItem, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]
+         ) -> None:
+    finite = np.isfinite(y)
+    if finite.all():
+        curve.setData(x, y)
+    else:
+        curve.setData(x[finite], y[finite])

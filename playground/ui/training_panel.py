@@ -1,0 +1,573 @@
+"""Training controls: the top bar (play, step, reset, epoch, speed and the main settings) and the
+detailed settings form (optimizer parameters, schedule, batches, loss, clipping, init, seed,
+early stopping). Every combo box is filled from an engine registry."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.engine import (
+    ACTIVATIONS,
+    INITIALIZERS,
+    LOSSES,
+    OPTIMIZERS,
+    PROBLEMS,
+    REGULARIZATIONS,
+    SCHEDULES,
+    TrainingSpec,
+    default_loss,
+)
+from playground.engine.spec import MAX_BATCH
+
+from .controller import Controller
+from .icons import icon
+from .theme import TEXT
+from .worker import WorkerStatus
+
+SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 300, 1000, None)  # epochs/s, None=max
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+REGULARIZATION_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+HYPER_TITLES = {"momentum": "Momentum", "dampening": "Dampening", "nesterov": "Nesterov",
+                "weight_decay": "Weight decay", "eps": "Epsilon", "rho": "Rho (ρ)",
+                "alpha": "Alpha (α)", "centered": "Centered", "lr_decay": "LR decay",
+                "initial_accumulator_value": "Initial accumulator", "amsgrad": "AMSGrad",
+                "decoupled": "Decoupled decay", "momentum_decay": "Momentum decay",
+                "betas": "Betas (β₁, β₂)", "step_size": "Step size (epochs)", "gamma": "Gamma (γ)",
+                "t_max": "T max (epochs)", "eta_min": "Minimum LR",
+                "total_epochs": "Total epochs", "pct_start": "Warm-up share",
+                "div_factor": "Start divisor", "final_div_factor": "Final divisor"}  # fmt: skip
+PROBLEM_TITLES = {"classification": "Classification", "regression": "Regression"}
+
+
+def speed_text(speed: float | None) -> str:
+    """'10 epochs/s' or 'max'."""
+    if speed is None:
+        return "max"
+    return f"{speed:g} epoch{'s' if speed != 1 else ''}/s"
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "caption")
+    return label
+
+
+def _labelled(caption: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(_caption(caption))
+    layout.addWidget(widget)
+    return box
+
+
+def _separator() -> QFrame:
+    line = QFrame()
+    line.setObjectName("separator")
+    line.setFixedHeight(40)
+    return line
+
+
+def _format_number(value: float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
+class NumberEdit(QLineEdit):
+    """A compact number field: shows the value with :g, commits on Enter or focus loss."""
+
+    committed = Signal(float)  # the new value
+
+    def __init__(self, value: float = 0.0, integer: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._integer = integer
+        self._value = value
+        self.setText(_format_number(value))
+        self.editingFinished.connect(self._on_editing_finished)
+
+    def set_value(self, value: float) -> None:
+        """Show a value (without committing)."""
+        self._value = value
+        if not self.hasFocus():
+            self.setText(_format_number(value))
+
+    def _on_editing_finished(self) -> None:
+        try:
+            value = float(self.text().replace(",", "."))
+        except ValueError:
+            self.setText(_format_number(self._value))
+            return
+        if not math.isfinite(value) or (self._integer and value != int(value)):
+            self.setText(_format_number(self._value))
+            return
+        value = int(value) if self._integer else value
+        if value != self._value:
+            self._value = value
+            self.committed.emit(value)
+        self.setText(_format_number(self._value))
+
+
+class ValueCombo(QComboBox):
+    """An editable combo of preset numbers (learning rate, regularization rate)."""
+
+    committed = Signal(float)  # the chosen or typed value
+
+    def __init__(self, presets: tuple[float, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for value in presets:
+            self.addItem(_format_number(value), value)
+        self._value = presets[0]
+        self.activated.connect(self._on_activated)
+        self.lineEdit().editingFinished.connect(self._on_typed)
+
+    def set_value(self, value: float) -> None:
+        """Show a value without committing."""
+        self._value = value
+        index = self.findData(value)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        self.setEditText(_format_number(value))
+
+    def _on_activated(self, index: int) -> None:
+        self._commit(float(self.itemData(index)))
+
+    def _on_typed(self) -> None:
+        try:
+            value = float(self.currentText().replace(",", "."))
+        except ValueError:
+            self.setEditText(_format_number(self._value))
+            return
+        self._commit(value)
+
+    def _commit(self, value: float) -> None:
+        if value != self._value and math.isfinite(value):
+            self._value = value
+            self.committed.emit(value)
+
+
+class TransportBar(QFrame):
+    """The top bar: reset, play/pause, step; epoch; speed; the settings changed most often."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self.setObjectName("topBar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(18, 10, 18, 10)
+        layout.setSpacing(14)
+
+        self.reset_button = self._round_button("reset", "Reset the network (Ctrl+R)")
+        self.play_button = QToolButton()
+        self.play_button.setObjectName("playButton")
+        self.play_button.setIconSize(self.play_button.iconSize() * 1.6)
+        self.play_button.setToolTip("Play / pause (Space)")
+        self.play_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.step_button = self._round_button(
+            "step", "Train one epoch (Right arrow); with Shift one mini-batch")
+        layout.addWidget(self.reset_button)
+        layout.addWidget(self.play_button)
+        layout.addWidget(self.step_button)
+
+        self.epoch_label = QLabel("000,000")
+        self.epoch_label.setProperty("role", "big")
+        self.epoch_label.setMinimumWidth(self.epoch_label.fontMetrics().horizontalAdvance(
+            "000,000,000") + 8)
+        layout.addWidget(_labelled("Epoch", self.epoch_label))
+        layout.addWidget(_separator())
+
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(0, len(SPEEDS) - 1)
+        self.speed_slider.setPageStep(1)
+        self.speed_slider.setFixedWidth(110)
+        self.speed_label = _caption("")
+        speed_box = QWidget()
+        speed_layout = QVBoxLayout(speed_box)
+        speed_layout.setContentsMargins(0, 0, 0, 0)
+        speed_layout.setSpacing(2)
+        speed_header = QHBoxLayout()
+        speed_header.addWidget(_caption("Speed"))
+        speed_header.addStretch(1)
+        speed_header.addWidget(self.speed_label)
+        speed_layout.addLayout(speed_header)
+        speed_layout.addWidget(self.speed_slider)
+        layout.addWidget(speed_box)
+        layout.addWidget(_separator())
+
+        self.learning_rate_box = ValueCombo(LEARNING_RATES)
+        self.learning_rate_box.setMinimumWidth(84)
+        self.optimizer_box = QComboBox()
+        for name, optimizer in OPTIMIZERS.items():
+            self.optimizer_box.addItem(optimizer.title or name, name)
+            self.optimizer_box.setItemData(self.optimizer_box.count() - 1, optimizer.rule,
+                                           Qt.ItemDataRole.ToolTipRole)
+        self.activation_box = QComboBox()
+        for name, activation in ACTIVATIONS.items():
+            self.activation_box.addItem(name, name)
+            self.activation_box.setItemData(self.activation_box.count() - 1, activation.formula,
+                                            Qt.ItemDataRole.ToolTipRole)
+        self.activation_box.setToolTip("Activation of every hidden layer (resets the network)")
+        self.regularization_box = QComboBox()
+        for name, text in REGULARIZATIONS.items():
+            self.regularization_box.addItem(name.upper() if name != "none" else "None", name)
+            self.regularization_box.setItemData(self.regularization_box.count() - 1, text,
+                                                Qt.ItemDataRole.ToolTipRole)
+        self.regularization_rate_box = ValueCombo(REGULARIZATION_RATES)
+        self.regularization_rate_box.setMinimumWidth(76)
+        self.problem_box = QComboBox()
+        for name in PROBLEMS:
+            self.problem_box.addItem(PROBLEM_TITLES.get(name, name.capitalize()), name)
+        for caption, widget in (("Learning rate", self.learning_rate_box),
+                                ("Optimizer", self.optimizer_box),
+                                ("Activation", self.activation_box),
+                                ("Regularization", self.regularization_box),
+                                ("Reg. rate", self.regularization_rate_box),
+                                ("Problem type", self.problem_box)):
+            layout.addWidget(_labelled(caption, widget))
+        layout.addStretch(1)
+
+        self.reset_button.clicked.connect(controller.reset)
+        self.play_button.clicked.connect(controller.toggle_play)
+        self.step_button.clicked.connect(self._on_step_clicked)
+        self.speed_slider.valueChanged.connect(self._on_speed_moved)
+        self.learning_rate_box.committed.connect(controller.set_learning_rate)
+        self.optimizer_box.activated.connect(
+            lambda i: controller.set_optimizer(self.optimizer_box.itemData(i)))
+        self.activation_box.activated.connect(
+            lambda i: controller.set_all_activations(self.activation_box.itemData(i)))
+        self.regularization_box.activated.connect(
+            lambda i: controller.set_training(regularization=self.regularization_box.itemData(i)))
+        self.regularization_rate_box.committed.connect(
+            lambda v: controller.set_training(regularization_rate=v))
+        self.problem_box.activated.connect(
+            lambda i: controller.set_problem(self.problem_box.itemData(i)))
+        controller.running_changed.connect(self._update_play)
+        controller.training_changed.connect(self._update_training)
+        controller.network_changed.connect(self._update_network)
+        controller.points_changed.connect(self._update_problem)
+        controller.session_replaced.connect(self._update_all)
+        controller.status_changed.connect(self._update_status)
+        controller.speed_changed.connect(self._update_speed)
+        self._update_all()
+        self._update_play(controller.playing)
+        self._update_speed(controller.speed)
+
+    def _round_button(self, name: str, tooltip: str) -> QToolButton:
+        button = QToolButton()
+        button.setObjectName("roundButton")
+        button.setIcon(icon(name, TEXT))
+        button.setToolTip(tooltip)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        return button
+
+    def _on_step_clicked(self) -> None:
+        shift = QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier
+        if shift:
+            self._controller.step_batch()
+        else:
+            self._controller.step_epoch()
+
+    def _on_speed_moved(self, index: int) -> None:
+        speed = SPEEDS[index]
+        if speed != self._controller.speed:
+            self._controller.set_speed(speed)
+
+    def _update_all(self, _: object = None) -> None:
+        session = self._controller.session
+        self._update_training(session.training)
+        self._update_network(session.network)
+        self._update_problem()
+        self.epoch_label.setText(f"{session.epoch:07,d}")
+
+    def _update_play(self, playing: bool) -> None:
+        self.play_button.setIcon(icon("pause" if playing else "play", "#ffffff"))
+        self.play_button.setToolTip("Pause (Space)" if playing else "Play (Space)")
+
+    def _update_speed(self, speed: float | None) -> None:
+        self.speed_slider.blockSignals(True)
+        self.speed_slider.setValue(SPEEDS.index(speed) if speed in SPEEDS else len(SPEEDS) - 1)
+        self.speed_slider.blockSignals(False)
+        self.speed_label.setText(speed_text(speed))
+
+    def _update_training(self, training: TrainingSpec) -> None:
+        self.learning_rate_box.set_value(training.optimizer.lr)
+        self.optimizer_box.setCurrentIndex(self.optimizer_box.findData(training.optimizer.name))
+        self.regularization_box.setCurrentIndex(
+            self.regularization_box.findData(training.regularization))
+        self.regularization_rate_box.set_value(training.regularization_rate)
+        self.regularization_rate_box.setEnabled(training.regularization != "none")
+
+    def _update_network(self, _: object = None) -> None:
+        layers = self._controller.session.network.layers
+        names = {layer.activation for layer in layers}
+        self.activation_box.setEnabled(bool(layers))
+        if len(names) == 1:
+            self.activation_box.setCurrentIndex(self.activation_box.findData(names.pop()))
+        else:
+            self.activation_box.setCurrentIndex(-1)
+
+    def _update_problem(self, _: object = None) -> None:
+        problem = self._controller.session.points.problem
+        self.problem_box.setCurrentIndex(self.problem_box.findData(problem))
+
+    def _update_status(self, status: WorkerStatus) -> None:
+        if status.state != "warming_up":
+            self.epoch_label.setText(f"{status.epoch:07,d}")
+
+
+class TrainingSettings(QWidget):
+    """The detailed settings form (everything the top bar does not show)."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 12, 4)
+        layout.setSpacing(14)
+
+        self.optimizer_title = _section("OPTIMIZER")
+        layout.addWidget(self.optimizer_title)
+        self.optimizer_form = QFormLayout()
+        _tidy(self.optimizer_form)
+        layout.addLayout(self.optimizer_form)
+
+        layout.addWidget(_section("LEARNING-RATE SCHEDULE"))
+        self.schedule_box = QComboBox()
+        for name, schedule in SCHEDULES.items():
+            self.schedule_box.addItem(name.replace("_", "-"), name)
+            self.schedule_box.setItemData(self.schedule_box.count() - 1, schedule.formula,
+                                          Qt.ItemDataRole.ToolTipRole)
+        schedule_top = QFormLayout()
+        _tidy(schedule_top)
+        schedule_top.addRow("Schedule", self.schedule_box)
+        layout.addLayout(schedule_top)
+        self.schedule_form = QFormLayout()
+        _tidy(self.schedule_form)
+        layout.addLayout(self.schedule_form)
+
+        layout.addWidget(_section("BATCHES AND LOSS"))
+        form = QFormLayout()
+        _tidy(form)
+        self.batch_size_box = QSpinBox()
+        self.batch_size_box.setRange(1, min(MAX_BATCH, 100_000))
+        self.batch_size_box.setKeyboardTracking(False)
+        self.shuffle_box = QCheckBox("Shuffle every epoch")
+        self.loss_box = QComboBox()
+        self.clip_box = QCheckBox()
+        self.clip_box.setToolTip("Clip the gradient's global L2 norm to this value")
+        self.clip_edit = NumberEdit(1.0)
+        self.clip_edit.setToolTip("Maximum gradient norm")
+        clip_row = QHBoxLayout()
+        clip_row.setSpacing(8)
+        clip_row.addWidget(self.clip_box)
+        clip_row.addWidget(self.clip_edit, 1)
+        form.addRow("Batch size", self.batch_size_box)
+        form.addRow("", self.shuffle_box)
+        form.addRow("Loss", self.loss_box)
+        form.addRow("Clip gradients", clip_row)
+        layout.addLayout(form)
+
+        layout.addWidget(_section("START AND STOP"))
+        form2 = QFormLayout()
+        _tidy(form2)
+        self.init_box = QComboBox()
+        for name, initializer in INITIALIZERS.items():
+            self.init_box.addItem(name, name)
+            self.init_box.setItemData(self.init_box.count() - 1, initializer.formula,
+                                      Qt.ItemDataRole.ToolTipRole)
+        self.seed_edit = NumberEdit(0, integer=True)
+        self.seed_edit.setToolTip("Seed of the weight initialisation, dropout and shuffling")
+        self.patience_box = QSpinBox()
+        self.patience_box.setRange(0, 100_000)
+        self.patience_box.setSpecialValueText("off")
+        self.patience_box.setSuffix(" epochs")
+        self.patience_box.setKeyboardTracking(False)
+        self.patience_box.setToolTip("Stop when the test loss has not improved for this many "
+                                     "epochs, and keep the best weights")
+        for box in (self.batch_size_box, self.patience_box):
+            box.setMinimumWidth(70)
+        self.standardize_box = QCheckBox("Standardize inputs")
+        self.standardize_box.setToolTip("Scale every input feature to mean 0 and standard "
+                                        "deviation 1 (resets the network)")
+        form2.addRow("Initializer", self.init_box)
+        form2.addRow("Seed", self.seed_edit)
+        form2.addRow("Early stopping", self.patience_box)
+        form2.addRow("", self.standardize_box)
+        layout.addLayout(form2)
+        hint = QLabel("Initializer and seed apply on the next reset. Changing the architecture "
+                      "or the inputs starts training over.")
+        hint.setWordWrap(True)
+        hint.setProperty("role", "hint")
+        layout.addWidget(hint)
+        layout.addStretch(1)
+
+        self.schedule_box.activated.connect(
+            lambda i: controller.set_schedule(self.schedule_box.itemData(i)))
+        self.batch_size_box.valueChanged.connect(
+            lambda v: controller.set_training(batch_size=int(v)))
+        self.shuffle_box.clicked.connect(lambda on: controller.set_training(shuffle=on))
+        self.loss_box.activated.connect(
+            lambda i: controller.set_training(loss=self.loss_box.itemData(i)))
+        self.clip_box.clicked.connect(self._on_clip_changed)
+        self.clip_edit.committed.connect(lambda _: self._on_clip_changed())
+        self.init_box.activated.connect(
+            lambda i: controller.set_training(init=self.init_box.itemData(i)))
+        self.seed_edit.committed.connect(self._on_seed_committed)
+        self.patience_box.valueChanged.connect(
+            lambda v: controller.set_training(early_stopping_patience=int(v)))
+        self.standardize_box.clicked.connect(controller.set_standardize)
+        controller.training_changed.connect(self._update_training)
+        controller.network_changed.connect(lambda _: self._update_all())
+        controller.session_replaced.connect(lambda _: self._update_all())
+        self._optimizer_shown: tuple[str, str] | None = None
+        self._update_all()
+
+    def _on_seed_committed(self, value: float) -> None:
+        if not self._controller.set_training(seed=int(value)):
+            self.seed_edit.set_value(self._controller.session.training.seed)
+
+    def _on_clip_changed(self) -> None:
+        value = float(self.clip_edit.text() or 1.0) if self.clip_box.isChecked() else None
+        if value is not None and value <= 0:
+            value = 1.0
+        self._controller.set_training(grad_clip=value)
+
+    def _update_all(self) -> None:
+        self._update_training(self._controller.session.training)
+        network = self._controller.session.network
+        self.standardize_box.setChecked(network.standardize)
+
+    def _update_training(self, training: TrainingSpec) -> None:
+        network = self._controller.session.network
+        shown = (training.optimizer.name, training.schedule.name)
+        if shown != self._optimizer_shown:
+            self._optimizer_shown = shown
+            self._rebuild_hyper_forms(training)
+        self._fill_hyper_values(training)
+        self._set(self.batch_size_box, training.batch_size)
+        self.shuffle_box.setChecked(training.shuffle)
+        self.loss_box.clear()
+        if network.problem == "classification":
+            name = default_loss(network.problem, network.classes)
+            self.loss_box.addItem(name.replace("_", " "), None)
+            self.loss_box.setEnabled(False)
+            self.loss_box.setToolTip(LOSSES[name].formula + " (set by the number of classes)")
+        else:
+            for name, loss in LOSSES.items():
+                if loss.problem == "regression":
+                    self.loss_box.addItem(name.upper(), name)
+                    self.loss_box.setItemData(self.loss_box.count() - 1, loss.formula,
+                                              Qt.ItemDataRole.ToolTipRole)
+            self.loss_box.setEnabled(True)
+            self.loss_box.setCurrentIndex(max(0, self.loss_box.findData(training.loss_for(
+                network))))
+        self.clip_box.setChecked(training.grad_clip is not None)
+        self.clip_edit.setEnabled(training.grad_clip is not None)
+        if training.grad_clip is not None:
+            self.clip_edit.set_value(training.grad_clip)
+        self.init_box.setCurrentIndex(self.init_box.findData(training.init))
+        self.seed_edit.set_value(training.seed)
+        self._set(self.patience_box, training.early_stopping_patience)
+
+    @staticmethod
+    def _set(box: QSpinBox, value: int) -> None:
+        box.blockSignals(True)
+        box.setValue(value)
+        box.blockSignals(False)
+
+    def _rebuild_hyper_forms(self, training: TrainingSpec) -> None:
+        for form in (self.optimizer_form, self.schedule_form):
+            while form.rowCount():
+                form.removeRow(0)
+        self._hyper_widgets: dict[str, Any] = {}
+        optimizer = OPTIMIZERS[training.optimizer.name]
+        self.optimizer_title.setText(f"OPTIMIZER · {optimizer.title.upper() or optimizer.name}")
+        rule = QLabel(optimizer.rule)
+        rule.setWordWrap(True)
+        rule.setProperty("role", "hint")
+        self.optimizer_form.addRow(rule)
+        for key, default in optimizer.defaults.items():
+            if key in ("lr", "nesterov", "amsgrad", "decoupled"):
+                continue  # lr is in the top bar; the others define the optimizer itself
+            self.optimizer_form.addRow(HYPER_TITLES.get(key, key),
+                                       self._hyper_widget(key, default,
+                                                          self._controller.set_optimizer_option))
+        for key, default in SCHEDULES[training.schedule.name].defaults.items():
+            self.schedule_form.addRow(HYPER_TITLES.get(key, key),
+                                      self._hyper_widget(key, default,
+                                                         self._controller.set_schedule_option))
+
+    def _hyper_widget(self, key: str, default: Any,
+                      setter: Callable[[str, Any], bool]) -> QWidget:
+        if isinstance(default, bool):
+            box = QCheckBox()
+            box.clicked.connect(lambda on: setter(key, on))
+            self._hyper_widgets[key] = box
+            return box
+        if isinstance(default, tuple):
+            row = QWidget()
+            layout = QHBoxLayout(row)
+            layout.setContentsMargins(0, 0, 0, 0)
+            edits = [NumberEdit(v) for v in default]
+            for edit in edits:
+                edit.committed.connect(lambda _, edits=edits: setter(
+                    key, tuple(float(e.text()) for e in edits)))
+                layout.addWidget(edit)
+            self._hyper_widgets[key] = edits
+            return row
+        edit = NumberEdit(float(default), integer=key in ("step_size", "total_epochs", "t_max"))
+        edit.committed.connect(lambda value: self._commit(setter, key, value))
+        self._hyper_widgets[key] = edit
+        return edit
+
+    def _commit(self, setter: Callable[[str, Any], bool], key: str, value: float) -> None:
+        if not setter(key, value):
+            self._fill_hyper_values(self._controller.session.training)
+
+    def _fill_hyper_values(self, training: TrainingSpec) -> None:
+        self.schedule_box.setCurrentIndex(self.schedule_box.findData(training.schedule.name))
+        values = {**training.optimizer.hyper(), **training.schedule.params()}
+        for key, widget in getattr(self, "_hyper_widgets", {}).items():
+            value = values.get(key)
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, list):
+                for edit, v in zip(widget, value, strict=True):
+                    edit.set_value(float(v))
+            elif value is not None:
+                widget.set_value(float(value))
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "section")
+    return label
+
+
+def _tidy(form: QFormLayout) -> None:
+    form.setContentsMargins(0, 0, 0, 0)
+    form.setHorizontalSpacing(12)
+    form.setVerticalSpacing(8)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

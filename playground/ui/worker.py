@@ -1,0 +1,593 @@
+"""The training worker: a plain thread that owns the Trainer, takes commands, publishes frames.
+
+The UI sends frozen-dataclass commands through a queue. Between chunks of ~8 ms of training the
+worker applies them; when a frame is due (at most 60 Hz, and only once the UI has taken the
+previous one) it builds a Snapshot with a grid pass and keeps it as "the latest" (a queue of one).
+No Qt here: the worker never touches a widget.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from playground.engine import (
+    GridRequest,
+    LayerWeights,
+    NetworkSpec,
+    Snapshot,
+    Trainer,
+    TrainingData,
+    TrainingSpec,
+)
+
+FRAME_INTERVAL = 1.0 / 60.0  # seconds between frames, at most
+RECORD_INTERVAL = 1.0 / 240.0  # seconds between metric records (curves) while training
+CHUNK_SECONDS = 0.008  # target duration of one chunk of training steps
+MAX_CHUNK_STEPS = 1_000_000
+MAX_RECORDS = 2000  # metric records kept for the UI between two takes
+IDLE_WAIT = 0.25  # seconds the idle loop waits for a command
+
+
+# ----- commands (UI thread → worker) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Play:
+    """Train continuously."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Stop training (the weights stay)."""
+
+
+@dataclass(frozen=True)
+class StepEpoch:
+    """Train to the end of the current epoch, then pause."""
+
+
+@dataclass(frozen=True)
+class StepBatch:
+    """Train one mini-batch, then pause."""
+
+
+@dataclass(frozen=True)
+class Reset:
+    """Start over from the initializer and seed (or from `weights`), at epoch 0."""
+
+    weights: tuple[LayerWeights, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SetTraining:
+    """New training settings, applied live (the weights stay)."""
+
+    training: TrainingSpec
+
+
+@dataclass(frozen=True)
+class SetData:
+    """Edited points, applied live (the weights stay)."""
+
+    data: TrainingData
+
+
+@dataclass(frozen=True)
+class SetNetwork:
+    """A new architecture (and optionally everything else): a fresh Trainer at step 0."""
+
+    network: NetworkSpec
+    training: TrainingSpec | None = None
+    data: TrainingData | None = None
+    weights: tuple[LayerWeights, ...] | None = None
+    epoch_offset: int = 0  # epochs already trained before these weights (an opened session)
+
+
+@dataclass(frozen=True)
+class SetSpeed:
+    """Epochs per second, or None for as fast as possible."""
+
+    epochs_per_second: float | None
+
+
+@dataclass(frozen=True)
+class SetGrid:
+    """The view rectangle (and resolution) every neuron is evaluated over."""
+
+    request: GridRequest
+
+
+@dataclass(frozen=True)
+class Stop:
+    """End the thread."""
+
+
+Command = (Play | Pause | StepEpoch | StepBatch | Reset | SetTraining | SetData | SetNetwork
+           | SetSpeed | SetGrid | Stop)
+
+# Commands where only the newest of a run of equal kinds matters.
+_COALESCE = (SetTraining, SetData, SetSpeed, SetGrid)
+
+
+# ----- results (worker → UI thread) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One moment of training for the window: the Snapshot plus what the views also need."""
+
+    snapshot: Snapshot
+    weights: tuple[LayerWeights, ...]
+    network: NetworkSpec
+    run: int  # increases on every reset or new network: curves start over
+    epoch: int  # completed epochs, counting those of an opened session
+    epoch_progress: float  # epochs as a real number (for the x axis of curves)
+    running: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Record:
+    """The metrics of one frame (no grid, no weights), for curves."""
+
+    run: int
+    epoch_progress: float
+    snapshot: Snapshot
+
+
+@dataclass(frozen=True)
+class WorkerStatus:
+    """What the status bar shows: state, warm-up progress, speed, and a message."""
+
+    state: str  # "warming_up", "paused", "running", "diverged", "stopped_early", "blocked"
+    warmup_done: int = 0
+    warmup_total: int = 0
+    epoch: int = 0
+    samples_per_s: float = 0.0
+    message: str = ""
+    run: int = 0  # as Frame.run
+    step: int = 0  # mini-batch steps of this run
+    applied: int = 0  # commands applied so far (compare with TrainingWorker.sent)
+
+
+class TrainingWorker:
+    """Owns a Trainer in its own thread; the UI sends commands and takes the latest Frame."""
+
+    def __init__(self, network: NetworkSpec, training: TrainingSpec, data: TrainingData,
+                 weights: tuple[LayerWeights, ...] | None = None, *,
+                 grid: GridRequest | None = None, epoch_offset: int = 0,
+                 warm_up: bool = True, frame_interval: float = FRAME_INTERVAL) -> None:
+        self._commands: queue.Queue[Command] = queue.Queue()
+        self.sent = 0  # commands sent (UI thread)
+        self._applied = 0  # commands applied (worker thread)
+        self._lock = threading.Lock()
+        self._network = network
+        self._training = training
+        self._data = data
+        self._weights = weights
+        self._epoch_offset = epoch_offset
+        self._grid = grid or GridRequest()
+        self._do_warm_up = warm_up
+        self._frame_interval = frame_interval
+        self._trainer: Trainer | None = None
+        self._running = False
+        self._pending_steps = 0
+        self._speed: float | None = None
+        self._credit = 0.0
+        self._last_credit_time = time.perf_counter()
+        self._chunk_steps = 16
+        self._run = 0
+        self._stopping = False
+        self._changed = True
+        self._problems: dict[str, str] = {}  # why training cannot run, by source ("data", ...)
+        self._last_frame_time = 0.0
+        self._last_record_time = 0.0
+        self._total_samples = 0
+        self._rate_window: list[tuple[float, int]] = []
+        # shared with the UI thread, under the lock
+        self._latest: Frame | None = None
+        self._latest_taken = True
+        self._records: list[Record] = []
+        self._status = WorkerStatus("warming_up" if warm_up else "paused")
+        self._thread = threading.Thread(target=self._main, name="training-worker", daemon=True)
+
+    # ----- UI-thread API ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the thread (warm-up first, then the command loop)."""
+        self._thread.start()
+
+    def send(self, command: Command) -> None:
+        """Queue a command; it applies between two chunks of training."""
+        self.sent += 1
+        self._commands.put(command)
+
+    def play(self) -> None:
+        """Train continuously."""
+        self.send(Play())
+
+    def pause(self) -> None:
+        """Stop training."""
+        self.send(Pause())
+
+    def step_epoch(self) -> None:
+        """Train to the end of the epoch."""
+        self.send(StepEpoch())
+
+    def step_batch(self) -> None:
+        """Train one mini-batch."""
+        self.send(StepBatch())
+
+    def reset(self, weights: tuple[LayerWeights, ...] | None = None) -> None:
+        """Start over at epoch 0."""
+        self.send(Reset(weights))
+
+    def set_training(self, training: TrainingSpec) -> None:
+        """Apply training settings live."""
+        self.send(SetTraining(training))
+
+    def set_data(self, data: TrainingData) -> None:
+        """Apply edited data live."""
+        self.send(SetData(data))
+
+    def set_network(self, network: NetworkSpec, training: TrainingSpec | None = None,
+                    data: TrainingData | None = None,
+                    weights: tuple[LayerWeights, ...] | None = None,
+                    epoch_offset: int = 0) -> None:
+        """Replace the architecture (and whatever else is given); training starts over."""
+        self.send(SetNetwork(network, training, data, weights, epoch_offset))
+
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        """Throttle to epochs per second, or None for as fast as possible."""
+        self.send(SetSpeed(epochs_per_second))
+
+    def set_grid(self, request: GridRequest) -> None:
+        """Evaluate the neurons over this view rectangle from now on."""
+        self.send(SetGrid(request))
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """End the thread and wait for it."""
+        self.send(Stop())
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        """Whether the thread is running."""
+        return self._thread.is_alive()
+
+    def take_frame(self) -> Frame | None:
+        """The newest Frame if there is one the caller has not taken yet, else None."""
+        with self._lock:
+            if self._latest_taken:
+                return None
+            self._latest_taken = True
+            return self._latest
+
+    def latest_frame(self) -> Frame | None:
+        """The newest Frame, taken or not."""
+        with self._lock:
+            return self._latest
+
+    def take_records(self) -> list[Record]:
+        """Every metrics record since the last call, oldest first."""
+        with self._lock:
+            records, self._records = self._records, []
+            return records
+
+    def status(self) -> WorkerStatus:
+        """The current state, for the status bar."""
+        with self._lock:
+            return self._status
+
+    @property
+    def total_samples(self) -> int:
+        """Training samples processed since the thread started (for benchmarks)."""
+        return self._total_samples
+
+    # ----- worker thread ---------------------------------------------------------------------
+
+    def _main(self) -> None:
+        if self._do_warm_up:
+            self._warm_up()
+        self._build_trainer(self._network, self._training, self._data, self._weights)
+        while not self._stopping:
+            self._apply_commands(self._wait_time())
+            if self._stopping:
+                break
+            self._train_chunk()
+            self._record_if_due()
+            self._publish_if_due()
+            self._update_status()
+
+    def _warm_up(self) -> None:
+        try:
+            from playground.engine.warmup import warm_up
+        except ImportError:
+            return
+
+        def progress(done: int, total: int) -> None:
+            self._set_status(state="warming_up", warmup_done=done, warmup_total=total)
+
+        warm_up(progress)
+
+    def _wait_time(self) -> float:
+        """How long to wait for a command before the next chunk (0 while training)."""
+        if self._trainable() and (self._running or self._pending_steps):
+            if self._speed is None or self._pending_steps:
+                return 0.0
+            missing = 1.0 - self._credit
+            steps_per_s = self._speed * self._trainer.steps_per_epoch
+            return 0.0 if missing <= 0 else min(missing / steps_per_s, self._frame_interval)
+        if self._changed:
+            return max(0.0, self._frame_interval / 4)
+        return IDLE_WAIT
+
+    def _apply_commands(self, wait: float) -> None:
+        commands: list[Command] = []
+        try:
+            commands.append(self._commands.get(timeout=wait) if wait > 0
+                            else self._commands.get_nowait())
+            while True:
+                commands.append(self._commands.get_nowait())
+        except queue.Empty:
+            pass
+        for i, command in enumerate(commands):
+            nxt = commands[i + 1] if i + 1 < len(commands) else None
+            self._applied += 1
+            if isinstance(command, _COALESCE) and type(nxt) is type(command):
+                continue
+            self._apply(command)
+            if self._stopping:
+                return
+
+    def _apply(self, command: Command) -> None:
+        handler = _HANDLERS[type(command)]
+        source = type(command).__name__
+        try:
+            handler(self, command)
+        except ValueError as error:
+            self._block(source, str(error))
+        else:
+            self._problems.pop(source, None)
+        self._changed = True
+
+    @property
+    def _blocked(self) -> str:
+        return next(iter(self._problems.values()), "")
+
+    def _on_play(self, _: Play) -> None:
+        self._running = self._trainable()
+        self._pending_steps = 0
+        self._credit = 0.0
+        self._last_credit_time = time.perf_counter()
+
+    def _on_pause(self, _: Pause) -> None:
+        self._running = False
+        self._pending_steps = 0
+
+    def _on_step_epoch(self, _: StepEpoch) -> None:
+        self._running = False
+        if self._trainable():
+            self._pending_steps = self._trainer.steps_left_in_epoch
+
+    def _on_step_batch(self, _: StepBatch) -> None:
+        self._running = False
+        if self._trainable():
+            self._pending_steps = 1
+
+    def _on_reset(self, command: Reset) -> None:
+        self._running = False
+        self._pending_steps = 0
+        self._epoch_offset = 0
+        self._weights = command.weights
+        self._run += 1
+        if self._trainer is None:
+            self._build_trainer(self._network, self._training, self._data, self._weights)
+        else:
+            self._trainer.reset(list(command.weights) if command.weights else None)
+
+    def _on_set_training(self, command: SetTraining) -> None:
+        self._training = command.training
+        if self._trainer is not None:
+            self._trainer.set_training(command.training)
+
+    def _on_set_data(self, command: SetData) -> None:
+        self._data = command.data
+        if self._trainer is None:
+            self._build_trainer(self._network, self._training, self._data, self._weights)
+            return
+        self._trainer.set_data(command.data)
+
+    def _on_set_network(self, command: SetNetwork) -> None:
+        self._running = False
+        self._pending_steps = 0
+        self._run += 1
+        self._epoch_offset = command.epoch_offset
+        self._build_trainer(command.network, command.training or self._training,
+                            command.data or self._data, command.weights)
+
+    def _on_set_speed(self, command: SetSpeed) -> None:
+        self._speed = command.epochs_per_second
+        self._credit = 0.0
+        self._last_credit_time = time.perf_counter()
+
+    def _on_set_grid(self, command: SetGrid) -> None:
+        self._grid = command.request
+
+    def _on_stop(self, _: Stop) -> None:
+        self._stopping = True
+
+    def _build_trainer(self, network: NetworkSpec, training: TrainingSpec, data: TrainingData,
+                       weights: tuple[LayerWeights, ...] | None) -> None:
+        self._network, self._training, self._data, self._weights = (network, training, data,
+                                                                   weights)
+        self._problems.clear()
+        try:
+            self._trainer = Trainer(network, training, data,
+                                    list(weights) if weights is not None else None)
+        except ValueError as error:
+            self._trainer = None
+            self._block("build", str(error))
+        self._changed = True
+
+    def _block(self, source: str, reason: str) -> None:
+        self._problems[source] = _friendly(reason)
+        self._running = False
+        self._pending_steps = 0
+
+    def _trainable(self) -> bool:
+        return self._trainer is not None and not self._blocked and self._trainer.can_train
+
+    def _train_chunk(self) -> None:
+        if not (self._running or self._pending_steps) or not self._trainable():
+            return
+        trainer = self._trainer
+        steps = self._chunk_steps
+        if self._pending_steps:
+            steps = min(steps, self._pending_steps)
+        elif self._speed is not None:
+            now = time.perf_counter()
+            self._credit += (now - self._last_credit_time) * self._speed * trainer.steps_per_epoch
+            self._last_credit_time = now
+            self._credit = min(self._credit, max(1.0, self._speed * trainer.steps_per_epoch))
+            steps = min(steps, int(self._credit))
+            if steps <= 0:
+                return
+            self._credit -= steps
+        start = time.perf_counter()
+        done = trainer.run(steps)
+        elapsed = time.perf_counter() - start
+        self._count_samples(done, trainer)
+        if done and elapsed > 0:
+            wanted = done / elapsed * CHUNK_SECONDS
+            self._chunk_steps = int(min(MAX_CHUNK_STEPS, max(1, 0.7 * self._chunk_steps
+                                                             + 0.3 * wanted)))
+        if self._pending_steps:
+            self._pending_steps = 0 if done < steps else self._pending_steps - done
+        if not trainer.can_train:
+            self._running = False
+            self._pending_steps = 0
+        self._changed = True
+
+    def _count_samples(self, steps: int, trainer: Trainer) -> None:
+        samples = steps * min(trainer.training.batch_size, trainer.data.train_xy.shape[0])
+        self._total_samples += samples
+        now = time.perf_counter()
+        self._rate_window.append((now, self._total_samples))
+        while len(self._rate_window) > 2 and now - self._rate_window[0][0] > 1.0:
+            self._rate_window.pop(0)
+
+    def _samples_per_s(self) -> float:
+        if not (self._running or self._pending_steps) or len(self._rate_window) < 2:
+            return 0.0
+        (t0, n0), (t1, n1) = self._rate_window[0], self._rate_window[-1]
+        return (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
+
+    def _publish_if_due(self) -> None:
+        if not self._changed:
+            return
+        now = time.perf_counter()
+        if now - self._last_frame_time < self._frame_interval:
+            return
+        with self._lock:
+            waiting = not self._latest_taken
+        if waiting and (self._running or self._pending_steps):
+            return  # the UI has not drawn the last frame yet: keep training instead
+        self._publish()
+        self._last_frame_time = now
+
+    def _epoch_progress(self, trainer: Trainer) -> float:
+        left = trainer.steps_left_in_epoch
+        per_epoch = max(trainer.steps_per_epoch, 1)
+        fraction = 0.0 if left >= per_epoch else 1.0 - left / per_epoch
+        return self._epoch_offset + trainer.epoch + fraction
+
+    def _record_if_due(self) -> None:
+        """Metrics (no grid) more often than frames, so that curves show fast changes."""
+        if not (self._running or self._pending_steps) or self._trainer is None:
+            return
+        now = time.perf_counter()
+        if now - self._last_record_time < RECORD_INTERVAL:
+            return
+        self._last_record_time = now
+        record = Record(self._run, self._epoch_progress(self._trainer),
+                        self._trainer.snapshot(None))
+        with self._lock:
+            self._append_record(record)
+
+    def _append_record(self, record: Record) -> None:
+        self._records.append(record)
+        del self._records[: max(0, len(self._records) - MAX_RECORDS)]
+
+    def _publish(self) -> None:
+        trainer = self._trainer
+        frame = None
+        if trainer is not None:
+            snapshot = trainer.snapshot(self._grid)
+            progress = self._epoch_progress(trainer)
+            frame = Frame(snapshot=snapshot, weights=tuple(trainer.weights()),
+                          network=trainer.network, run=self._run,
+                          epoch=self._epoch_offset + snapshot.epoch, epoch_progress=progress,
+                          running=bool(self._running))
+        with self._lock:
+            if frame is not None:
+                self._latest = frame
+                self._latest_taken = False
+                self._append_record(Record(frame.run, frame.epoch_progress,
+                                           dataclasses.replace(frame.snapshot, grid=None)))
+        self._changed = False
+
+    def _update_status(self) -> None:
+        status = self._current_status()
+        with self._lock:
+            self._status = status
+
+    def _current_status(self) -> WorkerStatus:
+        trainer = self._trainer
+        where = {"epoch": self._epoch_offset + trainer.epoch if trainer is not None else 0,
+                 "step": trainer.step if trainer is not None else 0, "run": self._run,
+                 "applied": self._applied}
+        if self._blocked:
+            return WorkerStatus("blocked", message=self._blocked, **where)
+        if trainer is not None and trainer.diverged:
+            return WorkerStatus("diverged", message=trainer.message, **where)
+        if trainer is not None and trainer.stopped_early:
+            return WorkerStatus("stopped_early", message=trainer.message, **where)
+        state = "running" if (self._running or self._pending_steps) else "paused"
+        return WorkerStatus(state, samples_per_s=self._samples_per_s(), **where)
+
+    def _set_status(self, **changes: object) -> None:
+        with self._lock:
+            self._status = dataclasses.replace(self._status, **changes)
+
+
+def _friendly(reason: str) -> str:
+    """A message a student understands for the errors the data can cause."""
+    if "no training points" in reason:
+        return "There are no training points: draw some or pick a data set."
+    return reason
+
+
+_HANDLERS: dict[type, Callable[[TrainingWorker, Command], None]] = {
+    Play: TrainingWorker._on_play,
+    Pause: TrainingWorker._on_pause,
+    StepEpoch: TrainingWorker._on_step_epoch,
+    StepBatch: TrainingWorker._on_step_batch,
+    Reset: TrainingWorker._on_reset,
+    SetTraining: TrainingWorker._on_set_training,
+    SetData: TrainingWorker._on_set_data,
+    SetNetwork: TrainingWorker._on_set_network,
+    SetSpeed: TrainingWorker._on_set_speed,
+    SetGrid: TrainingWorker._on_set_grid,
+    Stop: TrainingWorker._on_stop,
+}
+
+__all__ = [
+    "Command", "Frame", "Pause", "Play", "Record", "Reset", "SetData", "SetGrid", "SetNetwork",
+    "SetSpeed", "SetTraining", "StepBatch", "StepEpoch", "Stop", "TrainingWorker", "WorkerStatus",
+]  # fmt: skip
