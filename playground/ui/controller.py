@@ -604,11 +604,6 @@ class Controller(QObject):
             self._playing = playing
             self.running_changed.emit(playing)
 
-    def wait_for_frame(self) -> Frame | None:
-        """Take a pending frame now (for tests and benchmarks); the views get it as usual."""
-        self._on_tick()
-        return self.frame
-
     def shutdown(self) -> None:
         """Stop the timer and the training thread (joins it)."""
         self._timer.stop()

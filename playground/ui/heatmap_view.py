@@ -288,10 +288,9 @@ class OutputView(QWidget):
             return
         if network.problem == "regression":
             levels = label_range(self._controller.session.points)
-            table = lut("faded")
         else:
             levels = (0.0, 1.0)
-            table = lut("faded_discrete" if self._discretize else "faded")
+        table = lut("faded_discrete" if self._discretize else "faded")
         self.image.setImage(np.ascontiguousarray(output[0], np.float32), autoLevels=False,
                             levels=levels, lut=table, rect=rect)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -32,7 +32,8 @@ MAX_NEURON = 58.0
 MIN_NEURON = 12.0
 RIGHT_MARGIN = 24.0
 TOP_MARGIN = 8.0
-CURVED_LINK_LIMIT = 700  # more links than this are drawn straight (faster)
+CURVED_LINK_LIMIT = 400  # more links than this are drawn straight (faster)
+DENSE_LINKS = 2000  # more links than this: no antialiasing, the faintest are left out
 WIDTH_LEVELS = np.array([0.15, 0.35, 0.6, 1.0, 1.5, 2.2, 3.2])  # |w| bucket edges
 LINK_HIT_PIXELS = 5.0
 
@@ -97,7 +98,9 @@ class LinksItem(QGraphicsItem):
         self._starts = np.zeros((0, 2))
         self._ends = np.zeros((0, 2))
         self._weights = np.zeros(0)
-        self._paths: list[tuple[QPen, QPainterPath]] = []
+        self._curved = True
+        self._shapes: list = []  # one QPainterPath (curved) or QLineF (straight) per link
+        self._groups: list[tuple[QPen, list[int]]] = []
         self.samples = np.zeros((0, 12, 2))  # points along each link, for hit testing
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
@@ -110,53 +113,64 @@ class LinksItem(QGraphicsItem):
         self._bounds = bounds
         self._starts, self._ends = starts, ends
         t = np.linspace(0.0, 1.0, 12)[None, :, None]
-        if len(starts) <= CURVED_LINK_LIMIT:
+        self._curved = len(starts) <= CURVED_LINK_LIMIT
+        if self._curved:
             mid = (starts[:, 0] + ends[:, 0]) / 2
             c1 = np.column_stack([mid, starts[:, 1]])[:, None, :]
             c2 = np.column_stack([mid, ends[:, 1]])[:, None, :]
             s, e = starts[:, None, :], ends[:, None, :]
             self.samples = ((1 - t) ** 3 * s + 3 * (1 - t) ** 2 * t * c1
                             + 3 * (1 - t) * t**2 * c2 + t**3 * e)
+            self._shapes = []
+            for (x0, y0), (x1, y1) in zip(starts.tolist(), ends.tolist(), strict=True):
+                path = QPainterPath(QPointF(x0, y0))
+                mid = (x0 + x1) / 2
+                path.cubicTo(mid, y0, mid, y1, x1, y1)
+                self._shapes.append(path)
         else:
             self.samples = starts[:, None, :] * (1 - t) + ends[:, None, :] * t
-        self._rebuild_paths()
+            self._shapes = [QLineF(x0, y0, x1, y1) for (x0, y0), (x1, y1)
+                            in zip(starts.tolist(), ends.tolist(), strict=True)]
+        self._group()
 
     def set_weights(self, weights: npt.NDArray[np.float64]) -> None:
         """One weight per link, in geometry order."""
         self._weights = np.nan_to_num(np.asarray(weights, float))
-        self._rebuild_paths()
+        self._group()
         self.update()
 
-    def _rebuild_paths(self) -> None:
+    def _group(self) -> None:
+        """Sort the links into pens (sign × thickness); faint links of dense layers are left
+        out, they would only be noise."""
         n = len(self._starts)
         if n == 0 or len(self._weights) != n:
-            self._paths = []
+            self._groups = []
             return
-        magnitude = np.abs(self._weights)
-        level = np.searchsorted(WIDTH_LEVELS, magnitude)
+        level = np.searchsorted(WIDTH_LEVELS, np.abs(self._weights))
         key = level * 2 + (self._weights > 0)
-        curved = n <= CURVED_LINK_LIMIT
-        paths: list[tuple[QPen, QPainterPath]] = []
-        for k in np.unique(key):
-            members = np.flatnonzero(key == k)
-            path = QPainterPath()
-            for i in members:
-                (x0, y0), (x1, y1) = self._starts[i], self._ends[i]
-                path.moveTo(x0, y0)
-                if curved:
-                    mid = (x0 + x1) / 2
-                    path.cubicTo(mid, y0, mid, y1, x1, y1)
-                else:
-                    path.lineTo(x1, y1)
-            paths.append((_link_pen(int(k // 2), bool(k % 2)), path))
-        self._paths = paths
+        order = np.argsort(key, kind="stable")
+        bounds = np.flatnonzero(np.diff(key[order])) + 1
+        groups = []
+        for members in np.split(order, bounds):
+            k = int(key[members[0]])
+            if not self._curved and k // 2 == 0 and n > DENSE_LINKS:
+                continue
+            groups.append((_link_pen(k // 2, bool(k % 2), n), members.tolist()))
+        self._groups = groups
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,  # noqa: D102
               widget: QWidget | None = None) -> None:
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for pen, path in self._paths:
+        shapes = self._shapes
+        if not self._curved:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(shapes) <= DENSE_LINKS)
+        for pen, members in self._groups:
             painter.setPen(pen)
-            painter.drawPath(path)
+            if self._curved:
+                for i in members:
+                    painter.drawPath(shapes[i])
+            else:
+                painter.drawLines([shapes[i] for i in members])
 
     def nearest(self, x: float, y: float, radius: float) -> int | None:
         """The link passing closest to (x, y) within radius, or None."""
@@ -172,13 +186,19 @@ class LinksItem(QGraphicsItem):
         return self._weights
 
 
-def _link_pen(level: int, positive: bool) -> QPen:
+def _link_pen(level: int, positive: bool, links: int) -> QPen:
+    """Blue for positive, orange for negative weights; thicker and stronger for larger |w|.
+    Dense diagrams get thin pens (thick lines by the thousand are slow and unreadable)."""
     strength = min(level / len(WIDTH_LEVELS), 1.0)
-    rgb = colors.BLUE if positive else colors.ORANGE
+    # Opaque colours faded toward white: translucent pens are many times slower to draw.
+    rgb = colors.lighten(colors.BLUE if positive else colors.ORANGE, 0.72 - 0.62 * strength)
     color = QColor(*rgb)
-    color.setAlphaF(0.28 + 0.62 * strength)
-    pen = QPen(color, 0.7 + 5.3 * strength ** 1.2)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    if links > DENSE_LINKS:
+        width = 1.0
+    else:
+        width = 0.7 + (5.3 if links <= CURVED_LINK_LIMIT else 2.3) * strength ** 1.2
+    pen = QPen(color, width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap if width > 1.5 else Qt.PenCapStyle.FlatCap)
     return pen
 
 
@@ -306,16 +326,23 @@ class NetworkDiagram(QGraphicsView):
 
     def _layout_links(self) -> None:
         network = self._network
-        inputs_rows = [list(FEATURES).index(name) for name in network.inputs]
+        rows = [list(FEATURES).index(name) for name in network.inputs]
+        # (x, y, size) of every neuron, column by column; links index into them
+        geometry = [np.array([(item.x(), item.y(), item.size) for item in column])
+                    for column in self._columns]
         starts, ends = [], []
-        for layer, j, i in self._link_index:
-            src_col, dst_col = self._columns[layer], self._columns[layer + 1]
-            src = src_col[inputs_rows[i]] if layer == 0 else src_col[i]
-            dst = dst_col[j]
-            starts.append((src.x() + src.size, src.y() + src.size / 2))
-            ends.append((dst.x(), dst.y() + dst.size / 2))
-        self._links.set_geometry(np.array(starts, float).reshape(-1, 2),
-                                 np.array(ends, float).reshape(-1, 2), self._scene.sceneRect())
+        for layer in range(len(self._columns) - 1):
+            mask = self._link_index[:, 0] == layer
+            src_rows = self._link_index[mask, 2]
+            if layer == 0:
+                src_rows = np.asarray(rows)[src_rows]
+            src = geometry[layer][src_rows]
+            dst = geometry[layer + 1][self._link_index[mask, 1]]
+            starts.append(np.column_stack([src[:, 0] + src[:, 2], src[:, 1] + src[:, 2] / 2]))
+            ends.append(np.column_stack([dst[:, 0], dst[:, 1] + dst[:, 2] / 2]))
+        self._links.set_geometry(np.concatenate(starts) if starts else np.zeros((0, 2)),
+                                 np.concatenate(ends) if ends else np.zeros((0, 2)),
+                                 self._scene.sceneRect())
         if self._frame is not None:
             self._update_links(self._frame.weights)
 

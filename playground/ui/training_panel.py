@@ -55,6 +55,7 @@ HYPER_TITLES = {"momentum": "Momentum", "dampening": "Dampening", "nesterov": "N
                 "t_max": "T max (epochs)", "eta_min": "Minimum LR",
                 "total_epochs": "Total epochs", "pct_start": "Warm-up share",
                 "div_factor": "Start divisor", "final_div_factor": "Final divisor"}  # fmt: skip
+FORM_LABEL_WIDTH = 96
 PROBLEM_TITLES = {"classification": "Classification", "regression": "Regression"}
 
 
@@ -360,7 +361,7 @@ class TrainingSettings(QWidget):
                                           Qt.ItemDataRole.ToolTipRole)
         schedule_top = QFormLayout()
         _tidy(schedule_top)
-        schedule_top.addRow("Schedule", self.schedule_box)
+        _add_row(schedule_top, "Schedule", self.schedule_box)
         layout.addLayout(schedule_top)
         self.schedule_form = QFormLayout()
         _tidy(self.schedule_form)
@@ -372,7 +373,8 @@ class TrainingSettings(QWidget):
         self.batch_size_box = QSpinBox()
         self.batch_size_box.setRange(1, min(MAX_BATCH, 100_000))
         self.batch_size_box.setKeyboardTracking(False)
-        self.shuffle_box = QCheckBox("Shuffle every epoch")
+        self.shuffle_box = QCheckBox("every epoch")
+        self.shuffle_box.setToolTip("Walk the training points in a new random order every epoch")
         self.loss_box = QComboBox()
         self.clip_box = QCheckBox()
         self.clip_box.setToolTip("Clip the gradient's global L2 norm to this value")
@@ -382,10 +384,10 @@ class TrainingSettings(QWidget):
         clip_row.setSpacing(8)
         clip_row.addWidget(self.clip_box)
         clip_row.addWidget(self.clip_edit, 1)
-        form.addRow("Batch size", self.batch_size_box)
-        form.addRow("", self.shuffle_box)
-        form.addRow("Loss", self.loss_box)
-        form.addRow("Clip gradients", clip_row)
+        _add_row(form, "Batch size", self.batch_size_box)
+        _add_row(form, "Shuffle", self.shuffle_box)
+        _add_row(form, "Loss", self.loss_box)
+        _add_row(form, "Clip gradients", clip_row)
         layout.addLayout(form)
 
         layout.addWidget(_section("START AND STOP"))
@@ -410,10 +412,10 @@ class TrainingSettings(QWidget):
         self.standardize_box = QCheckBox("Standardize inputs")
         self.standardize_box.setToolTip("Scale every input feature to mean 0 and standard "
                                         "deviation 1 (resets the network)")
-        form2.addRow("Initializer", self.init_box)
-        form2.addRow("Seed", self.seed_edit)
-        form2.addRow("Early stopping", self.patience_box)
-        form2.addRow("", self.standardize_box)
+        _add_row(form2, "Initializer", self.init_box)
+        _add_row(form2, "Seed", self.seed_edit)
+        _add_row(form2, "Early stopping", self.patience_box)
+        _add_row(form2, "", self.standardize_box)
         layout.addLayout(form2)
         hint = QLabel("Initializer and seed apply on the next reset. Changing the architecture "
                       "or the inputs starts training over.")
@@ -510,11 +512,11 @@ class TrainingSettings(QWidget):
         for key, default in optimizer.defaults.items():
             if key in ("lr", "nesterov", "amsgrad", "decoupled"):
                 continue  # lr is in the top bar; the others define the optimizer itself
-            self.optimizer_form.addRow(HYPER_TITLES.get(key, key),
+            _add_row(self.optimizer_form, HYPER_TITLES.get(key, key),
                                        self._hyper_widget(key, default,
                                                           self._controller.set_optimizer_option))
         for key, default in SCHEDULES[training.schedule.name].defaults.items():
-            self.schedule_form.addRow(HYPER_TITLES.get(key, key),
+            _add_row(self.schedule_form, HYPER_TITLES.get(key, key),
                                       self._hyper_widget(key, default,
                                                          self._controller.set_schedule_option))
 
@@ -563,6 +565,13 @@ def _section(text: str) -> QLabel:
     label = QLabel(text)
     label.setProperty("role", "section")
     return label
+
+
+def _add_row(form: QFormLayout, text: str, field: QWidget | QHBoxLayout) -> None:
+    """A form row whose label has the common width, so that all forms line up."""
+    label = QLabel(text)
+    label.setMinimumWidth(FORM_LABEL_WIDTH)
+    form.addRow(label, field)
 
 
 def _tidy(form: QFormLayout) -> None:

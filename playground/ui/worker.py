@@ -12,6 +12,7 @@ import dataclasses
 import queue
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -162,6 +163,7 @@ class TrainingWorker:
                  grid: GridRequest | None = None, epoch_offset: int = 0,
                  warm_up: bool = True, frame_interval: float = FRAME_INTERVAL) -> None:
         self._commands: queue.Queue[Command] = queue.Queue()
+        self._stop_requested = threading.Event()
         self.sent = 0  # commands sent (UI thread)
         self._applied = 0  # commands applied (worker thread)
         self._lock = threading.Lock()
@@ -185,7 +187,9 @@ class TrainingWorker:
         self._changed = True
         self._problems: dict[str, str] = {}  # why training cannot run, by source ("data", ...)
         self._last_frame_time = 0.0
+        self._frame_cost = 0.0  # seconds the last frame took to build
         self._last_record_time = 0.0
+        self._record_cost = 0.0
         self._total_samples = 0
         self._rate_window: list[tuple[float, int]] = []
         # shared with the UI thread, under the lock
@@ -250,7 +254,8 @@ class TrainingWorker:
         self.send(SetGrid(request))
 
     def stop(self, timeout: float = 10.0) -> None:
-        """End the thread and wait for it."""
+        """End the thread and wait for it (a warm-up in progress stops at its next step)."""
+        self._stop_requested.set()
         self.send(Stop())
         if self._thread.is_alive():
             self._thread.join(timeout)
@@ -293,15 +298,23 @@ class TrainingWorker:
 
     def _main(self) -> None:
         if self._do_warm_up:
-            self._warm_up()
+            try:
+                self._warm_up()
+            except _StopRequested:
+                return
         self._build_trainer(self._network, self._training, self._data, self._weights)
         while not self._stopping:
-            self._apply_commands(self._wait_time())
-            if self._stopping:
-                break
-            self._train_chunk()
-            self._record_if_due()
-            self._publish_if_due()
+            try:
+                self._apply_commands(self._wait_time())
+                if self._stopping:
+                    break
+                self._train_chunk()
+                self._record_if_due()
+                self._publish_if_due()
+            except Exception as error:  # a bug must not kill the thread: report, keep serving
+                traceback.print_exc()
+                self._block("internal", f"Internal error in training: {error!r}")
+                self._changed = True
             self._update_status()
 
     def _warm_up(self) -> None:
@@ -311,6 +324,8 @@ class TrainingWorker:
             return
 
         def progress(done: int, total: int) -> None:
+            if self._stop_requested.is_set():
+                raise _StopRequested
             self._set_status(state="warming_up", warmup_done=done, warmup_total=total)
 
         warm_up(progress)
@@ -381,6 +396,7 @@ class TrainingWorker:
             self._pending_steps = 1
 
     def _on_reset(self, command: Reset) -> None:
+        self._problems.pop("internal", None)
         self._running = False
         self._pending_steps = 0
         self._epoch_offset = 0
@@ -492,7 +508,11 @@ class TrainingWorker:
         if not self._changed:
             return
         now = time.perf_counter()
-        if now - self._last_frame_time < self._frame_interval:
+        # Big networks make the grid pass slow: then frames come less often, so that drawing
+        # never takes more than about a quarter of the training thread's time.
+        interval = max(self._frame_interval, 4.0 * self._frame_cost) if (
+            self._running or self._pending_steps) else self._frame_interval
+        if now - self._last_frame_time < interval:
             return
         with self._lock:
             waiting = not self._latest_taken
@@ -500,6 +520,7 @@ class TrainingWorker:
             return  # the UI has not drawn the last frame yet: keep training instead
         self._publish()
         self._last_frame_time = now
+        self._frame_cost = time.perf_counter() - now
 
     def _epoch_progress(self, trainer: Trainer) -> float:
         left = trainer.steps_left_in_epoch
@@ -512,13 +533,14 @@ class TrainingWorker:
         if not (self._running or self._pending_steps) or self._trainer is None:
             return
         now = time.perf_counter()
-        if now - self._last_record_time < RECORD_INTERVAL:
+        if now - self._last_record_time < max(RECORD_INTERVAL, 20.0 * self._record_cost):
             return
         self._last_record_time = now
         record = Record(self._run, self._epoch_progress(self._trainer),
                         self._trainer.snapshot(None))
         with self._lock:
             self._append_record(record)
+        self._record_cost = time.perf_counter() - now  # at most ~5 % of the time
 
     def _append_record(self, record: Record) -> None:
         self._records.append(record)
@@ -564,6 +586,10 @@ class TrainingWorker:
     def _set_status(self, **changes: object) -> None:
         with self._lock:
             self._status = dataclasses.replace(self._status, **changes)
+
+
+class _StopRequested(Exception):
+    """Raised inside the warm-up's progress callback to end the thread early."""
 
 
 def _friendly(reason: str) -> str:

@@ -183,6 +183,10 @@ def test_divergence_pauses_with_a_message_suggesting_a_lower_rate(qtbot, make_wi
     qtbot.waitUntil(lambda: not controller.playing, timeout=WAIT_MS)
     assert "lower learning rate" in window.banner.text
     assert window.status_bar.state_label.text().endswith("Diverged")
+    window.banner.hide()
+    controller.play()  # refused: the play button goes back and the message comes back
+    qtbot.waitUntil(lambda: not controller.playing, timeout=WAIT_MS)
+    assert "lower learning rate" in window.banner.text
 
 
 def test_edits_apply_while_training(qtbot, window) -> None:  # noqa: ANN001
