@@ -208,7 +208,7 @@ def trained(tmp_path_factory) -> Path:
     """A trained session file, made through the command line."""
     folder = tmp_path_factory.mktemp("trained")
     path = small_session(folder)
-    assert run("train", path, "--epochs", "3").returncode == 0
+    assert run("train", path, "--epochs", "3", "--save", path).returncode == 0
     return path
 
 
