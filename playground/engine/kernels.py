@@ -441,27 +441,33 @@ def scheduled_lr(code, base_lr, sched, epoch, fraction):
 
 
 @njit(**KERNEL)
+def forward_tile(params, layout, out_kind, X, start, A, Y, bn_mean, bn_var):
+    """Eval-mode forward of columns [start, start + nb) of X: float64 (F, N); returns nb.
+
+    nb is at most A's width; the results are in columns [0, nb) of A and Y.
+    """
+    nb = min(A.shape[1], X.shape[1] - start)
+    for k in range(X.shape[0]):
+        for b in range(nb):
+            A[k, b] = X[k, start + b]
+    dummy = np.empty((1, 1))
+    forward(params, layout, np.zeros(layout.shape[0]), A, Y, dummy, dummy, dummy, dummy[0],
+            bn_mean, bn_var, nb, False, out_kind, np.zeros(1, dtype=np.uint64))
+    return nb
+
+
+@njit(**KERNEL)
 def evaluate(params, layout, out_kind, loss_code, X, targets, A, Y, bn_mean, bn_var):
     """Eval-mode (loss_sum, correct) over all columns of X: float64 (F, N), tile by tile."""
-    n = X.shape[1]
-    n_feat = X.shape[0]
-    tile = A.shape[1]
     n_out = layout[layout.shape[0] - 1, N_OUT]
     r_out = layout[layout.shape[0] - 1, ROW_OUT]
-    dummy = np.empty((1, 1))
-    dummy_rng = np.zeros(1, dtype=np.uint64)
-    no_dropout = np.zeros(layout.shape[0])
+    no_delta = np.empty((1, 1))
     total = 0.0
     correct = 0
-    for start in range(0, n, tile):
-        nb = min(tile, n - start)
-        for k in range(n_feat):
-            for b in range(nb):
-                A[k, b] = X[k, start + b]
-        forward(params, layout, no_dropout, A, Y, dummy, dummy, dummy, dummy[0], bn_mean, bn_var,
-                nb, False, out_kind, dummy_rng)
-        s, c = loss_and_delta(loss_code, Y, A, dummy, r_out, n_out, targets[start:start + nb],
-                              nb, False)
+    for start in range(0, X.shape[1], A.shape[1]):
+        nb = forward_tile(params, layout, out_kind, X, start, A, Y, bn_mean, bn_var)
+        s, c = loss_and_delta(loss_code, Y, A, no_delta, r_out, n_out,
+                              targets[start : start + nb], nb, False)
         total += s
         correct += c
     return total, correct
@@ -469,22 +475,10 @@ def evaluate(params, layout, out_kind, loss_code, X, targets, A, Y, bn_mean, bn_
 
 @njit(**KERNEL)
 def grid_pass(params, layout, out_kind, X, A, Y, bn_mean, bn_var, out):
-    """Every unit's eval-mode output on the points X: float64 (F, N) into out: float32 (R, N)."""
-    n = X.shape[1]
-    n_feat = X.shape[0]
-    tile = A.shape[1]
-    rows = out.shape[0]
-    dummy = np.empty((1, 1))
-    dummy_rng = np.zeros(1, dtype=np.uint64)
-    no_dropout = np.zeros(layout.shape[0])
-    for start in range(0, n, tile):
-        nb = min(tile, n - start)
-        for k in range(n_feat):
-            for b in range(nb):
-                A[k, b] = X[k, start + b]
-        forward(params, layout, no_dropout, A, Y, dummy, dummy, dummy, dummy[0], bn_mean, bn_var,
-                nb, False, out_kind, dummy_rng)
-        for r in range(rows):
+    """Every unit's eval-mode output on the points X: float64 (F, N) into out (R, N)."""
+    for start in range(0, X.shape[1], A.shape[1]):
+        nb = forward_tile(params, layout, out_kind, X, start, A, Y, bn_mean, bn_var)
+        for r in range(out.shape[0]):
             for b in range(nb):
                 out[r, start + b] = A[r, b]
 
