@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import numba  # noqa: F401  - the engine's compiler loads before Qt (DESIGN §2); keep first
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -18,6 +19,8 @@ from .theme import apply_theme
 
 APP_NAME = "NN Playground"
 ORGANIZATION = "nn-playground"
+SMOKE_TEST_VARIABLE = "NN_PLAYGROUND_SMOKE_TEST"
+SMOKE_TEST_MS = 2000
 ICON_FOLDER = Path(__file__).resolve().parents[2] / "packaging" / "icons"
 
 
@@ -49,15 +52,23 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def smoke_test() -> bool:
+    """Whether NN_PLAYGROUND_SMOKE_TEST=1 asks the app to quit by itself (packaging checks)."""
+    return os.environ.get(SMOKE_TEST_VARIABLE) == "1"
+
+
 def run(session_path: str | None = None) -> int:
-    """Open the playground window (on a session file if given) and run until it closes."""
+    """Open the playground window (on a session file if given) and run until it closes; with
+    NN_PLAYGROUND_SMOKE_TEST=1, quit SMOKE_TEST_MS after the window is shown."""
     app = make_application()
     window = MainWindow()
     window.show()
     if session_path is not None:
         window.files.open_path(session_path)  # a bad file: a dialog, the default session stays
-    else:
+    elif not smoke_test():
         window.offer_restore()
+    if smoke_test():
+        QTimer.singleShot(SMOKE_TEST_MS, app.quit)
     app.exec()
     window.shutdown()
     return 0

@@ -1,13 +1,17 @@
-"""Colours of the playground: class colours and markers, lookup tables, value → ARGB mapping.
+"""Colours of the playground: palettes, class colours and markers, lookup tables, value → ARGB.
 
-Binary problems use TensorFlow Playground's orange (class 0) and blue (class 1); multi-class
-problems give every class its own colour and marker shape; regression uses a diverging map.
+Binary problems use TensorFlow Playground's orange (class 0) and blue (class 1), or the ends of
+the colour-blind-safe CET-CBD1 map; every class also has its own marker shape, so classes differ
+by shape as well as by colour; regression uses the palette's diverging map.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
+import pyqtgraph as pg
 
 RGB = tuple[int, int, int]
 
@@ -18,6 +22,7 @@ MIDDLE: RGB = (246, 247, 248)  # the neutral middle of the diverging maps
 INK: RGB = (31, 41, 51)
 
 # One colour and one pyqtgraph marker per class (up to 8); class 0/1 match the binary pair.
+# Markers differ for every class (binary included): colour is never the only difference.
 CLASS_COLORS: tuple[RGB, ...] = (
     ORANGE, BLUE, (46, 158, 68), (214, 51, 74), (142, 92, 198), (140, 98, 57), (224, 96, 176),
     (18, 164, 176),
@@ -25,6 +30,59 @@ CLASS_COLORS: tuple[RGB, ...] = (
 CLASS_MARKERS: tuple[str, ...] = ("o", "s", "t", "d", "p", "h", "star", "t1")
 
 LUT_SIZE = 256
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The data colours: a diverging map from class 0 (negative) to class 1 (positive) through
+    a light middle, and one colour per class (0 and 1 are the map's ends)."""
+
+    name: str
+    title: str
+    stops: tuple[RGB, ...]  # evenly spaced colours of the diverging map, negative first
+    classes: tuple[RGB, ...]
+
+    @property
+    def negative(self) -> RGB:
+        """Class 0, negative weights and values."""
+        return self.stops[0]
+
+    @property
+    def positive(self) -> RGB:
+        """Class 1, positive weights and values."""
+        return self.stops[-1]
+
+    @property
+    def middle(self) -> RGB:
+        """The neutral middle of the map."""
+        return self.stops[len(self.stops) // 2]
+
+
+def _cet_cbd1() -> Palette:
+    """Colorcet's CET-CBD1 (blue – grey – yellow, safe for red-green colour blindness), turned
+    so that yellow is class 0 and blue class 1; more classes from the Okabe–Ito set."""
+    table = pg.colormap.get("CET-CBD1").getLookupTable(nPts=17, mode=pg.ColorMap.BYTE)
+    stops = tuple(tuple(int(c) for c in row[:3]) for row in table[::-1])
+    classes = (stops[0], stops[-1], (0, 158, 115), (213, 94, 0), (204, 121, 167), (0, 0, 0),
+               (86, 180, 233), (120, 120, 120))  # fmt: skip
+    return Palette("cbd1", "Colour-blind safe (CET-CBD1)", stops, classes)  # type: ignore[arg-type]
+
+
+PALETTES: dict[str, Palette] = {
+    p.name: p
+    for p in (
+        Palette("orange_blue", "Orange and blue", (ORANGE, MIDDLE, BLUE), CLASS_COLORS),
+        _cet_cbd1(),
+    )
+}
+DEFAULT_PALETTE = "orange_blue"
+
+
+def palette(name: str | Palette | None = None) -> Palette:
+    """A palette by name (None: the default)."""
+    if isinstance(name, Palette):
+        return name
+    return PALETTES[name or DEFAULT_PALETTE]
 
 
 def hex_color(rgb: RGB) -> str:
@@ -46,22 +104,36 @@ def gradient_lut(stops: list[RGB], size: int = LUT_SIZE) -> npt.NDArray[np.uint8
     return np.ascontiguousarray(np.round(np.stack(channels, axis=1)).astype(np.uint8))
 
 
-def diverging_lut(fade: float = 0.0, size: int = LUT_SIZE) -> npt.NDArray[np.uint8]:
-    """Orange → white → blue, the ends faded toward white by `fade` (for backgrounds)."""
-    return gradient_lut([lighten(ORANGE, fade), MIDDLE, lighten(BLUE, fade)], size)
+def diverging_lut(fade: float = 0.0, size: int = LUT_SIZE,
+                  colors: str | Palette | None = None) -> npt.NDArray[np.uint8]:
+    """Class 0 → light middle → class 1 (orange → white → blue by default), faded toward white
+    by `fade` (for backgrounds)."""
+    stops = palette(colors).stops
+    middle = len(stops) // 2
+    faded = [s if i == middle else lighten(s, fade) for i, s in enumerate(stops)]
+    return gradient_lut(faded, size)
 
 
-def discrete_lut(fade: float = 0.0, size: int = LUT_SIZE) -> npt.NDArray[np.uint8]:
-    """Two flat halves, orange below the middle and blue above: the discretized boundary."""
+def discrete_lut(fade: float = 0.0, size: int = LUT_SIZE,
+                 colors: str | Palette | None = None) -> npt.NDArray[np.uint8]:
+    """Two flat halves, class 0 below the middle and class 1 above: the discretized boundary."""
+    p = palette(colors)
     lut = np.empty((size, 3), dtype=np.uint8)
-    lut[: size // 2] = lighten(ORANGE, fade)
-    lut[size // 2 :] = lighten(BLUE, fade)
+    lut[: size // 2] = lighten(p.negative, fade)
+    lut[size // 2 :] = lighten(p.positive, fade)
     return lut
 
 
-def class_lut(label: int, fade: float = 0.0, size: int = LUT_SIZE) -> npt.NDArray[np.uint8]:
-    """White → the class colour: a class probability from 0 to 1."""
-    return gradient_lut([MIDDLE, lighten(CLASS_COLORS[label], fade)], size)
+def class_color(label: int, colors: str | Palette | None = None) -> RGB:
+    """The colour of a class."""
+    return palette(colors).classes[label]
+
+
+def class_lut(label: int, fade: float = 0.0, size: int = LUT_SIZE,
+              colors: str | Palette | None = None) -> npt.NDArray[np.uint8]:
+    """Light middle → the class colour: a class probability from 0 to 1."""
+    p = palette(colors)
+    return gradient_lut([p.middle, lighten(p.classes[label], fade)], size)
 
 
 def to_argb32(lut: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint32]:
@@ -80,38 +152,48 @@ def map_values(values: npt.NDArray[np.floating], low: float, high: float,
 
 
 def blend_classes(probabilities: npt.NDArray[np.floating], fade: float = 0.0,
-                  discrete: bool = False) -> npt.NDArray[np.uint8]:
+                  discrete: bool = False, colors: str | Palette | None = None
+                  ) -> npt.NDArray[np.uint8]:
     """An RGB image uint8 (h, w, 3) from class probabilities (C, h, w): colours mixed by p."""
+    p_colors = palette(colors)
     classes = probabilities.shape[0]
-    colors = np.asarray([lighten(CLASS_COLORS[c], fade) for c in range(classes)], np.float32)
+    table = np.asarray([lighten(p_colors.classes[c], fade) for c in range(classes)], np.float32)
     if discrete:
         winner = np.argmax(probabilities, axis=0)
-        return np.ascontiguousarray(colors[winner].astype(np.uint8))
+        return np.ascontiguousarray(table[winner].astype(np.uint8))
     p = np.clip(np.nan_to_num(probabilities.astype(np.float32)), 0.0, 1.0)
     total = np.maximum(p.sum(axis=0), 1e-6)
-    mixed = np.einsum("chw,ck->hwk", p / total, colors)
-    # Uncertain places (flat probabilities) fade toward white, as in the binary map.
+    mixed = np.einsum("chw,ck->hwk", p / total, table)
+    # Uncertain places (flat probabilities) fade toward the middle, as in the binary map.
     confidence = ((p.max(axis=0) - 1.0 / classes) / (1.0 - 1.0 / classes))[..., None]
     confidence = np.clip(confidence, 0.0, 1.0) ** 0.7
-    image = np.asarray(MIDDLE, np.float32) * (1.0 - confidence) + mixed * confidence
+    image = np.asarray(p_colors.middle, np.float32) * (1.0 - confidence) + mixed * confidence
     return np.ascontiguousarray(np.clip(image, 0, 255).astype(np.uint8))
 
 
-def value_color(value: float, low: float, high: float) -> RGB:
+def value_color(value: float, low: float, high: float,
+                colors: str | Palette | None = None) -> RGB:
     """The diverging map's colour for one regression value."""
-    lut = diverging_lut(size=LUT_SIZE)
-    span = high - low if high > low else 1.0
-    i = int(np.clip((value - low) / span * (LUT_SIZE - 1), 0, LUT_SIZE - 1))
-    return tuple(int(c) for c in lut[i])  # type: ignore[return-value]
+    return tuple(int(c) for c in value_colors(np.array([value]), low, high,  # type: ignore
+                                               colors)[0])
 
 
-def value_colors(values: npt.NDArray[np.floating], low: float, high: float
-                 ) -> npt.NDArray[np.uint8]:
+def value_colors(values: npt.NDArray[np.floating], low: float, high: float,
+                 colors: str | Palette | None = None) -> npt.NDArray[np.uint8]:
     """Diverging-map colours uint8 (n, 3) for regression values."""
-    lut = diverging_lut(size=LUT_SIZE)
+    lut = diverging_lut(size=LUT_SIZE, colors=colors)
     span = high - low if high > low else 1.0
-    index = np.clip((np.asarray(values) - low) / span * (LUT_SIZE - 1), 0, LUT_SIZE - 1)
-    return lut[index.astype(np.intp)]
+    index = np.clip((np.asarray(values, dtype=np.float64) - low) / span * (LUT_SIZE - 1), 0,
+                    LUT_SIZE - 1)
+    return lut[np.nan_to_num(index).astype(np.intp)]
+
+
+def point_colors(labels: npt.NDArray[np.floating], problem: str, value_range: tuple[float, float],
+                 colors: str | Palette | None = None) -> npt.NDArray[np.uint8]:
+    """Fill colours uint8 (n, 3) of points: their class colour, or their value's colour."""
+    if problem == "regression":
+        return value_colors(labels, *value_range, colors=colors)
+    return np.asarray(palette(colors).classes, dtype=np.uint8)[labels.astype(np.intp)]
 
 
 def symmetric_range(values: npt.NDArray[np.floating], floor: float = 1e-6) -> tuple[float, float]:

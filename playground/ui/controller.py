@@ -28,8 +28,11 @@ from playground.engine import (
 )
 from playground.session import Session, load_session, save_session
 
+from .appearance import Appearance
 from .worker import Frame, Record, TrainingWorker, WorkerStatus
 
+# The learning rates + and − step through (TensorFlow Playground's ladder).
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 MAX_LAYERS = 8  # UI caps (the engine allows more)
 MAX_UNITS = 32
 DEFAULT_GRID = GridRequest(-6.0, 6.0, -6.0, 6.0, 100)
@@ -115,6 +118,7 @@ class Controller(QObject):
             warm_up=warm_up,
         )
         self._worker.start()
+        self.appearance = Appearance(self)  # how the views look (not part of the session)
         self._timer = QTimer(self)
         self._timer.setInterval(max(1, round(1000 / frame_rate)))
         self._timer.timeout.connect(self._on_tick)
@@ -282,6 +286,20 @@ class Controller(QObject):
         """A new learning rate, live."""
         optimizer = self._session.training.optimizer
         return self._set_optimizer(optimizer.name, lr, optimizer.options)
+
+    def step_learning_rate(self, steps: int) -> bool:
+        """Move the learning rate `steps` rungs up (> 0) or down the ladder LEARNING_RATES; a
+        rate between rungs goes to the next rung in that direction."""
+        lr = self._session.training.optimizer.lr
+        if steps > 0:
+            higher = [i for i, rate in enumerate(LEARNING_RATES) if rate > lr * (1 + 1e-9)]
+            index = higher[0] + steps - 1 if higher else None
+        else:
+            lower = [i for i, rate in enumerate(LEARNING_RATES) if rate < lr * (1 - 1e-9)]
+            index = lower[-1] + steps + 1 if lower else None
+        if index is None:
+            return False
+        return self.set_learning_rate(LEARNING_RATES[min(max(index, 0), len(LEARNING_RATES) - 1)])
 
     def set_optimizer(self, name: str) -> bool:
         """Another optimizer with its PyTorch defaults; the learning rate stays."""
@@ -623,5 +641,5 @@ def label_range(points: Points) -> tuple[float, float]:
     return -m, m
 
 
-__all__ = ["Controller", "DataRecipe", "DrawSettings", "MAX_LAYERS", "MAX_UNITS", "Record",
-           "label_range"]
+__all__ = ["Controller", "DataRecipe", "DrawSettings", "LEARNING_RATES", "MAX_LAYERS",
+           "MAX_UNITS", "Record", "label_range"]

@@ -1,13 +1,14 @@
-"""The data column: a gallery of presets, their parameters, the drawing tools (class or value,
-draw/erase, undo/redo, clear) and CSV import/export buttons."""
+"""The data column: a gallery of presets (keys 1–9), their parameters, the drawing tools (class
+or value, draw/erase, undo/redo, clear) and CSV import/export buttons. Presentation mode hides
+the drawing tools; the colours follow the palette."""
 
 from __future__ import annotations
 
 from functools import cache
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -26,21 +27,28 @@ from playground.data.generators import DATASETS, generate
 from playground.data.points import MAX_CLASSES, Points
 
 from . import colors
+from .appearance import Look
 from .controller import Controller, DataRecipe, DrawSettings, label_range
 from .icons import icon, marker_icon
+from .presentation import mark_advanced
+from .shortcuts import PRESET_KEYS
 from .theme import BORDER, TEXT
 
 THUMBNAIL = 62
+THUMBNAIL_PRESENTING = 48  # one column of thumbnails, each with its key
 POINT_COUNTS = (20, 50, 100, 200, 300, 500, 1000, 2000)
 GALLERY_COLUMNS = 3
 
 
 @cache
-def dataset_thumbnail(name: str, size: int = THUMBNAIL) -> QPixmap:
-    """A small picture of a preset: its points on white (cached)."""
+def dataset_thumbnail(name: str, size: int = THUMBNAIL,
+                      palette: str = colors.DEFAULT_PALETTE, badge: str = "") -> QPixmap:
+    """A small picture of a preset: its points on white, with an optional key badge in the
+    corner (cached; drawn at 3× for crispness)."""
     points = generate(name, n=160, noise=0.0, seed=1)
-    pixmap = QPixmap(size * 2, size * 2)
-    pixmap.setDevicePixelRatio(2.0)
+    ratio = 3.0
+    pixmap = QPixmap(round(size * ratio), round(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -48,25 +56,50 @@ def dataset_thumbnail(name: str, size: int = THUMBNAIL) -> QPixmap:
     painter.setBrush(QBrush(QColor("white")))
     painter.drawRoundedRect(QRectF(0.5, 0.5, size - 1, size - 1), 6, 6)
     painter.setPen(Qt.PenStyle.NoPen)
-    rgb = _point_colors(points)
+    rgb = colors.point_colors(points.labels, points.problem, label_range(points), palette)
     scale = (size - 8) / 12.0
+    radius = 1.7 * size / THUMBNAIL
     for (x, y), c in zip(points.xy, rgb, strict=True):
         painter.setBrush(QColor(int(c[0]), int(c[1]), int(c[2])))
-        painter.drawEllipse(QPointF(size / 2 + x * scale, size / 2 - y * scale), 1.7, 1.7)
+        painter.drawEllipse(QPointF(size / 2 + x * scale, size / 2 - y * scale), radius, radius)
+    if badge:
+        side = size * 0.36
+        painter.setBrush(QColor(TEXT))
+        painter.drawRoundedRect(QRectF(1.5, 1.5, side, side), side * 0.25, side * 0.25)
+        font = QFont()
+        font.setPixelSize(round(side * 0.78))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(QRectF(1.5, 1.5, side, side), Qt.AlignmentFlag.AlignCenter, badge)
     painter.end()
     return pixmap
-
-
-def _point_colors(points: Points) -> np.ndarray:
-    if points.problem == "regression":
-        return colors.value_colors(points.labels, *label_range(points))
-    return np.asarray(colors.CLASS_COLORS)[points.labels.astype(int)]
 
 
 def _section(text: str) -> QLabel:
     label = QLabel(text)
     label.setProperty("role", "section")
     return label
+
+
+class GalleryButton(QToolButton):
+    """A square preset button that keeps its size when the style sheet polishes it (the sheet's
+    min-height for tool buttons would otherwise let the column squeeze it)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._side = THUMBNAIL + 8
+
+    def set_side(self, side: int) -> None:
+        """The button's width and height."""
+        self._side = side
+        self.setFixedSize(side, side)
+
+    def event(self, event: QEvent) -> bool:  # noqa: D102
+        handled = super().event(event)
+        if event.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange):
+            self.setFixedSize(self._side, self._side)
+        return handled
 
 
 class LabelledSlider(QWidget):
@@ -122,25 +155,33 @@ class DataPanel(QWidget):
         layout.setContentsMargins(0, 4, 12, 4)
         layout.setSpacing(12)
 
-        layout.addWidget(_section("WHICH DATA SET?"))
+        layout.addWidget(mark_advanced(_section("WHICH DATA SET?")))
         self.gallery = QButtonGroup(self)
         self.gallery.setExclusive(True)
-        grid = QGridLayout()
+        self._grid = grid = QGridLayout()
         grid.setSpacing(6)
-        self.gallery_buttons: dict[str, QToolButton] = {}
+        self.gallery_buttons: dict[str, GalleryButton] = {}
+        keys = dict(zip(DATASETS, PRESET_KEYS, strict=False))
         for i, (name, info) in enumerate(DATASETS.items()):
-            button = QToolButton()
+            button = GalleryButton()
             button.setObjectName("galleryButton")
             button.setCheckable(True)
-            button.setIcon(QIcon(dataset_thumbnail(name)))
-            button.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
-            button.setToolTip(f"<b>{info.title}</b> ({info.problem})<br>{info.description}")
+            key = f" — key {keys[name]}" if name in keys else ""
+            button.setToolTip(f"<b>{info.title}</b> ({info.problem}){key}<br>"
+                              f"{info.description}")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.clicked.connect(lambda _=False, n=name: controller.set_recipe(name=n))
             self.gallery.addButton(button)
             self.gallery_buttons[name] = button
             grid.addWidget(button, i // GALLERY_COLUMNS, i % GALLERY_COLUMNS)
         layout.addLayout(grid)
+        # Everything below the gallery is hidden in presentation mode (keys 1–9 pick presets).
+        self.details_section = mark_advanced(QWidget())
+        details = QVBoxLayout(self.details_section)
+        details.setContentsMargins(0, 0, 0, 0)
+        details.setSpacing(12)
+        layout.addWidget(self.details_section)
+        layout = details
         self.dataset_title = QLabel()
         self.dataset_title.setProperty("role", "value")
         layout.addWidget(self.dataset_title)
@@ -152,6 +193,7 @@ class DataPanel(QWidget):
         self.option_label.setProperty("role", "caption")
         self.option_box = QSpinBox()
         self.option_box.setKeyboardTracking(False)
+        self.option_box.setToolTip("A parameter of this data set")
         option_layout.addWidget(self.option_label)
         option_layout.addStretch(1)
         option_layout.addWidget(self.option_box)
@@ -161,13 +203,22 @@ class DataPanel(QWidget):
         self.noise_slider = LabelledSlider("Noise", 20, lambda p: f"{p * 0.05:.2f}")
         self.count_slider = LabelledSlider("Points", len(POINT_COUNTS) - 1,
                                            lambda p: f"{POINT_COUNTS[p]}")
+        self.test_slider.slider.setToolTip("Share of the points held out as test data (drawn as "
+                                           "rings, never trained on)")
+        self.noise_slider.slider.setToolTip("How far the points scatter from the clean pattern")
+        self.count_slider.slider.setToolTip("How many points the data set has")
         for slider in (self.test_slider, self.noise_slider, self.count_slider):
             layout.addWidget(slider)
         self.regenerate_button = QPushButton(icon("regenerate", TEXT), "Regenerate")
         self.regenerate_button.setToolTip("The same kind of data with a new random seed")
         layout.addWidget(self.regenerate_button)
 
-        layout.addSpacing(4)
+        self.drawing_section = QWidget()
+        section = QVBoxLayout(self.drawing_section)
+        section.setContentsMargins(0, 4, 0, 0)
+        section.setSpacing(12)
+        layout.addWidget(self.drawing_section)
+        layout = section  # the drawing tools go into their own (hideable) section
         layout.addWidget(_section("DRAW YOUR OWN"))
         tools = QHBoxLayout()
         tools.setSpacing(6)
@@ -199,9 +250,8 @@ class DataPanel(QWidget):
             button = QToolButton()
             button.setObjectName("swatch")
             button.setCheckable(True)
-            button.setIcon(marker_icon(label))
             button.setIconSize(QSize(18, 18))
-            button.setToolTip(f"Draw class {label}")
+            button.setToolTip(f"Draw class {label} (its colour and marker shape)")
             button.clicked.connect(lambda _=False, c=label: controller.set_draw(label=c))
             self._class_group.addButton(button)
             self.class_buttons.append(button)
@@ -217,6 +267,7 @@ class DataPanel(QWidget):
 
         self.value_slider = LabelledSlider("Value of new points", 40,
                                            lambda p: f"{(p - 20) / 20:+.2f}")
+        self.value_slider.slider.setToolTip("The regression target of the points you draw")
         layout.addWidget(self.value_slider)
         self.test_box = QCheckBox("Add as test points")
         self.test_box.setToolTip("New points go to the test set (drawn as rings)")
@@ -236,11 +287,14 @@ class DataPanel(QWidget):
         files = QHBoxLayout()
         files.setSpacing(6)
         self.import_button = QPushButton("Import CSV…")
+        self.import_button.setToolTip("Replace the points with a CSV file's (x1, x2, label and "
+                                      "an optional split column); undoable")
         self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Write the points as CSV (x1, x2, label, split)")
         files.addWidget(self.import_button)
         files.addWidget(self.export_button)
         layout.addLayout(files)
-        layout.addStretch(1)
+        self.layout().addStretch(1)
 
         self.option_box.valueChanged.connect(self._on_option_changed)
         self.test_slider.committed.connect(
@@ -261,9 +315,32 @@ class DataPanel(QWidget):
         controller.draw_changed.connect(self._update_draw)
         controller.points_changed.connect(self._update_points)
         controller.session_replaced.connect(lambda s: self._update_points(s.points))
+        controller.appearance.changed.connect(self._apply_look)
+        self._apply_look(controller.appearance.look)
         self._update_recipe(controller.recipe)
         self._update_draw(controller.draw)
         self._update_points(controller.session.points)
+
+    def _apply_look(self, look: Look) -> None:
+        """Thumbnails and swatches in the palette's colours, larger in presentation mode."""
+        size = THUMBNAIL_PRESENTING if look.presentation else THUMBNAIL
+        columns = 1 if look.presentation else GALLERY_COLUMNS
+        keys = dict(zip(DATASETS, PRESET_KEYS, strict=False))
+        for i, (name, button) in enumerate(self.gallery_buttons.items()):
+            badge = keys.get(name, "") if look.presentation else ""
+            button.setIcon(QIcon(dataset_thumbnail(name, size, look.palette, badge)))
+            button.setIconSize(QSize(size, size))
+            button.set_side(size + 8)
+            self._grid.removeWidget(button)
+            self._grid.addWidget(button, i // columns, i % columns)
+        self._grid.setSpacing(3 if look.presentation else 6)
+        for label, button in enumerate(self.class_buttons):
+            button.setIcon(marker_icon(label, palette=look.palette))
+        self._update_value_color(self._controller.draw.value, look.palette)
+
+    def _update_value_color(self, value: float, palette: str) -> None:
+        rgb = colors.value_color(value, -1.0, 1.0, palette)
+        self.value_slider.value_label.setStyleSheet(f"color: {colors.hex_color(rgb)};")
 
     def _on_option_changed(self, value: int) -> None:
         info = DATASETS[self._controller.recipe.name]
@@ -303,8 +380,7 @@ class DataPanel(QWidget):
         if draw.label < len(self.class_buttons):
             self.class_buttons[draw.label].setChecked(True)
         self.value_slider.set_position(round(draw.value * 20 + 20))
-        rgb = colors.value_color(draw.value, -1.0, 1.0)
-        self.value_slider.value_label.setStyleSheet(f"color: {colors.hex_color(rgb)};")
+        self._update_value_color(draw.value, self._controller.appearance.look.palette)
 
     def _update_points(self, points: Points) -> None:
         self._update_gallery()

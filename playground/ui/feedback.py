@@ -43,6 +43,7 @@ class TrainingStatusBar(QStatusBar):
         controller.status_changed.connect(self._update_status)
         controller.path_changed.connect(self._update_file)
         controller.dirty_changed.connect(lambda _: self._update_file(controller.path))
+        controller.session_replaced.connect(lambda _: self._update_file(controller.path))
         self._controller = controller
         self._update_status(controller.status)
         self._update_file(controller.path)
@@ -59,7 +60,9 @@ class TrainingStatusBar(QStatusBar):
                                 if status.state == "running" else "")
 
     def _update_file(self, path: object) -> None:
-        name = str(path).replace("\\", "/").rsplit("/", 1)[-1] if path else "Untitled session"
+        notes = self._controller.session.notes
+        untitled = f"Lesson: {notes.title}" if notes is not None else "Untitled session"
+        name = str(path).replace("\\", "/").rsplit("/", 1)[-1] if path else untitled
         self.file_label.setText(name + (" •" if self._controller.dirty else "") + "  ")
 
 

@@ -1,6 +1,6 @@
-"""File actions: new/open/save session (recent files in QSettings), CSV import/export, model
-export (JSON, NPZ, ONNX through playground.io's EXPORTERS), figure export as PNG. A bad file
-shows a dialog and leaves the current work untouched."""
+"""File actions: new/open/save session (recent files in QSettings), lessons, CSV import/export,
+model export (JSON, NPZ, ONNX through playground.io's EXPORTERS), figures as 1920×1080 PNGs.
+A bad file shows a dialog and leaves the current work untouched."""
 
 from __future__ import annotations
 
@@ -9,19 +9,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from playground.io.csv import read_csv, write_csv
 from playground.io.model import EXPORTERS, export_model
+from playground.lessons import Lesson
+from playground.session import SessionError
 
 from .controller import Controller
+from .figures import FIGURES, export_figure
+from .shortcuts import make_action
 
 MAX_RECENT = 8
 RECENT_KEY = "files/recent"
 SESSION_FILTER = "Playground sessions (*.json);;All files (*)"
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
 PNG_FILTER = "PNG images (*.png)"
+GIF_FILTER = "GIF animations (*.gif)"
 MODEL_TITLES = {".json": "Model JSON", ".npz": "NumPy archive", ".onnx": "ONNX model"}
 
 
@@ -37,34 +42,36 @@ class FileActions(QObject):
     recent_changed = Signal(object)  # list[str]
 
     def __init__(self, controller: Controller, window: QWidget,
-                 figure: Callable[[], QWidget], settings: QSettings | None = None) -> None:
+                 settings: QSettings | None = None) -> None:
         super().__init__(window)
         self._controller = controller
         self._window = window
-        self._figure = figure
         self._settings = settings or QSettings()
-        self.new_action = self._action("&New session", QKeySequence.StandardKey.New,
-                                       self.new_session)
-        self.open_action = self._action("&Open…", QKeySequence.StandardKey.Open, self.open)
-        self.save_action = self._action("&Save", QKeySequence.StandardKey.Save, self.save)
-        self.save_as_action = self._action("Save &as…", QKeySequence.StandardKey.SaveAs,
-                                           self.save_as)
-        self.import_csv_action = self._action("&Import data (CSV)…", None, self.import_csv)
-        self.export_csv_action = self._action("&Export data (CSV)…", None, self.export_csv)
-        self.export_model_action = self._action("Export &model (JSON, NPZ, ONNX)…", "Ctrl+E",
-                                                self.export_model)
-        self.export_png_action = self._action("Export &figure as PNG…", "Ctrl+Shift+E",
-                                              self.export_png)
+        self.new_action = make_action(window, "new", self.new_session)
+        self.open_action = make_action(window, "open", self.open)
+        self.save_action = make_action(window, "save", self.save)
+        self.save_as_action = make_action(window, "save_as", self.save_as)
+        self.import_csv_action = make_action(window, "import_csv", self.import_csv)
+        self.export_csv_action = make_action(window, "export_csv", self.export_csv)
+        self.export_model_action = make_action(window, "export_model", self.export_model)
+        self.figure_actions = {name: make_action(window, f"figure_{name}",
+                                                 lambda n=name: self.export_figure(n))
+                               for name in FIGURES}
+        self.export_png_action = self.figure_actions["boundary"]
+        self.figure_menu = QMenu("Export &figure (1920×1080 PNG)", window)
+        self.figure_menu.setToolTipsVisible(True)
+        for action in self.figure_actions.values():
+            self.figure_menu.addAction(action)
         self.recent_menu = QMenu("Open &recent", window)
         self._update_recent_menu()
 
-    def _action(self, text: str, shortcut: QKeySequence.StandardKey | str | None,
-                slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self._window)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _=False: slot())
-        return action
+    @property
+    def actions(self) -> dict[str, QAction]:
+        """The file actions by registry name."""
+        named = {"new": self.new_action, "open": self.open_action, "save": self.save_action,
+                 "save_as": self.save_as_action, "import_csv": self.import_csv_action,
+                 "export_csv": self.export_csv_action, "export_model": self.export_model_action}
+        return {**named, **{f"figure_{n}": a for n, a in self.figure_actions.items()}}
 
     # ----- sessions -------------------------------------------------------------------------
 
@@ -90,6 +97,18 @@ class FileActions(QObject):
             self.show_error("Cannot open this session", str(error))
             return False
         self._remember(path)
+        return True
+
+    def open_lesson(self, lesson: Lesson) -> bool:
+        """Open a lesson (after asking about unsaved changes); Save will ask for a new file."""
+        if not self.confirm_discard():
+            return False
+        try:
+            session = lesson.load()
+        except (SessionError, OSError) as error:
+            self.show_error("Cannot open this lesson", str(error))
+            return False
+        self._controller.load(session)
         return True
 
     def save(self) -> bool:
@@ -178,23 +197,36 @@ class FileActions(QObject):
                                                 self._controller.current_session().to_model()),
                            "Cannot export the model")
 
-    def export_png(self) -> None:
-        """Save the output figure as a PNG image."""
-        path, _ = QFileDialog.getSaveFileName(self._window, "Export figure",
-                                              os.path.join(self._folder(), "figure.png"),
+    def export_figure(self, name: str = "boundary") -> None:
+        """Ask for a file name and save a view (a key of FIGURES) as a 1920×1080 PNG."""
+        figure = FIGURES[name]
+        path, _ = QFileDialog.getSaveFileName(self._window, f"Export {figure.title.lower()}",
+                                              os.path.join(self._folder(), f"{name}.png"),
                                               PNG_FILTER)
         if path:
             if not path.lower().endswith(".png"):
                 path += ".png"
-            self.export_png_path(path)
+            self.export_figure_path(path, name)
+
+    def export_figure_path(self, path: str, name: str = "boundary") -> bool:
+        """Render a view (a key of FIGURES) at projector resolution and write it to path."""
+        figure = FIGURES[name]
+        return self._write(lambda: export_figure(path, figure.widget(self._window),
+                                                 figure.width, figure.height),
+                           "Cannot export the figure")
 
     def export_png_path(self, path: str) -> bool:
-        """Save the output figure (the heatmap with the points) to path."""
-        pixmap = self._figure().grab()
-        if not pixmap.save(path, "PNG"):
-            self.show_error("Cannot export the figure", f"{path}: could not write the image")
-            return False
-        return True
+        """Save the decision boundary (the output view with the points) as a PNG."""
+        return self.export_figure_path(path, "boundary")
+
+    def ask_gif_path(self) -> str | None:
+        """Ask where the recorded GIF goes (None if cancelled)."""
+        path, _ = QFileDialog.getSaveFileName(self._window, "Record GIF",
+                                              os.path.join(self._folder(), "training.gif"),
+                                              GIF_FILTER)
+        if not path:
+            return None
+        return path if path.lower().endswith(".gif") else path + ".gif"
 
     def _write(self, write: Callable[[], None], title: str) -> bool:
         try:

@@ -1,7 +1,8 @@
 """The big output view: the decision boundary (or one neuron) as a heatmap under the points.
 
 You draw on it (see drawing.py), zoom with the wheel and pan with the middle button; the grid the
-worker evaluates follows the visible rectangle.
+worker evaluates follows the visible rectangle. Classes differ by marker shape as well as by
+colour; the colours follow the palette, and presentation mode draws bigger points and ticks.
 """
 
 from __future__ import annotations
@@ -24,16 +25,22 @@ from playground.data.points import Points
 from playground.engine import GridRequest
 
 from . import colors
+from .appearance import Look
 from .controller import Controller, label_range
 from .drawing import PointDrawing
 from .icons import icon
 from .neuron_style import lut, neuron_style
-from .theme import TEXT_MUTED
+from .presentation import mark_advanced
+from .shortcuts import tip_with_keys
+from .theme import TEXT_MUTED, text_color
 from .worker import Frame
 
 EXTENT = 6.0
 GRID_RESOLUTION = 100
 POINT_SIZE = 8
+POINT_SIZE_PRESENTING = 10
+MARKER_SIZES = {"s": 0.88}  # squares look bigger than circles of the same width
+TICK_POINTS = 8.0
 AXIS_PEN = pg.mkPen("#b8c1cb")
 
 
@@ -96,7 +103,10 @@ class OutputView(QWidget):
         self._show_test = True
         self._discretize = False
         self._frame: Frame | None = None
+        self._look = controller.appearance.look
         self._build()
+        self._apply_look(self._look)
+        controller.appearance.changed.connect(self._apply_look)
         controller.points_changed.connect(self._update_points)
         controller.session_replaced.connect(self._on_session_replaced)
         controller.network_changed.connect(self._on_network_changed)
@@ -150,13 +160,18 @@ class OutputView(QWidget):
         self._grid_timer.setInterval(40)
         self._grid_timer.timeout.connect(self._update_grid_request)
 
-        footer = QHBoxLayout()
+        self.footer = mark_advanced(QWidget())
+        footer = QHBoxLayout(self.footer)
+        footer.setContentsMargins(0, 0, 0, 0)
         footer.setSpacing(12)
         self.show_test_box = QCheckBox("Show test data")
         self.show_test_box.setChecked(True)
+        self.show_test_box.setToolTip(tip_with_keys(
+            "Show the test points (rings: held out, never trained on)", "show_test"))
         self.show_test_box.toggled.connect(self.set_show_test)
         self.discretize_box = QCheckBox("Discretize")
-        self.discretize_box.setToolTip("Show the decision as flat colours (no probabilities)")
+        self.discretize_box.setToolTip(tip_with_keys(
+            "Show the decision as flat colours (no probabilities)", "discretize"))
         self.discretize_box.toggled.connect(self.set_discretize)
         self.fit_button = QToolButton()
         self.fit_button.setIcon(icon("fit", TEXT_MUTED))
@@ -166,7 +181,7 @@ class OutputView(QWidget):
         footer.addWidget(self.discretize_box)
         footer.addStretch(1)
         footer.addWidget(self.fit_button)
-        layout.addLayout(footer)
+        layout.addWidget(self.footer)
 
         self.selection_label = QLabel()
         self.selection_label.setProperty("role", "caption")
@@ -175,6 +190,33 @@ class OutputView(QWidget):
         self.selection_label.linkActivated.connect(lambda _: self._controller.select_neuron(None))
         self.selection_label.hide()
         layout.insertWidget(0, self.selection_label)
+
+    # ----- look -------------------------------------------------------------------------------
+
+    def _apply_look(self, look: Look) -> None:
+        """Point size, outlines, tick labels and colours for the current look."""
+        self._look = look
+        palette = look.colors
+        self._brushes = [pg.mkBrush(*c) for c in palette.classes]
+        self._test_pens = [pg.mkPen(*c, width=look.line(2.2)) for c in palette.classes]
+        self._train_pen = pg.mkPen(QColor(255, 255, 255), width=look.line(1.2))
+        plot_item = self.plot.getPlotItem()
+        font = QFont()
+        font.setPointSizeF(look.pt(TICK_POINTS))
+        for name in ("left", "bottom"):
+            axis = plot_item.getAxis(name)
+            axis.setStyle(tickFont=font, tickLength=look.px(4))
+            axis.setTextPen(pg.mkPen(text_color("TEXT_MUTED", look.high_contrast)))
+        plot_item.getAxis("left").setWidth(look.px(28))
+        plot_item.getAxis("bottom").setHeight(look.px(22))
+        self._update_points(self._controller.session.points)
+        if self._frame is not None:
+            self._update_image(self._frame)
+
+    @property
+    def point_size(self) -> int:
+        """The size of the points in pixels."""
+        return POINT_SIZE_PRESENTING if self._look.presentation else POINT_SIZE
 
     # ----- toggles ----------------------------------------------------------------------------
 
@@ -229,23 +271,24 @@ class OutputView(QWidget):
     def _update_points(self, points: Points) -> None:
         show = np.ones(points.n, bool) if self._show_test else ~points.is_test
         xy, labels, is_test = points.xy[show], points.labels[show], points.is_test[show]
+        look = self._look
         if points.problem == "regression":
             low, high = label_range(points)
-            rgb = colors.value_colors(labels, low, high)
+            rgb = colors.value_colors(labels, low, high, look.palette)
             fills = [pg.mkBrush(*c) for c in rgb]
             symbols = ["o"] * len(labels)
-            edge = [pg.mkPen(*c, width=2) for c in rgb]
+            edge = [pg.mkPen(*c, width=look.line(2)) for c in rgb]
         else:
-            multi = points.classes > 2
             index = labels.astype(int)
-            fills = [_BRUSHES[i] for i in index]
-            edge = [_TEST_PENS[i] for i in index]
-            symbols = [colors.CLASS_MARKERS[i] if multi else "o" for i in index]
+            fills = [self._brushes[i] for i in index]
+            edge = [self._test_pens[i] for i in index]
+            symbols = [colors.CLASS_MARKERS[i] for i in index]  # shape tells the class too
         tests = is_test.tolist()
         brushes = [_WHITE_BRUSH if t else fill for fill, t in zip(fills, tests, strict=True)]
-        pens = [pen if t else _TRAIN_PEN for pen, t in zip(edge, tests, strict=True)]
-        self.scatter.setData(pos=xy, symbol=symbols, brush=brushes, pen=pens,
-                             size=POINT_SIZE + 1 if points.n < 400 else POINT_SIZE)
+        pens = [pen if t else self._train_pen for pen, t in zip(edge, tests, strict=True)]
+        size = self.point_size + (1 if points.n < 400 else 0)
+        sizes = [size * MARKER_SIZES.get(symbol, 1.0) for symbol in symbols]
+        self.scatter.setData(pos=xy, symbol=symbols, brush=brushes, pen=pens, size=sizes)
 
     def _on_frame(self, frame: Frame) -> None:
         self._frame = frame
@@ -277,20 +320,22 @@ class OutputView(QWidget):
                 return
             image = grid.layers[layer][unit]
             style = neuron_style(network, layer, unit, image,
-                                 label_range(self._controller.session.points))
+                                 label_range(self._controller.session.points),
+                                 self._look.palette)
             self.image.setImage(np.ascontiguousarray(image, np.float32), autoLevels=False,
                                 levels=(style.low, style.high), lut=style.rgb_lut(), rect=rect)
             return
         output = grid.output
         if network.problem == "classification" and network.output_units > 1:
-            rgb = colors.blend_classes(output, fade=0.3, discrete=self._discretize)
+            rgb = colors.blend_classes(output, fade=0.3, discrete=self._discretize,
+                                       colors=self._look.palette)
             self.image.setImage(rgb, autoLevels=False, levels=(0, 255), lut=None, rect=rect)
             return
         if network.problem == "regression":
             levels = label_range(self._controller.session.points)
         else:
             levels = (0.0, 1.0)
-        table = lut("faded_discrete" if self._discretize else "faded")
+        table = lut("faded_discrete" if self._discretize else "faded", self._look.palette)
         self.image.setImage(np.ascontiguousarray(output[0], np.float32), autoLevels=False,
                             levels=levels, lut=table, rect=rect)
 
@@ -304,7 +349,7 @@ class OutputView(QWidget):
 
 def _tick_font() -> QFont:
     font = QFont()
-    font.setPointSizeF(8.0)
+    font.setPointSizeF(TICK_POINTS)
     return font
 
 
@@ -326,7 +371,4 @@ def _layer_name(layer: int, controller: Controller) -> str:
     return f"hidden layer {layer}"
 
 
-_BRUSHES = [pg.mkBrush(*c) for c in colors.CLASS_COLORS]
-_TEST_PENS = [pg.mkPen(*c, width=2.2) for c in colors.CLASS_COLORS]
-_TRAIN_PEN = pg.mkPen(QColor(255, 255, 255), width=1.2)
 _WHITE_BRUSH = pg.mkBrush(255, 255, 255, 235)

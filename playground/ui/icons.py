@@ -145,13 +145,14 @@ def icon(name: str, color: str = TEXT, size: int = 48) -> QIcon:
     return QIcon(pixmap)
 
 
-def marker_icon(label: int, size: int = 40, filled: bool = True) -> QIcon:
+def marker_icon(label: int, size: int = 48, filled: bool = True,
+                palette: str = colors.DEFAULT_PALETTE) -> QIcon:
     """The colour and marker shape of a class, as an icon for its swatch."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    color = QColor(*colors.CLASS_COLORS[label])
+    color = QColor(*colors.class_color(label, palette))
     painter.setPen(QPen(QColor("white"), size / 16))
     painter.setBrush(QBrush(color) if filled else Qt.BrushStyle.NoBrush)
     painter.drawPath(marker_path(colors.CLASS_MARKERS[label], size / 2, size / 2, size * 0.36))

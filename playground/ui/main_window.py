@@ -1,13 +1,16 @@
 """The main window: composes the panels (data and training settings left, network centre,
-output and curves right), the menus and the status bar. Logic lives in the controller."""
+output and curves right, lesson notes in a side panel), the menus and the status bar. Every
+command comes from the shortcut registry; logic lives in the controller and the panels."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -19,25 +22,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.data.generators import DATASETS
+from playground.lessons import LESSONS, Lesson
 from playground.session import Session
 
+from . import colors
+from .appearance import Look
 from .autosave import Autosaver, pending_restore
 from .controller import Controller
 from .data_panel import DataPanel
 from .feedback import MessageBanner, TrainingStatusBar
 from .file_actions import FileActions
+from .gif_recorder import GifRecorder
 from .heatmap_view import OutputView
 from .network_panel import NetworkPanel
+from .notes_panel import NOTES_WIDTH, NotesPanel, lessons_menu
 from .plots import LossSummary, MetricsPanel
-from .theme import app_font
+from .presentation import set_advanced_visible
+from .shortcuts import PRESET_KEYS, SHORTCUTS, CheatSheet, TypingGuard, make_action
 from .training_panel import TrainingSettings, TransportBar
 
 APP_TITLE = "NN Playground"
 LEFT_WIDTH = 312
-LEFT_WIDTH_COMPACT = 284  # below COMPACT_BELOW pixels of window width
+LEFT_WIDTH_COMPACT = 284  # below COMPACT_BELOW pixels of central width
+LEFT_WIDTH_PRESENTING = 100  # one column of preset thumbnails
 COMPACT_BELOW = 1400
 RIGHT_MIN_WIDTH = 340
 RIGHT_MAX_WIDTH = 560
+RIGHT_MIN_WIDTH_PRESENTING = 420
+RIGHT_MAX_WIDTH_PRESENTING = 720
+PALETTE_KEY = "view/palette"
 
 
 def _card() -> tuple[QFrame, QVBoxLayout]:
@@ -66,6 +80,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.controller = Controller(session, warm_up=warm_up, parent=self)
         controller = self.controller
+        self.appearance = controller.appearance
+        self._settings = settings or QSettings()
         self.transport = TransportBar(controller)
         self.banner = MessageBanner(controller)
         self.data_panel = DataPanel(controller)
@@ -75,18 +91,39 @@ class MainWindow(QMainWindow):
         self.output_view = OutputView(controller)
         self.metrics = MetricsPanel(controller)
         self.status_bar = TrainingStatusBar(controller)
-        self.files = FileActions(controller, self, figure=lambda: self.output_view.plot,
-                                 settings=settings)
+        self.notes_panel = NotesPanel(controller, self)
+        self.files = FileActions(controller, self, settings=self._settings)
+        self.gif = GifRecorder(controller, lambda: self.output_view.plot, parent=self)
         self.autosaver = Autosaver(controller, parent=self) if autosave else None
+        self.cheat_sheet: CheatSheet | None = None
         self._closed = False
-        self._presenting = False
+        self._typing_guard = TypingGuard(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._typing_guard)
         self._compose()
+        self.commands: dict[str, QAction] = {**self.files.actions, **self._create_actions()}
+        for name in ("play", "undo", "redo", "show_test", "discretize", "presentation"):
+            setattr(self, f"{name}_action", self.commands[name])  # short names for callers
         self._build_menus()
+        self._add_figure_menus()
         self.setStatusBar(self.status_bar)
         controller.path_changed.connect(lambda _: self._update_title())
         controller.dirty_changed.connect(lambda _: self._update_title())
+        controller.session_replaced.connect(lambda _: self._update_title())
+        self.appearance.changed.connect(self._on_look_changed)
+        self.notes_panel.visibilityChanged.connect(self._on_notes_visibility)
+        self.gif.recording_changed.connect(self.commands["record_gif"].setChecked)
+        self.gif.recording_changed.connect(self._on_recording_changed)
+        self.gif.frame_added.connect(self._on_gif_frame)
+        self.gif.written.connect(self._on_gif_written)
+        self.gif.failed.connect(lambda message: self.files.show_error("Cannot write the GIF",
+                                                                      message))
         self.data_panel.import_button.clicked.connect(self.files.import_csv)
         self.data_panel.export_button.clicked.connect(self.files.export_csv)
+        saved_palette = str(self._settings.value(PALETTE_KEY, colors.DEFAULT_PALETTE))
+        if saved_palette in colors.PALETTES:
+            self.set_palette(saved_palette)
         self._update_title()
         self.resize(1440, 900)
 
@@ -109,6 +146,10 @@ class MainWindow(QMainWindow):
         self.left_tabs.setDocumentMode(True)
         self.left_tabs.addTab(_scrolled(self.data_panel), "Data")
         self.left_tabs.addTab(_scrolled(self.training_settings), "Training")
+        self.left_tabs.setTabToolTip(0, "Presets, their noise and size, and drawing your own "
+                                        "points")
+        self.left_tabs.setTabToolTip(1, "Optimizer parameters, learning-rate schedule, batches, "
+                                        "loss, clipping, initialization, early stopping")
         left.addWidget(self.left_tabs)
         self.left_card.setFixedWidth(LEFT_WIDTH)
         body.addWidget(self.left_card)
@@ -118,13 +159,19 @@ class MainWindow(QMainWindow):
         centre.addWidget(self.banner)
         self.network_card, network = _card()
         network.addWidget(self.network_panel)
-        centre.addWidget(self.network_card, 1)
+        centre.addWidget(self.network_card, 3)
+        # In presentation mode the curves move under the network, leaving the output view the
+        # whole right column.
+        self.curves_card, self._curves_layout = _card()
+        self.curves_card.hide()
+        centre.addWidget(self.curves_card, 2)
         body.addLayout(centre, 5)
 
         self.output_card, right = _card()
-        title = QLabel("OUTPUT")
-        title.setProperty("role", "section")
-        right.addWidget(title)
+        self._right_layout = right
+        self.output_title = QLabel("OUTPUT")
+        self.output_title.setProperty("role", "section")
+        right.addWidget(self.output_title)
         right.addWidget(self.loss_summary)
         right.addWidget(self.output_view, 5)
         right.addWidget(self.metrics, 3)
@@ -134,86 +181,231 @@ class MainWindow(QMainWindow):
 
         outer.addLayout(body, 1)
         self.setCentralWidget(central)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes_panel)
+        self.resizeDocks([self.notes_panel], [NOTES_WIDTH], Qt.Orientation.Horizontal)
+
+    def _create_actions(self) -> dict[str, QAction]:
+        """One QAction per registered command (the file commands come from FileActions)."""
+        c, view = self.controller, self.output_view
+        slots: dict[str, Callable[..., object]] = {
+            "play": c.toggle_play, "step_epoch": c.step_epoch, "step_batch": c.step_batch,
+            "reset": c.reset, "lr_up": lambda: c.step_learning_rate(+1),
+            "lr_down": lambda: c.step_learning_rate(-1), "record_gif": self.set_recording,
+            "undo": c.undo, "redo": c.redo, "clear_points": c.clear_points,
+            "show_test": view.set_show_test, "discretize": view.set_discretize,
+            "reset_zoom": view.reset_zoom, "presentation": self.set_presentation,
+            "full_screen": self.set_full_screen, "leave": self.leave_presentation,
+            "lessons": self.show_lessons_menu, "notes": self.set_notes_visible,
+            "cheat_sheet": self.toggle_cheat_sheet, "quit": self.close,
+            **{f"preset_{key}": (lambda n=name: c.set_recipe(name=n))
+               for key, name in zip(PRESET_KEYS, DATASETS, strict=False)},
+            **{f"palette_{name}": (lambda _=False, n=name: self.set_palette(n))
+               for name in colors.PALETTES},
+        }  # fmt: skip
+        actions = {name: make_action(self, name, slot) for name, slot in slots.items()}
+        actions["show_test"].setChecked(True)
+        view.show_test_box.toggled.connect(actions["show_test"].setChecked)
+        view.discretize_box.toggled.connect(actions["discretize"].setChecked)
+        actions["leave"].setEnabled(False)
+        self._palette_group = QActionGroup(self)
+        for name in colors.PALETTES:
+            self._palette_group.addAction(actions[f"palette_{name}"])
+        actions[f"palette_{self.appearance.look.palette}"].setChecked(True)
+        return actions
 
     def _build_menus(self) -> None:
-        files = self.files
-        menu = self.menuBar().addMenu("&File")
-        menu.addAction(files.new_action)
-        menu.addAction(files.open_action)
-        menu.addMenu(files.recent_menu)
-        menu.addAction(files.save_action)
-        menu.addAction(files.save_as_action)
-        menu.addSeparator()
-        menu.addAction(files.import_csv_action)
-        menu.addAction(files.export_csv_action)
-        menu.addAction(files.export_model_action)
-        menu.addAction(files.export_png_action)
-        menu.addSeparator()
-        menu.addAction(self._action("&Quit", QKeySequence.StandardKey.Quit, self.close))
+        a, files = self.commands, self.files
+        bar = self.menuBar()
 
-        c = self.controller
-        edit = self.menuBar().addMenu("&Edit")
-        self.undo_action = self._action("&Undo", "Ctrl+Z", c.undo)
-        self.redo_action = self._action("&Redo", "Ctrl+Shift+Z", c.redo)
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
-        edit.addAction(self._action("&Clear points", None, c.clear_points))
+        def menu(title: str, entries: list[str | None]):  # noqa: ANN202 - QMenu
+            m = bar.addMenu(title)
+            m.setToolTipsVisible(True)
+            for entry in entries:
+                m.addSeparator() if entry is None else m.addAction(a[entry])
+            return m
 
-        training = self.menuBar().addMenu("&Training")
-        self.play_action = self._action("&Play / pause", "Space", c.toggle_play)
-        training.addAction(self.play_action)
-        training.addAction(self._action("&Step one epoch", "Right", c.step_epoch))
-        training.addAction(self._action("Step one &batch", "Shift+Right", c.step_batch))
-        training.addAction(self._action("&Reset", "Ctrl+R", c.reset))
+        file_menu = menu("&File", ["new", "open"])
+        file_menu.addMenu(files.recent_menu)
+        for entry in ("save", "save_as", None, "import_csv", "export_csv", "export_model"):
+            file_menu.addSeparator() if entry is None else file_menu.addAction(a[entry])
+        file_menu.addMenu(files.figure_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(a["quit"])
+        menu("&Edit", ["undo", "redo", "clear_points"])
+        training = menu("&Training", ["play", "step_epoch", "step_batch", "reset", None,
+                                      "lr_up", "lr_down", None, "record_gif"])
+        data_sets = training.addMenu("&Data set")
+        for key in PRESET_KEYS:
+            if f"preset_{key}" in a:
+                data_sets.addAction(a[f"preset_{key}"])
+        palettes = [f"palette_{name}" for name in colors.PALETTES]
+        menu("&View", ["show_test", "discretize", "reset_zoom", None, "presentation",
+                       "full_screen", None, *palettes, None, "notes"])
+        self.lessons_menu = lessons_menu(self, self.files.open_lesson)
+        self.lessons_menu.addSeparator()
+        self.lessons_menu.addAction(a["notes"])
+        bar.addMenu(self.lessons_menu)
+        menu("&Help", ["cheat_sheet", "lessons"])
 
-        view = self.menuBar().addMenu("&View")
-        self.show_test_action = self._action("Show &test data", None,
-                                             self.output_view.set_show_test, checkable=True)
-        self.show_test_action.setChecked(True)
-        self.output_view.show_test_box.toggled.connect(self.show_test_action.setChecked)
-        self.discretize_action = self._action("&Discretize output", None,
-                                              self.output_view.set_discretize, checkable=True)
-        self.output_view.discretize_box.toggled.connect(self.discretize_action.setChecked)
-        view.addAction(self.show_test_action)
-        view.addAction(self.discretize_action)
-        view.addAction(self._action("&Reset zoom", "Ctrl+0", self.output_view.reset_zoom))
-        view.addSeparator()
-        self.presentation_action = self._action("&Presentation mode", "F11",
-                                                self.set_presentation, checkable=True)
-        view.addAction(self.presentation_action)
+    def _add_figure_menus(self) -> None:
+        """Right-click on the curves or the diagram: export it (or the window) for slides.
+        (A right-click on the output view removes a point; File ▸ Export figure has it.)"""
+        figures = self.files.figure_actions
+        for widget, names in ((self.metrics.stack, ("loss", "accuracy", "gradients", "weights",
+                                                    "window")),
+                              (self.network_panel.diagram, ("diagram", "window"))):
+            widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            widget.addActions([figures[name] for name in names])
 
-    def _action(self, text: str, shortcut: QKeySequence.StandardKey | str | None, slot,
-                checkable: bool = False) -> QAction:  # noqa: ANN001 - any callable
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setCheckable(checkable)
-        if checkable:
-            action.triggered.connect(slot)
+    # ----- view commands --------------------------------------------------------------------
+
+    @property
+    def presenting(self) -> bool:
+        """Whether presentation mode is on."""
+        return self.appearance.look.presentation
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: text ~1.6× larger, thick lines, big points, high contrast, the
+        advanced controls hidden."""
+        self.appearance.set_presentation(bool(on))
+
+    def set_palette(self, name: str) -> None:
+        """Colour the data, heatmaps and weights with a palette (a key of colors.PALETTES)."""
+        self.appearance.set_palette(name)
+        self._settings.setValue(PALETTE_KEY, name)
+
+    def _on_look_changed(self, look: Look) -> None:
+        on = look.presentation
+        set_advanced_visible(self, not on)
+        self.menuBar().setVisible(not on)
+        self.status_bar.setVisible(not on)
+        self.output_title.setVisible(not on)
+        self._arrange(on)
+        self.commands["presentation"].setChecked(on)
+        self.commands[f"palette_{look.palette}"].setChecked(True)
+        self._update_leave()
+        self._update_left_width()
+
+    def _arrange(self, presenting: bool) -> None:
+        """Presentation: the presets as one column, the curves under the network, the output
+        view alone on the right; back to the normal columns otherwise."""
+        if presenting and self.curves_card.isHidden():
+            self._curves_layout.addWidget(self.metrics)
+            self.metrics.show()  # moved widgets are shown only later otherwise
+            self.curves_card.show()
+            self.output_card.setMinimumWidth(RIGHT_MIN_WIDTH_PRESENTING)
+            self.output_card.setMaximumWidth(RIGHT_MAX_WIDTH_PRESENTING)
+        elif not presenting and not self.curves_card.isHidden():
+            self._right_layout.addWidget(self.metrics, 3)
+            self.metrics.show()
+            self.curves_card.hide()
+            self.output_card.setMinimumWidth(RIGHT_MIN_WIDTH)
+            self.output_card.setMaximumWidth(RIGHT_MAX_WIDTH)
+        self.left_tabs.tabBar().setVisible(not presenting)
+        if presenting:
+            self.left_tabs.setCurrentIndex(0)
+
+    def set_full_screen(self, on: bool) -> None:
+        """Fill the screen (F11) or go back to a normal window."""
+        if on:
+            self.showFullScreen()
         else:
-            action.triggered.connect(lambda _=False: slot())
-        self.addAction(action)
-        return action
+            self.showNormal()
+        self.commands["full_screen"].setChecked(bool(on))
+        self._update_leave()
+
+    def leave_presentation(self) -> None:
+        """Esc: back to the normal window (presentation mode and full screen off)."""
+        if self.isFullScreen():
+            self.set_full_screen(False)
+        self.set_presentation(False)
+
+    def _update_leave(self) -> None:
+        self.commands["leave"].setEnabled(self.presenting or self.isFullScreen())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange and hasattr(self, "commands"):
+            self.commands["full_screen"].setChecked(self.isFullScreen())
+            self._update_leave()
+
+    def set_notes_visible(self, on: bool) -> None:
+        """Show or hide the lesson notes."""
+        self.notes_panel.setVisible(bool(on))
+
+    def _on_notes_visibility(self, visible: bool) -> None:
+        self.commands["notes"].setChecked(visible)
+
+    def show_lessons_menu(self) -> None:
+        """Pop up the list of lessons in the middle of the window (L)."""
+        size = self.lessons_menu.sizeHint()
+        centre = self.mapToGlobal(self.rect().center())
+        self.lessons_menu.popup(centre - QPoint(size.width() // 2, size.height() // 2))
+
+    def open_lesson(self, lesson: Lesson | str) -> bool:
+        """Open a lesson (or a lesson id) as the Lessons menu does."""
+        if isinstance(lesson, str):
+            lesson = next(item for item in LESSONS if item.id == lesson)
+        return self.files.open_lesson(lesson)
+
+    def toggle_cheat_sheet(self) -> None:
+        """Show the keyboard shortcuts (F1 or ?), or close them."""
+        if self.cheat_sheet is not None and self.cheat_sheet.isVisible():
+            self.cheat_sheet.close()
+            return
+        if self.cheat_sheet is None:
+            self.cheat_sheet = CheatSheet(self)
+        self.cheat_sheet.fit_to(self)
+        self.cheat_sheet.show()
+        self.cheat_sheet.raise_()
+
+    # ----- recording ----------------------------------------------------------------------------
+
+    def set_recording(self, on: bool) -> None:
+        """Start recording a GIF (asks where to save it) or stop and write it."""
+        if not on:
+            self.gif.stop()
+            return
+        path = self.files.ask_gif_path()
+        if path is None:
+            self.commands["record_gif"].setChecked(False)
+            return
+        self.gif.start(path)
+
+    def _on_recording_changed(self, recording: bool) -> None:
+        self.status_bar.showMessage("● Recording GIF" if recording else "")
+
+    def _on_gif_frame(self, count: int) -> None:
+        self.status_bar.showMessage(f"● Recording GIF: {count} / {self.gif.max_frames} frames")
+
+    def _on_gif_written(self, path: str) -> None:
+        self.status_bar.showMessage(f"GIF written to {path}", 8000)
+
+    # ----- layout ---------------------------------------------------------------------------
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().resizeEvent(event)
-        compact = self.width() < COMPACT_BELOW
-        self.left_card.setFixedWidth(LEFT_WIDTH_COMPACT if compact else LEFT_WIDTH)
+        self._update_left_width()
+
+    def _update_left_width(self) -> None:
+        central = self.centralWidget()
+        width = central.width() if central is not None else self.width()
+        if self.presenting:
+            self.left_card.setFixedWidth(LEFT_WIDTH_PRESENTING)
+        else:
+            self.left_card.setFixedWidth(LEFT_WIDTH_COMPACT if width < COMPACT_BELOW
+                                         else LEFT_WIDTH)
 
     def _update_title(self) -> None:
         path = self.controller.path
-        name = Path(path).name if path else "Untitled"
+        notes = self.controller.session.notes
+        if path:
+            name = Path(path).name
+        else:
+            name = notes.title if notes is not None else "Untitled"
         self.setWindowTitle(f"{name}{' •' if self.controller.dirty else ''} — {APP_TITLE}")
 
-    # ----- hooks for other features -----------------------------------------------------------
-
-    def set_presentation(self, on: bool) -> None:
-        """Presentation mode: hide the settings column and enlarge the text."""
-        self._presenting = bool(on)
-        self.left_card.setVisible(not on)
-        self.menuBar().setVisible(not on)
-        self.setFont(app_font(1.25 if on else 1.0))
-        self.presentation_action.setChecked(bool(on))
+    # ----- start-up -----------------------------------------------------------------------------
 
     def offer_restore(self) -> bool:
         """After a crash, offer the autosaved session; True if it was restored."""
@@ -247,10 +439,20 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop training (joins the thread) and remove the autosave: a clean exit."""
+        """Stop recording and training (joins the thread), remove the autosave: a clean exit."""
         if self._closed:
             return
         self._closed = True
+        if self.gif.recording:
+            self.gif.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._typing_guard)
+        if self.presenting:
+            self.appearance.set_presentation(False)  # the app's theme back to normal
         self.controller.shutdown()
         if self.autosaver is not None:
             self.autosaver.finish()
+
+
+__all__ = ["APP_TITLE", "MainWindow", "SHORTCUTS"]

@@ -1,13 +1,23 @@
 """The network diagram: every neuron as its own live heatmap, links coloured by the sign of the
 weight and thick by its size. Items are built once per architecture; frames update them in
-place (images and link pens), and a resize only moves them."""
+place (images and link pens), and a resize only moves them. Colours follow the palette; the
+labels follow the font (larger in presentation mode)."""
 
 from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsItem,
@@ -22,6 +32,7 @@ from PySide6.QtWidgets import (
 from playground.engine import FEATURES, GridRequest, LayerWeights, NetworkSpec
 
 from . import colors
+from .appearance import Look
 from .controller import Controller, label_range
 from .neuron_style import lut32, render_neuron
 from .theme import ACCENT, BORDER_STRONG, TEXT, TEXT_MUTED
@@ -48,6 +59,7 @@ class NeuronItem(QGraphicsItem):
         self.size = 30.0
         self.active = True
         self.selected = False
+        self.empty_color = QColor(colors.hex_color(colors.MIDDLE))
         self._image: QImage | None = None
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -82,7 +94,7 @@ class NeuronItem(QGraphicsItem):
             painter.drawImage(rect, self._image)
             painter.setBrush(Qt.BrushStyle.NoBrush)
         else:
-            painter.setBrush(QBrush(QColor(colors.hex_color(colors.MIDDLE))))
+            painter.setBrush(QBrush(self.empty_color))
         pen = QPen(QColor(ACCENT), 2.6) if self.selected else QPen(QColor(BORDER_STRONG), 1.0)
         painter.setPen(pen)
         painter.drawRect(rect)
@@ -102,6 +114,7 @@ class LinksItem(QGraphicsItem):
         self._shapes: list = []  # one QPainterPath (curved) or QLineF (straight) per link
         self._groups: list[tuple[QPen, list[int]]] = []
         self.samples = np.zeros((0, 12, 2))  # points along each link, for hit testing
+        self.palette = colors.palette()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
         return self._bounds
@@ -133,6 +146,12 @@ class LinksItem(QGraphicsItem):
                             in zip(starts.tolist(), ends.tolist(), strict=True)]
         self._group()
 
+    def set_palette(self, palette: colors.Palette) -> None:
+        """Colour the links with another palette (class 1 positive, class 0 negative)."""
+        self.palette = palette
+        self._group()
+        self.update()
+
     def set_weights(self, weights: npt.NDArray[np.float64]) -> None:
         """One weight per link, in geometry order."""
         self._weights = np.nan_to_num(np.asarray(weights, float))
@@ -155,7 +174,7 @@ class LinksItem(QGraphicsItem):
             k = int(key[members[0]])
             if not self._curved and k // 2 == 0 and n > DENSE_LINKS:
                 continue
-            groups.append((_link_pen(k // 2, bool(k % 2), n), members.tolist()))
+            groups.append((_link_pen(k // 2, bool(k % 2), n, self.palette), members.tolist()))
         self._groups = groups
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,  # noqa: D102
@@ -186,12 +205,16 @@ class LinksItem(QGraphicsItem):
         return self._weights
 
 
-def _link_pen(level: int, positive: bool, links: int) -> QPen:
-    """Blue for positive, orange for negative weights; thicker and stronger for larger |w|.
-    Dense diagrams get thin pens (thick lines by the thousand are slow and unreadable)."""
+def _link_pen(level: int, positive: bool, links: int,
+              palette: colors.Palette | None = None) -> QPen:
+    """Blue for positive, orange for negative weights (the palette's ends); thicker and stronger
+    for larger |w|. Dense diagrams get thin pens (thick lines by the thousand are slow and
+    unreadable)."""
+    palette = palette or colors.palette()
     strength = min(level / len(WIDTH_LEVELS), 1.0)
     # Opaque colours faded toward white: translucent pens are many times slower to draw.
-    rgb = colors.lighten(colors.BLUE if positive else colors.ORANGE, 0.72 - 0.62 * strength)
+    end = palette.positive if positive else palette.negative
+    rgb = colors.lighten(end, 0.72 - 0.62 * strength)
     color = QColor(*rgb)
     if links > DENSE_LINKS:
         width = 1.0
@@ -227,7 +250,10 @@ class NetworkDiagram(QGraphicsView):
         self._links = LinksItem()
         self._link_index = np.zeros((0, 3), dtype=np.int64)  # (layer, out, in) per link
         self._labels: list[QGraphicsSimpleTextItem] = []
-        self._feature_cache: tuple[GridRequest, dict[str, npt.NDArray[np.uint32]]] | None = None
+        self._feature_cache: tuple[GridRequest, str, dict[str, npt.NDArray[np.uint32]]] | None \
+            = None
+        self._look = controller.appearance.look
+        self._links.palette = self._look.colors
         self._frame: Frame | None = None
         self.column_x: list[float] = []
         self._scene.addItem(self._links)
@@ -236,6 +262,7 @@ class NetworkDiagram(QGraphicsView):
         controller.frame_ready.connect(self._on_frame)
         controller.grid_changed.connect(self._update_features)
         controller.selection_changed.connect(self._update_selection)
+        controller.appearance.changed.connect(self._apply_look)
         self._rebuild()
 
     # ----- structure ------------------------------------------------------------------------
@@ -261,15 +288,13 @@ class NetworkDiagram(QGraphicsView):
             self._columns.append([NeuronItem(i + 1, u) for u in range(layer.units)])
         self._columns.append([NeuronItem(len(network.layers) + 1, u)
                               for u in range(network.output_units)])
-        font = QFont(self.font())
-        font.setPointSizeF(max(8.0, font.pointSizeF() - 0.5))
         for name, item in zip(FEATURES, features, strict=True):
             item.active = name in network.inputs
             label = QGraphicsSimpleTextItem(FEATURES[name].label)
-            label.setFont(font)
             label.setBrush(QColor(TEXT if item.active else TEXT_MUTED))
             self._labels.append(label)
             self._scene.addItem(label)
+        self._style_items()
         for column in self._columns:
             for item in column:
                 self._scene.addItem(item)
@@ -289,9 +314,53 @@ class NetworkDiagram(QGraphicsView):
         if frame is not None:
             self._on_frame(frame)
 
+    def _style_items(self) -> None:
+        """Label fonts (from the widget's font) and empty-neuron colour for the look."""
+        self._label_pitch = None
+        middle = QColor(colors.hex_color(self._look.colors.middle))
+        for column in self._columns:
+            for item in column:
+                item.empty_color = middle
+
+    def _apply_look(self, look: Look) -> None:
+        self._look = look
+        self._links.set_palette(look.colors)
+        self._style_items()
+        self._layout()
+        self._update_features()
+        if self._frame is not None:
+            self._on_frame(self._frame)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and getattr(self, "_columns", None):
+            self._style_items()
+            self._layout()
+
+    def _fit_labels(self, pitch: float) -> None:
+        """The feature names in the widget's font, smaller if the rows are too close for it."""
+        if pitch == getattr(self, "_label_pitch", None):
+            return
+        self._label_pitch = pitch
+        font = QFont(self.font())
+        points = max(8.0, font.pointSizeF() - 0.5)
+        font.setPointSizeF(points)
+        height = QFontMetricsF(font).height()
+        if height > pitch:
+            font.setPointSizeF(max(6.5, points * pitch / height))
+        for label in self._labels:
+            label.setFont(font)
+
     def label_width(self) -> float:
         """Room the feature names need left of the first column."""
-        return max((label.boundingRect().width() for label in self._labels), default=0) + 12
+        return max((label.boundingRect().width() for label in self._labels
+                    if label.isVisible()), default=0) + 12
+
+    def _shown(self, column: list[NeuronItem]) -> list[NeuronItem]:
+        """The items of a column that are drawn: in presentation mode only the inputs in use."""
+        if column is self._columns[0] and self._look.presentation:
+            return [item for item in column if item.active]
+        return column
 
     def _layout(self) -> None:
         """Place the items for the current widget size (no items are created)."""
@@ -304,11 +373,18 @@ class NetworkDiagram(QGraphicsView):
             size = min(MAX_NEURON, usable / (rows * 1.22 + 0.2), spacing * 0.42)
             return max(MIN_NEURON, size)
 
-        first = self.label_width() + fit(len(self._columns[0]), 1e9) / 2
+        shown_features = self._shown(self._columns[0])
+        for item, label in zip(self._columns[0], self._labels, strict=True):
+            item.setVisible(item in shown_features)
+            label.setVisible(item in shown_features)
+        feature_size = fit(len(shown_features), 1e9)
+        self._fit_labels(feature_size * 1.2)
+        first = self.label_width() + feature_size / 2
         last = width - RIGHT_MARGIN - MAX_NEURON / 2
         spacing = (last - first) / max(n_cols - 1, 1)
         xs = []
         for c, column in enumerate(self._columns):
+            column = self._shown(column)
             rows = len(column)
             size = fit(rows, spacing)
             gap = min(size * 0.22, (usable - rows * size) / max(rows - 1, 1)) if rows > 1 else 0
@@ -363,7 +439,8 @@ class NetworkDiagram(QGraphicsView):
         for layer in range(1, len(grid.layers)):
             images = grid.layers[layer][:, ::-step, ::step]  # row 0 at the top
             for unit, item in enumerate(self._columns[layer]):
-                item.set_pixels(render_neuron(network, layer, unit, images[unit], value_range))
+                item.set_pixels(render_neuron(network, layer, unit, images[unit], value_range,
+                                              self._look.palette))
         self._update_links(frame.weights)
 
     def _update_links(self, weights: tuple[LayerWeights, ...]) -> None:
@@ -375,9 +452,10 @@ class NetworkDiagram(QGraphicsView):
 
     def _update_features(self, _: object = None) -> None:
         request = self._controller.grid
-        if self._feature_cache is None or self._feature_cache[0] != request:
-            self._feature_cache = (request, _feature_images(request))
-        images = self._feature_cache[1]
+        palette = self._look.palette
+        if self._feature_cache is None or self._feature_cache[:2] != (request, palette):
+            self._feature_cache = (request, palette, _feature_images(request, palette))
+        images = self._feature_cache[2]
         for name, item in zip(FEATURES, self._columns[0], strict=True):
             item.set_pixels(images[name])
 
@@ -393,7 +471,7 @@ class NetworkDiagram(QGraphicsView):
 
     def _neuron_at(self, pos: QPointF) -> NeuronItem | None:
         for item in self.items(pos.toPoint()):
-            if isinstance(item, NeuronItem):
+            if isinstance(item, NeuronItem) and item.isVisible():
                 return item
         return None
 
@@ -419,7 +497,7 @@ class NetworkDiagram(QGraphicsView):
     def describe(self, scene_pos: QPointF) -> str:
         """The hover text at a scene position: a neuron, a link's weight, or ''."""
         for item in self._scene.items(scene_pos):
-            if isinstance(item, NeuronItem):
+            if isinstance(item, NeuronItem) and item.isVisible():
                 return self._describe_neuron(item)
         k = self._links.nearest(scene_pos.x(), scene_pos.y(), LINK_HIT_PIXELS)
         if k is None or len(self._links.weights) != len(self._link_index):
@@ -461,7 +539,8 @@ def _column_name(layer: int, network: NetworkSpec, unit: int) -> str:
     return f"neuron {unit + 1} of layer {layer}"
 
 
-def _feature_images(request: GridRequest) -> dict[str, npt.NDArray[np.uint32]]:
+def _feature_images(request: GridRequest, palette: str = colors.DEFAULT_PALETTE
+                    ) -> dict[str, npt.NDArray[np.uint32]]:
     """Every input feature over the view as ARGB thumbnails, row 0 at the top."""
     size = THUMBNAIL_PIXELS
     xs = np.linspace(request.x_min, request.x_max, size)
@@ -471,5 +550,5 @@ def _feature_images(request: GridRequest) -> dict[str, npt.NDArray[np.uint32]]:
     for name, feature in FEATURES.items():
         values = feature.compute(gx, gy)
         low, high = colors.symmetric_range(values)
-        images[name] = colors.map_values(values, low, high, lut32("diverging"))
+        images[name] = colors.map_values(values, low, high, lut32("diverging", palette))
     return images

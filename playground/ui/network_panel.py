@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -20,13 +19,15 @@ from PySide6.QtWidgets import (
 
 from playground.engine import ACTIVATIONS, LayerSpec, NetworkSpec
 
+from .appearance import Look
+from .choice_preview import PreviewCombo, activation_preview
 from .controller import MAX_LAYERS, MAX_UNITS, Controller
 from .icons import icon
 from .network_diagram import MAX_NEURON, RIGHT_MARGIN, NetworkDiagram
+from .presentation import mark_advanced
 from .theme import TEXT
 
 CARD_WIDTH = 92
-MIN_COLUMN_SPACING = CARD_WIDTH + 4
 DROPOUT_RATES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 
@@ -52,7 +53,8 @@ class LayerCard(QFrame):
         super().__init__(parent)
         self._controller = controller
         self.layer = layer
-        self.setFixedWidth(CARD_WIDTH)
+        look = controller.appearance.look
+        self.setFixedWidth(card_width(look))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -69,12 +71,13 @@ class LayerCard(QFrame):
         row.addWidget(self.plus_button)
         layout.addLayout(row)
 
-        self.activation_box = QComboBox()
+        self.activation_box = PreviewCombo(activation_preview)
         self.activation_box.setToolTip("Activation of this layer")
         for name, activation in ACTIVATIONS.items():
             self.activation_box.addItem(name, name)
             self.activation_box.setItemData(self.activation_box.count() - 1, activation.formula,
                                             Qt.ItemDataRole.ToolTipRole)
+        self.activation_box.scale = look.scale
         layout.addWidget(self.activation_box)
 
         self.options_button = QToolButton()
@@ -100,7 +103,8 @@ class LayerCard(QFrame):
         self.batch_norm_action.triggered.connect(
             lambda on: controller.set_layer(self.layer, batch_norm=on))
         self.options_button.setMenu(menu)
-        layout.addWidget(self.options_button)
+        layout.addWidget(mark_advanced(self.options_button))
+        self.options_button.setVisible(not look.presentation)
 
         self.minus_button.clicked.connect(lambda: controller.change_units(self.layer, -1))
         self.plus_button.clicked.connect(lambda: controller.change_units(self.layer, +1))
@@ -114,6 +118,8 @@ class LayerCard(QFrame):
         self.minus_button.setEnabled(spec.units > 1)
         self.plus_button.setEnabled(spec.units < MAX_UNITS)
         self.activation_box.setCurrentIndex(self.activation_box.findData(spec.activation))
+        self.activation_box.setToolTip(f"Activation of layer {self.layer + 1} (starts training "
+                                       f"over): {ACTIVATIONS[spec.activation].formula}")
         for rate, action in self.dropout_actions.items():
             action.setChecked(rate == spec.dropout)
         self.batch_norm_action.setChecked(spec.batch_norm)
@@ -123,6 +129,11 @@ class LayerCard(QFrame):
     def _on_activation_chosen(self, index: int) -> None:
         self._controller.set_layer(self.layer, activation=self.activation_box.itemData(index))
 
+
+
+def card_width(look: Look) -> int:
+    """The width of a layer's card (and so the least spacing of the diagram's columns)."""
+    return round(CARD_WIDTH * (1.25 if look.presentation else 1.0))
 
 
 class ColumnHeader(QWidget):
@@ -213,6 +224,18 @@ class NetworkPanel(QWidget):
         self.diagram.feature_clicked.connect(controller.toggle_input)
         controller.network_changed.connect(self._update_network)
         controller.session_replaced.connect(self._update_network)
+        controller.appearance.changed.connect(self._apply_look)
+        self._update_network()
+
+    def _apply_look(self, look: Look) -> None:
+        """Card sizes for the look (their options button hides in presentation mode)."""
+        for card in self._cards:
+            card.setFixedWidth(card_width(look))
+            card.activation_box.scale = look.scale
+            card.options_button.setVisible(not look.presentation)
+        self.card_header.set_widgets(list(self._cards))
+        self.title_header.set_widgets([self.features_title, self.layers_control,
+                                       self.output_title])
         self._update_network()
 
     def _update_network(self, _: object = None) -> None:
@@ -228,13 +251,21 @@ class NetworkPanel(QWidget):
         self.layers_label.setText(f"{hidden} HIDDEN LAYER{'S' if hidden != 1 else ''}")
         self.add_layer_button.setEnabled(hidden < MAX_LAYERS)
         self.remove_layer_button.setEnabled(hidden > 0)
-        columns = hidden + 2
-        self._content.setMinimumWidth(int(self.diagram.label_width() + MAX_NEURON + RIGHT_MARGIN
-                                          + (columns - 1) * MIN_COLUMN_SPACING))
+        self._update_minimum_width()
         self.layers_control.adjustSize()
         self._on_columns_changed(self.diagram.column_x)
 
+    def _update_minimum_width(self) -> None:
+        """Room for every column's card (the diagram scrolls sideways below that)."""
+        columns = len(self._controller.session.network.layers) + 2
+        spacing = card_width(self._controller.appearance.look) + 4
+        width = int(self.diagram.label_width() + MAX_NEURON + RIGHT_MARGIN
+                    + (columns - 1) * spacing)
+        if width != self._content.minimumWidth():
+            self._content.setMinimumWidth(width)
+
     def _on_columns_changed(self, xs: list[float]) -> None:
+        self._update_minimum_width()
         if not xs:
             return
         offset = self.diagram.x()

@@ -27,53 +27,60 @@ class NeuronStyle:
     low: float
     high: float
     lut_name: str  # a key of lut()
+    palette: str = colors.DEFAULT_PALETTE
 
     def rgb_lut(self) -> npt.NDArray[np.uint8]:
         """The table as uint8 (256, 3), for pyqtgraph."""
-        return lut(self.lut_name)
+        return lut(self.lut_name, self.palette)
 
     def argb_lut(self) -> npt.NDArray[np.uint32]:
         """The table as 0xAARRGGBB uint32 (256,), for QImage."""
-        return lut32(self.lut_name)
+        return lut32(self.lut_name, self.palette)
+
+
+LUTS = {
+    "diverging": lambda p: colors.diverging_lut(colors=p),
+    "faded": lambda p: colors.diverging_lut(fade=0.3, colors=p),
+    "discrete": lambda p: colors.discrete_lut(colors=p),
+    "faded_discrete": lambda p: colors.discrete_lut(fade=0.3, colors=p),
+}
 
 
 @cache
-def lut(name: str) -> npt.NDArray[np.uint8]:
-    """A named lookup table: 'diverging', 'discrete', 'faded', 'faded_discrete' or 'class3'."""
+def lut(name: str, palette: str = colors.DEFAULT_PALETTE) -> npt.NDArray[np.uint8]:
+    """A named lookup table of a palette: 'diverging', 'discrete', 'faded', 'faded_discrete'
+    or 'class3' (white → the colour of class 3)."""
     if name.startswith("class"):
-        return colors.class_lut(int(name[5:]))
-    return {
-        "diverging": lambda: colors.diverging_lut(),
-        "faded": lambda: colors.diverging_lut(fade=0.3),
-        "discrete": lambda: colors.discrete_lut(),
-        "faded_discrete": lambda: colors.discrete_lut(fade=0.3),
-    }[name]()
+        return colors.class_lut(int(name[5:]), colors=palette)
+    return LUTS[name](palette)
 
 
 @cache
-def lut32(name: str) -> npt.NDArray[np.uint32]:
+def lut32(name: str, palette: str = colors.DEFAULT_PALETTE) -> npt.NDArray[np.uint32]:
     """The named table as ARGB uint32."""
-    return colors.to_argb32(lut(name))
+    return colors.to_argb32(lut(name, palette))
 
 
 def neuron_style(network: NetworkSpec, layer: int, unit: int, image: npt.NDArray[np.floating],
-                 value_range: tuple[float, float] = (-1.0, 1.0)) -> NeuronStyle:
+                 value_range: tuple[float, float] = (-1.0, 1.0),
+                 palette: str = colors.DEFAULT_PALETTE) -> NeuronStyle:
     """The levels and table for unit `unit` of grid layer `layer` showing `image`."""
     last = len(network.layers) + 1
     if layer == last:
         if network.problem == "regression":
-            return NeuronStyle(*value_range, "diverging")
+            return NeuronStyle(*value_range, "diverging", palette)
         if network.output_units == 1:
-            return NeuronStyle(0.0, 1.0, "diverging")
-        return NeuronStyle(0.0, 1.0, f"class{unit}")
+            return NeuronStyle(0.0, 1.0, "diverging", palette)
+        return NeuronStyle(0.0, 1.0, f"class{unit}", palette)
     if 1 <= layer < last and network.layers[layer - 1].activation in BOUNDED_ACTIVATIONS:
-        return NeuronStyle(-1.0, 1.0, "diverging")
+        return NeuronStyle(-1.0, 1.0, "diverging", palette)
     low, high = colors.symmetric_range(image)
-    return NeuronStyle(low, high, "diverging")
+    return NeuronStyle(low, high, "diverging", palette)
 
 
 def render_neuron(network: NetworkSpec, layer: int, unit: int, image: npt.NDArray[np.floating],
-                  value_range: tuple[float, float] = (-1.0, 1.0)) -> npt.NDArray[np.uint32]:
+                  value_range: tuple[float, float] = (-1.0, 1.0),
+                  palette: str = colors.DEFAULT_PALETTE) -> npt.NDArray[np.uint32]:
     """ARGB pixels uint32 (h, w) of a neuron's image, row 0 at the bottom of the plane."""
-    style = neuron_style(network, layer, unit, image, value_range)
+    style = neuron_style(network, layer, unit, image, value_range, palette)
     return colors.map_values(image, style.low, style.high, style.argb_lut())

@@ -1,6 +1,7 @@
 """Curves over training: loss (train/test, log toggle), accuracy, gradient magnitude per layer
 (log scale) and weights (per-layer norm or a histogram). Plot items are created once (per-layer
-curves once per architecture) and fed with setData."""
+curves once per architecture) and fed with setData; presentation mode thickens the lines and
+enlarges the tick labels and legends."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -23,19 +24,64 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .appearance import Look
 from .controller import Controller
-from .theme import ACCENT, TEXT, TEXT_MUTED
+from .presentation import mark_advanced
+from .theme import ACCENT, TEXT, TEXT_MUTED, text_color
 from .worker import Frame, Record
 
 MAX_HISTORY = 4000  # points per curve before the history is thinned out
 REDRAW_MS = 100  # curves redraw at most 10 times a second (the heatmaps at the frame rate)
 LAYER_COLORS = ("#1f6fd1", "#f08c00", "#2e9e44", "#d6334a", "#8e5cc6", "#8c6239", "#e060b0",
                 "#12a4b0", "#5b6b7a")  # fmt: skip
-TRAIN_PEN = pg.mkPen(TEXT, width=2)
-TEST_PEN = pg.mkPen("#f08c00", width=2, style=Qt.PenStyle.DashLine)
+TRAIN_COLOR = TEXT
+TEST_COLOR = "#f08c00"
+TRAIN_PEN = pg.mkPen(TRAIN_COLOR, width=2)
+TEST_PEN = pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine)
 TABS = ("Loss", "Accuracy", "Gradients", "Weights")
 TAB_HINTS = ("Data loss (the penalty is not included)", "Share of points classified right",
              "‖∂L/∂W‖ per layer, log scale", "")
+TAB_TIPS = ("Training loss (solid) and test loss (dashed) over the epochs: the data loss, "
+            "without the regularization penalty",
+            "Share of the training (solid) and test (dashed) points classified right",
+            "Gradient magnitude ‖∂L/∂W‖ of every layer (log scale): vanishing gradients sink, "
+            "exploding ones climb",
+            "The size of every layer's weights ‖W‖, or a histogram of all the weights")
+TICK_POINTS = 8.0
+LEGEND_POINTS = 8.0
+
+
+def train_pen(look: Look) -> QPen:
+    """The solid pen of training curves."""
+    return pg.mkPen(TRAIN_COLOR, width=look.line(2))
+
+
+def test_pen(look: Look) -> QPen:
+    """The dashed pen of test curves."""
+    return pg.mkPen(TEST_COLOR, width=look.line(2), style=Qt.PenStyle.DashLine)
+
+
+def apply_plot_look(plot: pg.PlotWidget, look: Look, axis_label: str | None = "epoch") -> None:
+    """Tick labels, axis label, legend text and the left axis's width for a look."""
+    item = plot.getPlotItem()
+    muted = text_color("TEXT_MUTED", look.high_contrast)
+    font = QFont()
+    font.setPointSizeF(look.pt(TICK_POINTS))
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        axis.setStyle(tickFont=font, tickLength=look.px(5))
+        axis.setTextPen(pg.mkPen(muted))
+    item.getAxis("left").setWidth(look.px(46))
+    if axis_label is not None:
+        item.setLabel("bottom", axis_label, color=muted,
+                      **{"font-size": f"{look.pt(TICK_POINTS + 1):.1f}pt"})
+    legend = item.legend
+    if legend is not None:
+        size = f"{look.pt(LEGEND_POINTS):.1f}pt"
+        legend.setLabelTextSize(size)
+        legend.setLabelTextColor(muted)
+        for _, label in legend.items:
+            label.setText(label.text, size=size, color=muted)
 
 
 class CurveHistory:
@@ -107,33 +153,52 @@ class LossSummary(QWidget):
             label.setTextFormat(Qt.TextFormat.RichText)
             layout.addWidget(label)
         layout.addStretch(1)
+        self._look = controller.appearance.look
+        self._frame: Frame | None = None
         controller.frame_ready.connect(self._update_numbers)
         controller.session_replaced.connect(lambda _: self._clear())
         controller.network_changed.connect(lambda _: self._clear())
+        controller.appearance.changed.connect(self._apply_look)
         self._clear()
 
+    def _apply_look(self, look: Look) -> None:
+        self._look = look
+        self._show(self._frame)
+
     def _clear(self) -> None:
-        self.test_label.setText(_metric("Test loss", None))
-        self.train_label.setText(_metric("Training loss", None))
-        self.accuracy_label.setText("")
+        self._frame = None
+        self._show(None)
 
     def _update_numbers(self, frame: Frame) -> None:
+        self._frame = frame
+        self._show(frame)
+
+    def _show(self, frame: Frame | None) -> None:
+        look = self._look
+        if frame is None:
+            self.test_label.setText(_metric("Test loss", None, look))
+            self.train_label.setText(_metric("Training loss", None, look))
+            self.accuracy_label.setText("")
+            return
         s = frame.snapshot
-        self.test_label.setText(_metric("Test loss", s.test_loss))
-        self.train_label.setText(_metric("Training loss", s.train_loss))
+        self.test_label.setText(_metric("Test loss", s.test_loss, look))
+        self.train_label.setText(_metric("Training loss", s.train_loss, look))
         accuracy = s.test_accuracy if s.test_accuracy is not None else s.train_accuracy
         which = "Test" if s.test_accuracy is not None else "Training"
-        self.accuracy_label.setText(
-            _metric(f"{which} accuracy", accuracy, percent=True) if accuracy is not None else "")
+        self.accuracy_label.setText(_metric(f"{which} accuracy", accuracy, look, percent=True)
+                                    if accuracy is not None else "")
 
 
-def _metric(name: str, value: float | None, percent: bool = False) -> str:
+def _metric(name: str, value: float | None, look: Look, percent: bool = False) -> str:
     if value is None or not math.isfinite(value):
         text = "–"
     else:
         text = f"{100 * value:.1f} %" if percent else f"{value:.3f}"
-    return (f"<span style='color:{TEXT_MUTED}; font-size:8.5pt'>{name}</span><br>"
-            f"<span style='color:{TEXT}; font-size:13pt; font-weight:600'>{text}</span>")
+    muted = text_color("TEXT_MUTED", look.high_contrast)
+    ink = text_color("TEXT", look.high_contrast)
+    return (f"<span style='color:{muted}; font-size:{look.pt(8.5):.1f}pt'>{name}</span><br>"
+            f"<span style='color:{ink}; font-size:{look.pt(13):.1f}pt; font-weight:600'>"
+            f"{text}</span>")
 
 
 class MetricsPanel(QWidget):
@@ -156,28 +221,35 @@ class MetricsPanel(QWidget):
         self.tabs.setExpanding(False)
         self.tabs.setDrawBase(False)
         self.tabs.setUsesScrollButtons(False)
-        for name in TABS:
+        for index, name in enumerate(TABS):
             self.tabs.addTab(name)
+            self.tabs.setTabToolTip(index, TAB_TIPS[index])
         layout.addWidget(self.tabs)
-        top = QHBoxLayout()
+        self.options_row = mark_advanced(QWidget())
+        top = QHBoxLayout(self.options_row)
+        top.setContentsMargins(0, 0, 0, 0)
         top.setSpacing(8)
         self.hint_label = QLabel()
         self.hint_label.setProperty("role", "hint")
         top.addWidget(self.hint_label)
         top.addStretch(1)
         self.log_box = QCheckBox("Log scale")
+        self.log_box.setToolTip("Show the loss on a logarithmic scale (small losses stay "
+                                "visible)")
         self.log_box.toggled.connect(self._on_log_toggled)
         top.addWidget(self.log_box)
         self.norm_button = QRadioButton("Norm")
         self.histogram_button = QRadioButton("Histogram")
         self.norm_button.setChecked(True)
+        self.norm_button.setToolTip("The L2 norm ‖W‖ of every layer's weights over the epochs")
+        self.histogram_button.setToolTip("A histogram of all the weights now")
         self._weight_mode = QButtonGroup(self)
         self._weight_mode.addButton(self.norm_button)
         self._weight_mode.addButton(self.histogram_button)
         self.histogram_button.toggled.connect(self._on_weight_mode)
         top.addWidget(self.norm_button)
         top.addWidget(self.histogram_button)
-        layout.addLayout(top)
+        layout.addWidget(self.options_row)
 
         self.stack = QStackedWidget()
         self.loss_plot = _plot()
@@ -196,6 +268,7 @@ class MetricsPanel(QWidget):
         self.histogram_curve = self.histogram_plot.plot(
             [0, 1], [0], stepMode="center", fillLevel=0, pen=pg.mkPen(ACCENT, width=1.5),
             brush=pg.mkBrush(QColor(31, 111, 209, 70)))
+        self._look = controller.appearance.look
         self.weights_stack = QStackedWidget()
         self.weights_stack.addWidget(self.weights_plot)
         self.weights_stack.addWidget(self.histogram_plot)
@@ -209,14 +282,44 @@ class MetricsPanel(QWidget):
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(REDRAW_MS)
-        self._redraw_timer.timeout.connect(self._redraw)
+        self._redraw_timer.timeout.connect(lambda: self._redraw())
         self.tabs.currentChanged.connect(self._on_tab_changed)
         controller.records_ready.connect(self._on_records)
         controller.frame_ready.connect(self._on_frame)
         controller.network_changed.connect(self._on_network_changed)
         controller.session_replaced.connect(self._on_network_changed)
+        controller.appearance.changed.connect(self._apply_look)
         self._on_tab_changed(0)
         self._on_network_changed()
+        self._apply_look(self._look)
+
+    def _apply_look(self, look: Look) -> None:
+        """Line widths, tick labels and legends for the look."""
+        self._look = look
+        for plot in self.plots():
+            apply_plot_look(plot, look, "weight" if plot is self.histogram_plot else "epoch")
+        for curve in (self.train_curve, self.train_accuracy_curve):
+            curve.setPen(train_pen(look))
+        for curve in (self.test_curve, self.test_accuracy_curve):
+            curve.setPen(test_pen(look))
+        for curves in (self.gradient_curves, self.weight_curves):
+            for i, curve in enumerate(curves):
+                curve.setPen(_layer_pen(i, look))
+        self.histogram_curve.setPen(pg.mkPen(ACCENT, width=look.line(1.5)))
+        self.tabs.setMinimumHeight(0)
+
+    def plots(self) -> list[pg.PlotWidget]:
+        """Every plot of the panel."""
+        return [self.loss_plot, self.accuracy_plot, self.gradient_plot, self.weights_plot,
+                self.histogram_plot]
+
+    def figure(self, tab: str) -> QWidget:
+        """The plot of a tab, drawn up to date (for exporting it, shown or not)."""
+        index = TABS.index(tab)
+        self._redraw(index)
+        if index == 3:
+            return self.weights_stack.currentWidget()
+        return self.stack.widget(index)
 
     # ----- controls -------------------------------------------------------------------------
 
@@ -279,9 +382,10 @@ class MetricsPanel(QWidget):
         if not self._redraw_timer.isActive():
             self._redraw_timer.start()
 
-    def _redraw(self) -> None:
-        """Push the visible tab's data into its curves (only the visible tab is drawn)."""
-        tab = self.tabs.currentIndex()
+    def _redraw(self, tab: int | None = None) -> None:
+        """Push a tab's data (the visible one by default) into its curves; hidden tabs are
+        not drawn."""
+        tab = self.tabs.currentIndex() if tab is None else tab
         data = self._history.columns()
         x = data[:, 0]
         if tab == 0:
@@ -299,7 +403,8 @@ class MetricsPanel(QWidget):
             self._draw_histogram()
         else:
             self._draw_layer_curves(self.weights_plot, self.weight_curves, 1, log=False)
-        self._dirty = False
+        if tab == self.tabs.currentIndex():
+            self._dirty = False
 
     def _draw_layer_curves(self, plot: pg.PlotWidget, curves: list[pg.PlotDataItem],
                            block: int, log: bool) -> None:
@@ -311,14 +416,13 @@ class MetricsPanel(QWidget):
             curves.clear()
             for i in range(layers):
                 name = "output" if i == layers - 1 else f"layer {i + 1}"
-                color = LAYER_COLORS[i % len(LAYER_COLORS)]
-                curves.append(plot.plot([], [], pen=pg.mkPen(color, width=2), name=name))
+                curves.append(plot.plot([], [], pen=_layer_pen(i, self._look), name=name))
         if history is None:
             return
         data = history.columns()
         for i, curve in enumerate(curves):
             y = data[:, 1 + block * layers + i]
-            _set(curve, data[:, 0], np.maximum(y, 1e-12) if log else y)
+            _set(curve, data[:, 0], np.where(y > 0, y, np.nan) if log else y)  # log: no 0
 
     def _draw_histogram(self) -> None:
         frame = self._last_weights
@@ -332,6 +436,10 @@ class MetricsPanel(QWidget):
         m = max(float(np.abs(values).max()), 1e-3)
         counts, edges = np.histogram(values, bins=41, range=(-m, m))
         self.histogram_curve.setData(edges, counts, stepMode="center", fillLevel=0)
+
+
+def _layer_pen(layer: int, look: Look) -> QPen:
+    return pg.mkPen(LAYER_COLORS[layer % len(LAYER_COLORS)], width=look.line(2))
 
 
 def _nan(value: float | None) -> float:

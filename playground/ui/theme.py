@@ -1,8 +1,14 @@
-"""The light theme: palette, fonts and one style sheet for the whole app (projector friendly)."""
+"""The light theme: palette, fonts and one style sheet for the whole app (projector friendly).
+
+Every length in the style sheet is scaled, so presentation mode is the same sheet, larger: text
+(pt) by the full scale, boxes and padding (px) by a gentler one (length_scale), so that larger
+text does not eat the room; high contrast swaps the muted greys for darker ones.
+"""
 
 from __future__ import annotations
 
 import getpass
+import re
 import tempfile
 from pathlib import Path
 
@@ -27,11 +33,57 @@ WARNING_BORDER = "#f5b45c"
 INFO_BG = "#eaf3fc"
 INFO_BORDER = "#8ab9ea"
 
+COLORS = {
+    "BACKGROUND": BACKGROUND, "SURFACE": SURFACE, "BORDER": BORDER,
+    "BORDER_STRONG": BORDER_STRONG, "TEXT": TEXT, "TEXT_MUTED": TEXT_MUTED,
+    "TEXT_FAINT": TEXT_FAINT, "ACCENT": ACCENT, "ACCENT_SOFT": ACCENT_SOFT, "DARK": DARK,
+    "WARNING_BG": WARNING_BG, "WARNING_BORDER": WARNING_BORDER, "INFO_BG": INFO_BG,
+    "INFO_BORDER": INFO_BORDER,
+}  # fmt: skip
+# High contrast (presentation): darker text and borders that survive a washed-out projector.
+HIGH_CONTRAST = {
+    **COLORS, "BACKGROUND": "#eef1f5", "BORDER": "#b9c3cd", "BORDER_STRONG": "#7f8c99",
+    "TEXT": "#0d141b", "TEXT_MUTED": "#2f3b47", "TEXT_FAINT": "#5b6773",
+}  # fmt: skip
+
 FONT_FAMILIES = ["Inter", "Segoe UI", "SF Pro Text", "Helvetica Neue", "Cantarell", "Noto Sans",
                  "Ubuntu", "DejaVu Sans", "Arial"]  # fmt: skip
 BASE_POINT_SIZE = 10
+_LENGTH = re.compile(r"(?<![\w#.])(\d+(?:\.\d+)?)(pt|px)\b")
 
-STYLE_SHEET = f"""
+
+def theme_colors(high_contrast: bool = False) -> dict[str, str]:
+    """The UI colours by name (TEXT, TEXT_MUTED, ...), normal or high contrast."""
+    return dict(HIGH_CONTRAST if high_contrast else COLORS)
+
+
+def text_color(role: str, high_contrast: bool = False) -> str:
+    """One UI colour by name, e.g. text_color("TEXT_MUTED", True)."""
+    return theme_colors(high_contrast)[role]
+
+
+def length_scale(scale: float) -> float:
+    """The factor of px lengths for a text scale: 1.6× text gets 1.36× boxes."""
+    return 1.0 + 0.6 * (scale - 1.0)
+
+
+def scale_lengths(sheet: str, scale: float) -> str:
+    """Multiply every 'Npt' length of a style sheet by scale and every 'Npx' length by
+    length_scale(scale), rounded down to whole pixels (so radii stay within half a box)."""
+    if scale == 1.0:
+        return sheet
+    pixels = length_scale(scale)
+
+    def scaled(match: re.Match[str]) -> str:
+        value, unit = float(match.group(1)), match.group(2)
+        if unit == "px":
+            return f"{max(1, int(value * pixels)) if value else 0}px"
+        return f"{value * scale:.2f}pt"
+
+    return _LENGTH.sub(scaled, sheet)
+
+
+STYLE_TEMPLATE = """
 QMainWindow, QDialog {{ background: {BACKGROUND}; }}
 QWidget {{ color: {TEXT}; }}
 QToolTip {{ background: {DARK}; color: white; border: none; padding: 5px 8px;
@@ -53,21 +105,20 @@ QPushButton:pressed, QToolButton:pressed {{ background: #e6ebf0; }}
 QPushButton:checked, QToolButton:checked {{ background: {ACCENT_SOFT}; border-color: {ACCENT};
     color: {ACCENT}; }}
 QPushButton:disabled, QToolButton:disabled {{ color: {TEXT_FAINT}; border-color: {BORDER}; }}
-QToolButton#roundButton {{ border-radius: 18px; padding: 0; min-width: 36px; min-height: 36px;
+QToolButton#roundButton {{ border-radius: 17px; padding: 0; min-width: 36px; min-height: 36px;
     max-width: 36px; max-height: 36px; }}
-QToolButton#playButton {{ background: {DARK}; border: none; border-radius: 26px; padding: 0;
+QToolButton#playButton {{ background: {DARK}; border: none; border-radius: 25px; padding: 0;
     min-width: 52px; min-height: 52px; max-width: 52px; max-height: 52px; }}
 QToolButton#playButton:hover {{ background: #33475a; }}
 QToolButton#playButton:checked {{ background: {ACCENT}; }}
 QToolButton#miniButton {{ padding: 0; min-width: 22px; max-width: 22px; min-height: 22px;
-    max-height: 22px; border-radius: 11px; font-weight: 700; }}
+    max-height: 22px; border-radius: 10px; font-weight: 700; }}
 QToolButton#layerOptions {{ padding: 2px 4px; font-size: 8.5pt; color: {TEXT_MUTED};
     min-height: 18px; }}
 QToolButton#layerOptions::menu-indicator {{ image: none; width: 0; }}
 LayerCard QComboBox {{ font-size: 9pt; padding: 1px 4px; }}
 QToolButton#galleryButton {{ padding: 2px; border: 2px solid transparent; border-radius: 8px;
-    background: transparent; min-width: 64px; min-height: 64px; max-width: 64px;
-    max-height: 64px; }}
+    background: transparent; }}
 QToolButton#galleryButton:hover {{ border-color: {BORDER_STRONG}; }}
 QToolButton#galleryButton:checked {{ border-color: {TEXT}; background: transparent; }}
 QToolButton#swatch {{ padding: 2px; border: 2px solid transparent; border-radius: 6px;
@@ -99,10 +150,11 @@ QComboBox:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled {{ color: {TEXT_F
     background: #f7f8fa; }}
 
 QCheckBox {{ spacing: 6px; }}
+QSlider:horizontal {{ min-height: 20px; }}
 QSlider::groove:horizontal {{ height: 4px; background: {BORDER}; border-radius: 2px; }}
 QSlider::sub-page:horizontal {{ background: {ACCENT}; border-radius: 2px; }}
 QSlider::handle:horizontal {{ background: {SURFACE}; border: 2px solid {ACCENT};
-    width: 12px; height: 12px; margin: -6px 0; border-radius: 8px; }}
+    width: 12px; height: 12px; margin: -6px 0; border-radius: 7px; }}
 
 QTabWidget::pane {{ border: none; background: transparent; }}
 QTabBar {{ qproperty-drawBase: 0; }}
@@ -134,6 +186,11 @@ QFrame#banner[level="warning"] {{ background: {WARNING_BG}; border: 1px solid {W
 QFrame#banner[level="info"] {{ background: {INFO_BG}; border: 1px solid {INFO_BORDER};
     border-radius: 8px; }}
 QFrame#separator {{ background: {BORDER}; max-width: 1px; min-width: 1px; }}
+
+QDockWidget {{ color: {TEXT_MUTED}; font-weight: 600; }}
+QDockWidget::title {{ background: {BACKGROUND}; padding: 6px 10px; text-align: left; }}
+QTextBrowser#notes {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 10px;
+    padding: 6px 10px; selection-background-color: {ACCENT}; }}
 """
 
 
@@ -146,35 +203,34 @@ def app_font(scale: float = 1.0) -> QFont:
     return font
 
 
-def light_palette() -> QPalette:
+def light_palette(high_contrast: bool = False) -> QPalette:
     """A light palette, so the app looks the same under a dark desktop theme."""
+    c = theme_colors(high_contrast)
     palette = QPalette()
     roles = {
-        QPalette.ColorRole.Window: BACKGROUND,
-        QPalette.ColorRole.WindowText: TEXT,
-        QPalette.ColorRole.Base: SURFACE,
+        QPalette.ColorRole.Window: c["BACKGROUND"],
+        QPalette.ColorRole.WindowText: c["TEXT"],
+        QPalette.ColorRole.Base: c["SURFACE"],
         QPalette.ColorRole.AlternateBase: "#f7f9fb",
-        QPalette.ColorRole.Text: TEXT,
-        QPalette.ColorRole.Button: SURFACE,
-        QPalette.ColorRole.ButtonText: TEXT,
-        QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.Text: c["TEXT"],
+        QPalette.ColorRole.Button: c["SURFACE"],
+        QPalette.ColorRole.ButtonText: c["TEXT"],
+        QPalette.ColorRole.Highlight: c["ACCENT"],
         QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.ToolTipBase: DARK,
+        QPalette.ColorRole.ToolTipBase: c["DARK"],
         QPalette.ColorRole.ToolTipText: "#ffffff",
-        QPalette.ColorRole.PlaceholderText: TEXT_FAINT,
-        QPalette.ColorRole.Link: ACCENT,
+        QPalette.ColorRole.PlaceholderText: c["TEXT_FAINT"],
+        QPalette.ColorRole.Link: c["ACCENT"],
     }
     for role, color in roles.items():
         palette.setColor(role, QColor(color))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(TEXT_FAINT))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText,
-                     QColor(TEXT_FAINT))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText,
-                     QColor(TEXT_FAINT))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
+                 QPalette.ColorRole.WindowText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(c["TEXT_FAINT"]))
     return palette
 
 
-def _arrow_images() -> dict[str, str]:
+def _arrow_images(color: str) -> dict[str, str]:
     """Small arrow PNGs for combo and spin boxes, drawn once into a per-user temp folder."""
     folder = Path(tempfile.gettempdir()) / f"nn-playground-theme-{getpass.getuser()}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -182,34 +238,37 @@ def _arrow_images() -> dict[str, str]:
                                                                    (8, 4.5)]}
     paths = {}
     for name, corners in shapes.items():
-        image = QImage(32, 32, QImage.Format.Format_ARGB32)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.scale(2, 2)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(TEXT_MUTED))
-        painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in corners]))
-        painter.end()
-        path = folder / f"{name}.png"
-        image.save(str(path))
+        path = folder / f"{name}-{color.lstrip('#')}.png"
+        if not path.exists():
+            image = QImage(64, 64, QImage.Format.Format_ARGB32)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.scale(4, 4)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(color))
+            painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in corners]))
+            painter.end()
+            image.save(str(path))
         paths[name] = path.as_posix()
     return paths
 
 
-def style_sheet() -> str:
-    """The app's style sheet, with the arrow images filled in."""
-    sheet = STYLE_SHEET
-    for name, path in _arrow_images().items():
+def style_sheet(scale: float = 1.0, high_contrast: bool = False) -> str:
+    """The app's style sheet at a scale (1 = normal, 1.6 = presentation), arrows filled in."""
+    c = theme_colors(high_contrast)
+    sheet = scale_lengths(STYLE_TEMPLATE.format(**c), scale)
+    for name, path in _arrow_images(c["TEXT_MUTED"]).items():
         sheet = sheet.replace("{" + name + "}", path)
     return sheet
 
 
-def apply_theme(app: QApplication) -> None:
-    """Style the whole application (Fusion + light palette + style sheet + pyqtgraph colours)."""
+def apply_theme(app: QApplication, scale: float = 1.0, high_contrast: bool = False) -> None:
+    """Style the whole application (Fusion, palette, font, style sheet, pyqtgraph colours) at a
+    scale; call again to switch (presentation mode)."""
     app.setStyle("Fusion")
-    app.setPalette(light_palette())
-    app.setFont(app_font())
-    app.setStyleSheet(style_sheet())
-    pg.setConfigOptions(background=SURFACE, foreground=TEXT_MUTED, antialias=True,
-                        imageAxisOrder="row-major")
+    app.setPalette(light_palette(high_contrast))
+    app.setFont(app_font(scale))
+    app.setStyleSheet(style_sheet(scale, high_contrast))
+    pg.setConfigOptions(background=SURFACE, foreground=text_color("TEXT_MUTED", high_contrast),
+                        antialias=True, imageAxisOrder="row-major")

@@ -1,6 +1,7 @@
 """Training controls: the top bar (play, step, reset, epoch, speed and the main settings) and the
 detailed settings form (optimizer parameters, schedule, batches, loss, clipping, init, seed,
-early stopping). Every combo box is filled from an engine registry."""
+early stopping). Every combo box is filled from an engine registry and explains its choices
+(formulas from the registries); presentation mode hides the advanced ones."""
 
 from __future__ import annotations
 
@@ -38,13 +39,24 @@ from playground.engine import (
 )
 from playground.engine.spec import MAX_BATCH
 
-from .controller import Controller
+from .appearance import Look
+from .choice_preview import (
+    PreviewCombo,
+    activation_icon,
+    activation_preview,
+    initializer_preview,
+    optimizer_preview,
+    schedule_preview,
+    set_icon_size,
+)
+from .controller import LEARNING_RATES, Controller
 from .icons import icon
+from .presentation import mark_advanced
+from .shortcuts import tip_with_keys
 from .theme import TEXT
 from .worker import WorkerStatus
 
 SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 300, 1000, None)  # epochs/s, None=max
-LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 HYPER_TITLES = {"momentum": "Momentum", "dampening": "Dampening", "nesterov": "Nesterov",
                 "weight_decay": "Weight decay", "eps": "Epsilon", "rho": "Rho (ρ)",
@@ -55,8 +67,30 @@ HYPER_TITLES = {"momentum": "Momentum", "dampening": "Dampening", "nesterov": "N
                 "t_max": "T max (epochs)", "eta_min": "Minimum LR",
                 "total_epochs": "Total epochs", "pct_start": "Warm-up share",
                 "div_factor": "Start divisor", "final_div_factor": "Final divisor"}  # fmt: skip
+HYPER_HELP = {
+    "momentum": "μ: how much of the last step carries over (v ← μ·v + g)",
+    "dampening": "Scales the new gradient in the momentum buffer: v ← μ·v + (1 − dampening)·g",
+    "weight_decay": "λ: adds λ·θ to the gradient (an L2 pull toward 0 inside the optimizer)",
+    "eps": "ε: keeps the division stable: … / (√v + ε)",
+    "rho": "ρ: decay of the running averages of g² and of the squared steps",
+    "alpha": "α: decay of the running average of g²: v ← α·v + (1 − α)·g²",
+    "centered": "Divide by an estimate of the gradient's variance instead of v",
+    "lr_decay": "The rate shrinks as η / (1 + (t − 1)·lr_decay)",
+    "initial_accumulator_value": "The starting value of G, the sum of squared gradients",
+    "betas": "β₁, β₂: decay of the running averages of g (m) and of g² (v)",
+    "momentum_decay": "ψ: NAdam's momentum schedule μₜ = β₁·(1 − ½·0.96^(t·ψ))",
+    "step_size": "Multiply the rate by γ every step_size epochs",
+    "gamma": "γ: the factor the rate is multiplied by",
+    "t_max": "Epochs of the cosine's way down from η to η_min",
+    "eta_min": "η_min: the lowest rate the cosine reaches",
+    "total_epochs": "Length of the one-cycle run in epochs",
+    "pct_start": "Share of the run spent warming up",
+    "div_factor": "The run starts at η / div_factor",
+    "final_div_factor": "It ends at η / (div_factor · final_div_factor)",
+}  # fmt: skip
 FORM_LABEL_WIDTH = 96
 PROBLEM_TITLES = {"classification": "Classification", "regression": "Regression"}
+SPEED_WIDTH = 110
 
 
 def speed_text(speed: float | None) -> str:
@@ -179,14 +213,17 @@ class TransportBar(QFrame):
         layout.setContentsMargins(18, 10, 18, 10)
         layout.setSpacing(14)
 
-        self.reset_button = self._round_button("reset", "Reset the network (Ctrl+R)")
+        self.reset_button = self._round_button(
+            "reset", tip_with_keys("Start over from new initial weights", "reset"))
         self.play_button = QToolButton()
         self.play_button.setObjectName("playButton")
-        self.play_button.setIconSize(self.play_button.iconSize() * 1.6)
-        self.play_button.setToolTip("Play / pause (Space)")
+        self._play_icon_size = self.play_button.iconSize() * 1.6
+        self.play_button.setIconSize(self._play_icon_size)
+        self.play_button.setToolTip(tip_with_keys("Play / pause", "play"))
         self.play_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.step_button = self._round_button(
-            "step", "Train one epoch (Right arrow); with Shift one mini-batch")
+            "step", "Train one epoch (→); with Shift one mini-batch (Shift+→)")
+        self._round_icon_size = self.step_button.iconSize()
         layout.addWidget(self.reset_button)
         layout.addWidget(self.play_button)
         layout.addWidget(self.step_button)
@@ -201,7 +238,9 @@ class TransportBar(QFrame):
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, len(SPEEDS) - 1)
         self.speed_slider.setPageStep(1)
-        self.speed_slider.setFixedWidth(110)
+        self.speed_slider.setFixedWidth(SPEED_WIDTH)
+        self.speed_slider.setToolTip("Training speed in epochs per second (right end: as fast "
+                                     "as the computer can)")
         self.speed_label = _caption("")
         speed_box = QWidget()
         speed_layout = QVBoxLayout(speed_box)
@@ -218,17 +257,20 @@ class TransportBar(QFrame):
 
         self.learning_rate_box = ValueCombo(LEARNING_RATES)
         self.learning_rate_box.setMinimumWidth(84)
-        self.optimizer_box = QComboBox()
+        self.learning_rate_box.setToolTip(tip_with_keys(
+            "Learning rate η: the size of each step against the gradient (θ ← θ − η·g); pick "
+            "or type a value, + and − step through the ladder", "lr_up"))
+        self.optimizer_box = PreviewCombo(optimizer_preview)
         for name, optimizer in OPTIMIZERS.items():
             self.optimizer_box.addItem(optimizer.title or name, name)
             self.optimizer_box.setItemData(self.optimizer_box.count() - 1, optimizer.rule,
                                            Qt.ItemDataRole.ToolTipRole)
-        self.activation_box = QComboBox()
+        self.activation_box = PreviewCombo(activation_preview)
         for name, activation in ACTIVATIONS.items():
-            self.activation_box.addItem(name, name)
+            self.activation_box.addItem(activation_icon(name), name, name)
             self.activation_box.setItemData(self.activation_box.count() - 1, activation.formula,
                                             Qt.ItemDataRole.ToolTipRole)
-        self.activation_box.setToolTip("Activation of every hidden layer (resets the network)")
+        set_icon_size(self.activation_box, 1.0)
         self.regularization_box = QComboBox()
         for name, text in REGULARIZATIONS.items():
             self.regularization_box.addItem(name.upper() if name != "none" else "None", name)
@@ -236,16 +278,25 @@ class TransportBar(QFrame):
                                                 Qt.ItemDataRole.ToolTipRole)
         self.regularization_rate_box = ValueCombo(REGULARIZATION_RATES)
         self.regularization_rate_box.setMinimumWidth(76)
+        self.regularization_rate_box.setToolTip(
+            "Regularization rate λ: how strongly the penalty pulls the weights toward 0")
         self.problem_box = QComboBox()
         for name in PROBLEMS:
             self.problem_box.addItem(PROBLEM_TITLES.get(name, name.capitalize()), name)
+        self.problem_box.setToolTip("Classification (points of 2–8 classes) or regression "
+                                    "(points with a value); switching loads a data set of that "
+                                    "kind")
+        boxes = {}
         for caption, widget in (("Learning rate", self.learning_rate_box),
                                 ("Optimizer", self.optimizer_box),
                                 ("Activation", self.activation_box),
                                 ("Regularization", self.regularization_box),
                                 ("Reg. rate", self.regularization_rate_box),
                                 ("Problem type", self.problem_box)):
-            layout.addWidget(_labelled(caption, widget))
+            boxes[caption] = _labelled(caption, widget)
+            layout.addWidget(boxes[caption])
+        self.advanced_boxes = [mark_advanced(boxes[caption]) for caption in
+                               ("Regularization", "Reg. rate", "Problem type")]
         layout.addStretch(1)
 
         self.reset_button.clicked.connect(controller.reset)
@@ -270,9 +321,26 @@ class TransportBar(QFrame):
         controller.session_replaced.connect(self._update_all)
         controller.status_changed.connect(self._update_status)
         controller.speed_changed.connect(self._update_speed)
+        controller.appearance.changed.connect(self._apply_look)
         self._update_all()
         self._update_play(controller.playing)
         self._update_speed(controller.speed)
+        self._apply_look(controller.appearance.look)
+
+    def _apply_look(self, look: Look) -> None:
+        """Sizes that the style sheet does not set: icons, the epoch's width, the slider."""
+        self.play_button.setIconSize(self._play_icon_size * look.px(100) / 100)
+        for button in (self.reset_button, self.step_button):
+            button.setIconSize(self._round_icon_size * look.px(100) / 100)
+        self.speed_slider.setFixedWidth(look.px(SPEED_WIDTH))
+        self.learning_rate_box.setMinimumWidth(look.px(84))
+        self.regularization_rate_box.setMinimumWidth(look.px(76))
+        set_icon_size(self.activation_box, look.scale)
+        for combo in (self.activation_box, self.optimizer_box):
+            combo.scale = look.scale
+        self.epoch_label.ensurePolished()
+        self.epoch_label.setMinimumWidth(self.epoch_label.fontMetrics().horizontalAdvance(
+            "0,000,000") + 8)
 
     def _round_button(self, name: str, tooltip: str) -> QToolButton:
         button = QToolButton()
@@ -303,7 +371,7 @@ class TransportBar(QFrame):
 
     def _update_play(self, playing: bool) -> None:
         self.play_button.setIcon(icon("pause" if playing else "play", "#ffffff"))
-        self.play_button.setToolTip("Pause (Space)" if playing else "Play (Space)")
+        self.play_button.setToolTip(tip_with_keys("Pause" if playing else "Play", "play"))
 
     def _update_speed(self, speed: float | None) -> None:
         self.speed_slider.blockSignals(True)
@@ -314,6 +382,12 @@ class TransportBar(QFrame):
     def _update_training(self, training: TrainingSpec) -> None:
         self.learning_rate_box.set_value(training.optimizer.lr)
         self.optimizer_box.setCurrentIndex(self.optimizer_box.findData(training.optimizer.name))
+        optimizer = OPTIMIZERS[training.optimizer.name]
+        self.optimizer_box.setToolTip(f"Optimizer: how a step uses the gradient g. "
+                                      f"{optimizer.title or optimizer.name}: {optimizer.rule}")
+        self.regularization_box.setToolTip(
+            "Regularization: a penalty on large weights. "
+            f"{training.regularization.upper()}: {REGULARIZATIONS[training.regularization]}")
         self.regularization_box.setCurrentIndex(
             self.regularization_box.findData(training.regularization))
         self.regularization_rate_box.set_value(training.regularization_rate)
@@ -324,9 +398,14 @@ class TransportBar(QFrame):
         names = {layer.activation for layer in layers}
         self.activation_box.setEnabled(bool(layers))
         if len(names) == 1:
-            self.activation_box.setCurrentIndex(self.activation_box.findData(names.pop()))
+            name = names.pop()
+            self.activation_box.setCurrentIndex(self.activation_box.findData(name))
+            self.activation_box.setToolTip("Activation of every hidden layer (starts training "
+                                           f"over): {ACTIVATIONS[name].formula}")
         else:
             self.activation_box.setCurrentIndex(-1)
+            self.activation_box.setToolTip("Activation of every hidden layer (starts training "
+                                           "over); the layers differ now")
 
     def _update_problem(self, _: object = None) -> None:
         problem = self._controller.session.points.problem
@@ -347,14 +426,17 @@ class TrainingSettings(QWidget):
         layout.setContentsMargins(0, 4, 12, 4)
         layout.setSpacing(14)
 
+        self.optimizer_section, section = _section_box()
         self.optimizer_title = _section("OPTIMIZER")
-        layout.addWidget(self.optimizer_title)
+        section.addWidget(self.optimizer_title)
         self.optimizer_form = QFormLayout()
         _tidy(self.optimizer_form)
-        layout.addLayout(self.optimizer_form)
+        section.addLayout(self.optimizer_form)
+        layout.addWidget(mark_advanced(self.optimizer_section))
 
-        layout.addWidget(_section("LEARNING-RATE SCHEDULE"))
-        self.schedule_box = QComboBox()
+        self.schedule_section, section = _section_box()
+        section.addWidget(_section("LEARNING-RATE SCHEDULE"))
+        self.schedule_box = PreviewCombo(schedule_preview)
         for name, schedule in SCHEDULES.items():
             self.schedule_box.addItem(name.replace("_", "-"), name)
             self.schedule_box.setItemData(self.schedule_box.count() - 1, schedule.formula,
@@ -362,10 +444,11 @@ class TrainingSettings(QWidget):
         schedule_top = QFormLayout()
         _tidy(schedule_top)
         _add_row(schedule_top, "Schedule", self.schedule_box)
-        layout.addLayout(schedule_top)
+        section.addLayout(schedule_top)
         self.schedule_form = QFormLayout()
         _tidy(self.schedule_form)
-        layout.addLayout(self.schedule_form)
+        section.addLayout(self.schedule_form)
+        layout.addWidget(mark_advanced(self.schedule_section))
 
         layout.addWidget(_section("BATCHES AND LOSS"))
         form = QFormLayout()
@@ -373,6 +456,8 @@ class TrainingSettings(QWidget):
         self.batch_size_box = QSpinBox()
         self.batch_size_box.setRange(1, min(MAX_BATCH, 100_000))
         self.batch_size_box.setKeyboardTracking(False)
+        self.batch_size_box.setToolTip("Points per step: 1 is stochastic gradient descent, all "
+                                       "the training points is full-batch gradient descent")
         self.shuffle_box = QCheckBox("every epoch")
         self.shuffle_box.setToolTip("Walk the training points in a new random order every epoch")
         self.loss_box = QComboBox()
@@ -387,13 +472,19 @@ class TrainingSettings(QWidget):
         _add_row(form, "Batch size", self.batch_size_box)
         _add_row(form, "Shuffle", self.shuffle_box)
         _add_row(form, "Loss", self.loss_box)
-        _add_row(form, "Clip gradients", clip_row)
         layout.addLayout(form)
+        self.clip_section, section = _section_box()
+        clip_form = QFormLayout()
+        _tidy(clip_form)
+        _add_row(clip_form, "Clip gradients", clip_row)
+        section.addLayout(clip_form)
+        layout.addWidget(mark_advanced(self.clip_section))
 
-        layout.addWidget(_section("START AND STOP"))
+        self.start_section, start = _section_box()
+        start.addWidget(_section("START AND STOP"))
         form2 = QFormLayout()
         _tidy(form2)
-        self.init_box = QComboBox()
+        self.init_box = PreviewCombo(initializer_preview)
         for name, initializer in INITIALIZERS.items():
             self.init_box.addItem(name, name)
             self.init_box.setItemData(self.init_box.count() - 1, initializer.formula,
@@ -416,12 +507,13 @@ class TrainingSettings(QWidget):
         _add_row(form2, "Seed", self.seed_edit)
         _add_row(form2, "Early stopping", self.patience_box)
         _add_row(form2, "", self.standardize_box)
-        layout.addLayout(form2)
+        start.addLayout(form2)
         hint = QLabel("Initializer and seed apply on the next reset. Changing the architecture "
                       "or the inputs starts training over.")
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
-        layout.addWidget(hint)
+        start.addWidget(hint)
+        layout.addWidget(mark_advanced(self.start_section))
         layout.addStretch(1)
 
         self.schedule_box.activated.connect(
@@ -482,13 +574,19 @@ class TrainingSettings(QWidget):
                     self.loss_box.setItemData(self.loss_box.count() - 1, loss.formula,
                                               Qt.ItemDataRole.ToolTipRole)
             self.loss_box.setEnabled(True)
-            self.loss_box.setCurrentIndex(max(0, self.loss_box.findData(training.loss_for(
-                network))))
+            chosen = training.loss_for(network)
+            self.loss_box.setCurrentIndex(max(0, self.loss_box.findData(chosen)))
+            self.loss_box.setToolTip(f"Loss minimised for regression: {LOSSES[chosen].formula}")
         self.clip_box.setChecked(training.grad_clip is not None)
         self.clip_edit.setEnabled(training.grad_clip is not None)
         if training.grad_clip is not None:
             self.clip_edit.set_value(training.grad_clip)
         self.init_box.setCurrentIndex(self.init_box.findData(training.init))
+        self.init_box.setToolTip(f"How the weights start (on the next reset): "
+                                 f"{INITIALIZERS[training.init].formula}; biases start at 0")
+        schedule = SCHEDULES[training.schedule.name]
+        self.schedule_box.setToolTip(f"How the learning rate changes over the epochs: "
+                                     f"{schedule.formula}")
         self.seed_edit.set_value(training.seed)
         self._set(self.patience_box, training.early_stopping_patience)
 
@@ -522,8 +620,10 @@ class TrainingSettings(QWidget):
 
     def _hyper_widget(self, key: str, default: Any,
                       setter: Callable[[str, Any], bool]) -> QWidget:
+        tip = HYPER_HELP.get(key, key.replace("_", " "))
         if isinstance(default, bool):
             box = QCheckBox()
+            box.setToolTip(tip)
             box.clicked.connect(lambda on: setter(key, on))
             self._hyper_widgets[key] = box
             return box
@@ -533,12 +633,14 @@ class TrainingSettings(QWidget):
             layout.setContentsMargins(0, 0, 0, 0)
             edits = [NumberEdit(v) for v in default]
             for edit in edits:
+                edit.setToolTip(tip)
                 edit.committed.connect(lambda _, edits=edits: setter(
                     key, tuple(float(e.text()) for e in edits)))
                 layout.addWidget(edit)
             self._hyper_widgets[key] = edits
             return row
         edit = NumberEdit(float(default), integer=key in ("step_size", "total_epochs", "t_max"))
+        edit.setToolTip(tip)
         edit.committed.connect(lambda value: self._commit(setter, key, value))
         self._hyper_widgets[key] = edit
         return edit
@@ -565,6 +667,15 @@ def _section(text: str) -> QLabel:
     label = QLabel(text)
     label.setProperty("role", "section")
     return label
+
+
+def _section_box() -> tuple[QWidget, QVBoxLayout]:
+    """A container for one section of the form (so that it can be hidden as a whole)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(10)
+    return box, layout
 
 
 def _add_row(form: QFormLayout, text: str, field: QWidget | QHBoxLayout) -> None:

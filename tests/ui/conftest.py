@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QStandardPaths
 from PySide6.QtWidgets import QMessageBox
 
 from playground.session import Session
@@ -57,6 +57,9 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> DialogRecorder:
 @pytest.fixture
 def make_window(qtbot, qapp, tmp_path, dialogs):  # noqa: ANN001, ANN201
     """A factory for shown main windows; every one is shut down after the test."""
+    # Delete the windows of earlier tests (pytest-qt's deleteLater waits for an event loop
+    # that tests never run): live ones would slow every later style-sheet change.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     apply_theme(qapp)
     windows: list[MainWindow] = []
 

@@ -162,8 +162,9 @@ def test_shift_step_trains_one_batch(qtbot, window) -> None:  # noqa: ANN001
     assert controller.status.step == steps_per_epoch
 
 
-def test_presentation_mode_hides_the_settings_column(window) -> None:  # noqa: ANN001
+def test_presentation_mode_hides_the_drawing_tools(window) -> None:  # noqa: ANN001
     window.set_presentation(True)
-    assert not window.left_card.isVisibleTo(window)
+    assert not window.data_panel.drawing_section.isVisibleTo(window)
+    assert window.data_panel.gallery_buttons["circle"].isVisibleTo(window)
     window.set_presentation(False)
-    assert window.left_card.isVisibleTo(window)
+    assert window.data_panel.drawing_section.isVisibleTo(window)

@@ -1,0 +1,155 @@
+"""Figures for slides (1920×1080 PNGs of any view), the GIF recorder, and the packaging smoke
+mode of app.run()."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from playground.ui import app as app_module
+from playground.ui.figures import FIGURE_HEIGHT, FIGURE_WIDTH, FIGURES
+from playground.ui.gif_recorder import GifRecorder
+
+from .conftest import WAIT_MS
+
+
+def _trained(qtbot, window, epochs: int = 20):  # noqa: ANN001, ANN202
+    controller = window.controller
+    controller.set_speed(200)
+    controller.play()
+    qtbot.waitUntil(lambda: controller.frame is not None and controller.frame.epoch >= epochs,
+                    timeout=WAIT_MS)
+    controller.pause()
+    controller.set_speed(None)
+    return controller
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_every_figure_exports_as_a_1920_by_1080_png(qtbot, window, tmp_path, name) -> None:  # noqa: ANN001
+    _trained(qtbot, window)
+    path = tmp_path / f"{name}.png"
+
+    assert window.files.export_figure_path(str(path), name)
+
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        assert image.size == (FIGURE_WIDTH, FIGURE_HEIGHT)
+        pixels = np.asarray(image.convert("RGB"))
+    colours = np.unique(pixels.reshape(-1, 3)[::97], axis=0)
+    assert len(colours) > 20, "the figure is (nearly) empty"
+    if name == "boundary":  # the heatmap's orange and blue are there, at full resolution
+        assert ((pixels[..., 0] > 200) & (pixels[..., 2] < 150)).sum() > 10_000
+        assert ((pixels[..., 2] > 150) & (pixels[..., 0] < 120)).sum() > 10_000
+
+
+def test_the_loss_figure_draws_the_curve_even_when_another_tab_is_shown(
+        qtbot, window, tmp_path) -> None:  # noqa: ANN001
+    _trained(qtbot, window)
+    window.metrics.show_tab("Gradients")
+    window.metrics.train_curve.setData([], [])  # as if the hidden tab had never been drawn
+    window.files.export_figure_path(str(tmp_path / "loss.png"), "loss")
+    x, _ = window.metrics.train_curve.getData()
+    assert x is not None and len(x) > 3
+    assert window.metrics.tabs.currentIndex() == 2  # the view did not change
+
+
+def test_the_figure_menu_asks_for_a_file(qtbot, window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    path = tmp_path / "slide"
+    monkeypatch.setattr("playground.ui.file_actions.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(path), ""))
+    window.files.figure_actions["diagram"].trigger()
+    with Image.open(tmp_path / "slide.png") as image:
+        assert image.width == FIGURE_WIDTH
+
+
+def test_a_right_click_on_the_curves_or_the_diagram_offers_their_export(window) -> None:  # noqa: ANN001
+    for widget, name in ((window.metrics.stack, "loss"),
+                         (window.network_panel.diagram, "diagram")):
+        assert widget.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+        assert window.files.figure_actions[name] in widget.actions()
+
+
+def test_record_gif_collects_frames_while_training_and_writes_an_animation(
+        qtbot, window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    path = tmp_path / "boundary.gif"
+    monkeypatch.setattr("playground.ui.file_actions.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(path), ""))
+    controller = window.controller
+    action = window.commands["record_gif"]
+
+    action.trigger()  # starts (asks for the file first)
+
+    assert window.gif.recording and action.isChecked()
+    assert window.gif.frame_count == 1  # the picture as it is now
+    controller.set_speed(50)
+    controller.play()
+    qtbot.waitUntil(lambda: window.gif.frame_count >= 4, timeout=WAIT_MS)
+    controller.pause()
+    action.trigger()  # stops and writes
+
+    assert not window.gif.recording and not action.isChecked()
+    with Image.open(path) as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames > 1 and gif.is_animated
+        assert gif.info["duration"] == 100  # 10 frames a second
+        first = np.asarray(gif.convert("RGB"))
+        gif.seek(gif.n_frames - 1)
+        last = np.asarray(gif.convert("RGB"))
+    assert first.shape[:2] == (480, 480)
+    assert not np.array_equal(first, last)  # the boundary (and the epoch) moved
+
+
+def test_the_recording_stops_by_itself_at_the_frame_cap(qtbot, window, tmp_path) -> None:  # noqa: ANN001
+    recorder = GifRecorder(window.controller, lambda: window.output_view.plot, max_frames=3,
+                           fps=1000, size=120)
+    written = []
+    recorder.written.connect(written.append)
+    path = tmp_path / "capped.gif"
+    recorder.start(path)
+    window.controller.play()
+    qtbot.waitUntil(lambda: bool(written), timeout=WAIT_MS)
+    window.controller.pause()
+    assert written == [str(path)] and not recorder.recording
+    with Image.open(path) as gif:
+        assert gif.n_frames == 3
+
+
+def test_a_gif_that_cannot_be_written_says_why(qtbot, window, tmp_path) -> None:  # noqa: ANN001
+    recorder = GifRecorder(window.controller, lambda: window.output_view.plot, size=64)
+    failures = []
+    recorder.failed.connect(failures.append)
+    recorder.start(tmp_path / "no-such-folder" / "x.gif")
+    assert not recorder.stop()
+    assert failures and "no-such-folder" in failures[0]
+
+
+def test_smoke_test_mode_quits_by_itself(qtbot, qapp, dialogs, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv(app_module.SMOKE_TEST_VARIABLE, "1")
+    scheduled = []
+    real_single_shot = QTimer.singleShot
+
+    def single_shot(ms: int, callback) -> None:  # noqa: ANN001
+        # Record what run() schedules; end this run by closing the window instead, because
+        # QApplication.quit() would also end the test session's application.
+        scheduled.append((ms, callback))
+        real_single_shot(50, QApplication.closeAllWindows)
+
+    monkeypatch.setattr(app_module.QTimer, "singleShot", single_shot)
+    windows = []
+    original = app_module.MainWindow
+
+    def remember(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        window = original(*args, **kwargs)
+        windows.append(window)
+        return window
+
+    monkeypatch.setattr(app_module, "MainWindow", remember)
+
+    assert app_module.run() == 0
+
+    assert scheduled == [(2000, qapp.quit)]
+    assert windows and not windows[0].controller.worker.alive
+    assert dialogs == []  # no restore question in smoke mode

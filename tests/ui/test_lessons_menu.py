@@ -1,0 +1,80 @@
+"""The Lessons menu: every lesson opens from it with its notes beside the playground."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtWidgets import QMessageBox
+
+from playground.lessons import LESSONS
+
+
+def _lesson_actions(window):  # noqa: ANN001, ANN202
+    return {a.objectName().removeprefix("lesson_"): a for a in window.lessons_menu.actions()
+            if a.objectName().startswith("lesson_")}
+
+
+def _first_words(markdown: str, characters: int = 40) -> str:
+    """The start of the notes as plain text (Markdown marks and line breaks dropped)."""
+    first_paragraph = markdown.strip().split("\n\n")[0]
+    return " ".join(re.sub(r"[*_`#]", "", first_paragraph).split())[:characters]
+
+
+def test_the_menu_lists_the_lessons_in_course_order(window) -> None:  # noqa: ANN001
+    actions = _lesson_actions(window)
+    assert list(actions) == [lesson.id for lesson in LESSONS]
+    assert [a.text() for a in actions.values()] == [lesson.title for lesson in LESSONS]
+    assert len(LESSONS) >= 13
+    assert not window.notes_panel.isVisible()  # the default session has no notes
+
+
+def test_every_lesson_opens_from_the_menu_with_its_notes(qtbot, window, dialogs) -> None:  # noqa: ANN001
+    controller = window.controller
+    for lesson in LESSONS:
+        expected = lesson.load()
+        _lesson_actions(window)[lesson.id].trigger()
+
+        session = controller.session
+        assert session.notes is not None and session.notes.title == lesson.title, lesson.id
+        assert session.network == expected.network and session.training == expected.training
+        assert session.points.n == expected.points.n
+        assert window.notes_panel.isVisible(), lesson.id
+        assert window.commands["notes"].isChecked()
+        assert window.notes_panel.title == lesson.title
+        shown = " ".join(window.notes_panel.browser.toPlainText().split())
+        assert _first_words(expected.notes.text) in shown, lesson.id
+        assert lesson.title in window.windowTitle()
+        assert controller.path is None  # Save asks for a new file: the lesson stays intact
+    assert dialogs == []  # nothing was changed, so nothing was asked
+
+
+def test_the_notes_panel_closes_and_leaves_with_a_session_without_notes(window) -> None:  # noqa: ANN001
+    window.open_lesson(LESSONS[0].id)
+    assert window.notes_panel.isVisible()
+    window.commands["notes"].trigger()
+    assert not window.notes_panel.isVisible()
+    window.commands["notes"].trigger()
+    assert window.notes_panel.isVisible()
+    window.notes_panel.close()  # its own close button
+    assert not window.commands["notes"].isChecked()
+    window.open_lesson(LESSONS[1].id)
+    assert window.notes_panel.isVisible()  # a new lesson shows its notes again
+    window.controller.new_session()
+    assert not window.notes_panel.isVisible()
+    assert window.notes_panel.markdown == ""
+
+
+def test_opening_a_lesson_asks_about_unsaved_changes(qtbot, window, dialogs) -> None:  # noqa: ANN001
+    controller = window.controller
+    controller.add_layer()
+    assert controller.dirty
+    dialogs.answer = QMessageBox.StandardButton.Cancel
+    before = controller.session
+
+    assert not window.open_lesson(LESSONS[2].id)
+
+    assert dialogs.kinds() == ["question"]
+    assert controller.session is before
+    dialogs.answer = QMessageBox.StandardButton.Discard
+    assert window.open_lesson(LESSONS[2].id)
+    assert controller.session.notes.title == LESSONS[2].title
