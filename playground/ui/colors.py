@@ -41,6 +41,7 @@ class Palette:
     title: str
     stops: tuple[RGB, ...]  # evenly spaced colours of the diverging map, negative first
     classes: tuple[RGB, ...]
+    background_fade: float = 0.3  # how much lighter the output view's background is
 
     @property
     def negative(self) -> RGB:
@@ -58,14 +59,34 @@ class Palette:
         return self.stops[len(self.stops) // 2]
 
 
+# CET-CBD1 sampled at 17 points, yellow end first (what _cbd1_stops reads from pyqtgraph): the
+# fallback when pyqtgraph's colour-map files are not there (e.g. a frozen app without them).
+CBD1_STOPS: tuple[RGB, ...] = (
+    (168, 144, 8), (179, 154, 50), (189, 166, 79), (199, 177, 106), (209, 189, 132),
+    (218, 202, 158), (226, 214, 185), (233, 227, 212), (237, 237, 236), (222, 227, 243),
+    (205, 214, 245), (187, 202, 247), (168, 190, 249), (147, 178, 250), (124, 166, 252),
+    (96, 155, 253), (58, 144, 254),
+)  # fmt: skip
+
+
+def cbd1_stops() -> tuple[RGB, ...]:
+    """pyqtgraph's CET-CBD1, 17 evenly spaced colours from yellow to blue."""
+    try:
+        table = pg.colormap.get("CET-CBD1").getLookupTable(nPts=17, mode=pg.ColorMap.BYTE)
+    except (OSError, ValueError, KeyError, AttributeError):
+        return CBD1_STOPS
+    return tuple(tuple(int(c) for c in row[:3]) for row in table[::-1])  # type: ignore[misc]
+
+
 def _cet_cbd1() -> Palette:
     """Colorcet's CET-CBD1 (blue – grey – yellow, safe for red-green colour blindness), turned
     so that yellow is class 0 and blue class 1; more classes from the Okabe–Ito set."""
-    table = pg.colormap.get("CET-CBD1").getLookupTable(nPts=17, mode=pg.ColorMap.BYTE)
-    stops = tuple(tuple(int(c) for c in row[:3]) for row in table[::-1])
+    stops = cbd1_stops()
     classes = (stops[0], stops[-1], (0, 158, 115), (213, 94, 0), (204, 121, 167), (0, 0, 0),
                (86, 180, 233), (120, 120, 120))  # fmt: skip
-    return Palette("cbd1", "Colour-blind safe (CET-CBD1)", stops, classes)  # type: ignore[arg-type]
+    # darker ends than orange and blue: a lighter background keeps the points standing out
+    return Palette("cbd1", "Colour-blind safe (CET-CBD1)", stops, classes,  # type: ignore[arg-type]
+                   background_fade=0.45)
 
 
 PALETTES: dict[str, Palette] = {

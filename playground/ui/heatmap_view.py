@@ -327,7 +327,8 @@ class OutputView(QWidget):
             return
         output = grid.output
         if network.problem == "classification" and network.output_units > 1:
-            rgb = colors.blend_classes(output, fade=0.3, discrete=self._discretize,
+            rgb = colors.blend_classes(output, fade=self._look.colors.background_fade,
+                                       discrete=self._discretize,
                                        colors=self._look.palette)
             self.image.setImage(rgb, autoLevels=False, levels=(0, 255), lut=None, rect=rect)
             return

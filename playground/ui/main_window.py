@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QTabWidget,
@@ -36,7 +37,7 @@ from .file_actions import FileActions
 from .gif_recorder import GifRecorder
 from .heatmap_view import OutputView
 from .network_panel import NetworkPanel
-from .notes_panel import NOTES_WIDTH, NotesPanel, lessons_menu
+from .notes_panel import NOTES_WIDTH, NOTES_WIDTH_PRESENTING, NotesPanel, lessons_menu
 from .plots import LossSummary, MetricsPanel
 from .presentation import set_advanced_visible
 from .shortcuts import PRESET_KEYS, SHORTCUTS, CheatSheet, TypingGuard, make_action
@@ -182,7 +183,6 @@ class MainWindow(QMainWindow):
         outer.addLayout(body, 1)
         self.setCentralWidget(central)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes_panel)
-        self.resizeDocks([self.notes_panel], [NOTES_WIDTH], Qt.Orientation.Horizontal)
 
     def _create_actions(self) -> dict[str, QAction]:
         """One QAction per registered command (the file commands come from FileActions)."""
@@ -251,11 +251,17 @@ class MainWindow(QMainWindow):
         """Right-click on the curves or the diagram: export it (or the window) for slides.
         (A right-click on the output view removes a point; File ▸ Export figure has it.)"""
         figures = self.files.figure_actions
-        for widget, names in ((self.metrics.stack, ("loss", "accuracy", "gradients", "weights",
-                                                    "window")),
-                              (self.network_panel.diagram, ("diagram", "window"))):
-            widget.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-            widget.addActions([figures[name] for name in names])
+        self.figure_menus: dict[str, QMenu] = {}
+        for key, widget, names in (
+                ("curves", self.metrics.stack, ("loss", "accuracy", "gradients", "weights",
+                                                "window")),
+                ("diagram", self.network_panel.diagram, ("diagram", "window"))):
+            menu = QMenu(widget)
+            menu.addActions([figures[name] for name in names])
+            widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            widget.customContextMenuRequested.connect(
+                lambda pos, w=widget, m=menu: m.popup(w.mapToGlobal(pos)))
+            self.figure_menus[key] = menu
 
     # ----- view commands --------------------------------------------------------------------
 
@@ -285,6 +291,7 @@ class MainWindow(QMainWindow):
         self.commands[f"palette_{look.palette}"].setChecked(True)
         self._update_leave()
         self._update_left_width()
+        self._fit_notes()
 
     def _arrange(self, presenting: bool) -> None:
         """Presentation: the presets as one column, the curves under the network, the output
@@ -335,6 +342,15 @@ class MainWindow(QMainWindow):
 
     def _on_notes_visibility(self, visible: bool) -> None:
         self.commands["notes"].setChecked(visible)
+        if visible:
+            self._fit_notes()
+
+    def _fit_notes(self) -> None:
+        """The notes take about a quarter of the window (less in presentation mode)."""
+        if self.notes_panel.isVisible() and not self.notes_panel.isFloating():
+            widest = NOTES_WIDTH_PRESENTING if self.presenting else NOTES_WIDTH
+            width = max(self.notes_panel.minimumWidth(), min(widest, self.width() // 4))
+            self.resizeDocks([self.notes_panel], [width], Qt.Orientation.Horizontal)
 
     def show_lessons_menu(self) -> None:
         """Pop up the list of lessons in the middle of the window (L)."""

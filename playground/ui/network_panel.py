@@ -261,6 +261,9 @@ class NetworkPanel(QWidget):
         spacing = card_width(self._controller.appearance.look) + 4
         width = int(self.diagram.label_width() + MAX_NEURON + RIGHT_MARGIN
                     + (columns - 1) * spacing)
+        titles = sum(w.sizeHint().width() for w in (self.features_title, self.layers_control,
+                                                    self.output_title))
+        width = max(width, titles + 48)  # the column titles never overlap
         if width != self._content.minimumWidth():
             self._content.setMinimumWidth(width)
 

@@ -40,9 +40,10 @@ class NeuronStyle:
 
 LUTS = {
     "diverging": lambda p: colors.diverging_lut(colors=p),
-    "faded": lambda p: colors.diverging_lut(fade=0.3, colors=p),
+    "faded": lambda p: colors.diverging_lut(fade=colors.palette(p).background_fade, colors=p),
     "discrete": lambda p: colors.discrete_lut(colors=p),
-    "faded_discrete": lambda p: colors.discrete_lut(fade=0.3, colors=p),
+    "faded_discrete": lambda p: colors.discrete_lut(fade=colors.palette(p).background_fade,
+                                                    colors=p),
 }
 
 

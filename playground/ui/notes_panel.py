@@ -14,6 +14,7 @@ from playground.session import Session
 from .controller import Controller
 
 NOTES_WIDTH = 380
+NOTES_WIDTH_PRESENTING = 320  # the text is larger, the playground needs the room
 
 
 class NotesPanel(QDockWidget):

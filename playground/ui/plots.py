@@ -220,7 +220,8 @@ class MetricsPanel(QWidget):
         self.tabs = QTabBar()
         self.tabs.setExpanding(False)
         self.tabs.setDrawBase(False)
-        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setUsesScrollButtons(True)  # a narrow column scrolls the tabs
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         for index, name in enumerate(TABS):
             self.tabs.addTab(name)
             self.tabs.setTabToolTip(index, TAB_TIPS[index])
@@ -376,6 +377,8 @@ class MetricsPanel(QWidget):
                 self._layer_history.append([record.epoch_progress, *s.grad_norm_per_layer,
                                             *s.weight_norm_per_layer])
         self._dirty = True
+        if not self._redraw_timer.isActive():  # the last records of a run get drawn too
+            self._redraw_timer.start()
 
     def _on_frame(self, frame: Frame) -> None:
         self._last_weights = frame

@@ -158,10 +158,12 @@ QSlider::handle:horizontal {{ background: {SURFACE}; border: 2px solid {ACCENT};
 
 QTabWidget::pane {{ border: none; background: transparent; }}
 QTabBar {{ qproperty-drawBase: 0; }}
-QTabBar::tab {{ background: transparent; color: {TEXT_MUTED}; padding: 6px 10px;
+QTabBar::tab {{ background: transparent; color: {TEXT_MUTED}; padding: 6px 7px;
     border: none; border-bottom: 2px solid transparent; font-weight: 600; }}
 QTabBar::tab:selected {{ color: {TEXT}; border-bottom: 2px solid {ACCENT}; }}
 QTabBar::tab:hover {{ color: {TEXT}; }}
+QTabBar QToolButton {{ border: none; border-radius: 0; background: {SURFACE}; padding: 0;
+    min-height: 0; min-width: 16px; }}
 
 QScrollArea {{ background: transparent; border: none; }}
 QScrollArea > QWidget > QWidget {{ background: transparent; }}

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QToolButton,
@@ -50,6 +51,7 @@ from .choice_preview import (
     set_icon_size,
 )
 from .controller import LEARNING_RATES, Controller
+from .flow_layout import FlowLayout
 from .icons import icon
 from .presentation import mark_advanced
 from .shortcuts import tip_with_keys
@@ -286,6 +288,13 @@ class TransportBar(QFrame):
         self.problem_box.setToolTip("Classification (points of 2–8 classes) or regression "
                                     "(points with a value); switching loads a data set of that "
                                     "kind")
+        # The settings wrap onto a second row when the window is narrow (e.g. beside notes).
+        self.settings_area = QWidget()
+        flow = FlowLayout(self.settings_area, spacing=14)
+        policy = self.settings_area.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
+        policy.setHeightForWidth(True)
+        self.settings_area.setSizePolicy(policy)
         boxes = {}
         for caption, widget in (("Learning rate", self.learning_rate_box),
                                 ("Optimizer", self.optimizer_box),
@@ -294,10 +303,10 @@ class TransportBar(QFrame):
                                 ("Reg. rate", self.regularization_rate_box),
                                 ("Problem type", self.problem_box)):
             boxes[caption] = _labelled(caption, widget)
-            layout.addWidget(boxes[caption])
+            flow.addWidget(boxes[caption])
         self.advanced_boxes = [mark_advanced(boxes[caption]) for caption in
                                ("Regularization", "Reg. rate", "Problem type")]
-        layout.addStretch(1)
+        layout.addWidget(self.settings_area, 1)
 
         self.reset_button.clicked.connect(controller.reset)
         self.play_button.clicked.connect(controller.toggle_play)

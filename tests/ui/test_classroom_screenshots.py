@@ -24,6 +24,15 @@ def _resize_and_settle(qtbot, window, width: int, height: int) -> None:  # noqa:
                     timeout=WAIT_MS)
 
 
+def _wait_for_curves(qtbot, window, epoch: int) -> None:  # noqa: ANN001
+    """Until the loss curve reaches the last epoch trained (it redraws a moment later)."""
+    def drawn() -> bool:
+        x, _ = window.metrics.train_curve.getData()
+        return x is not None and len(x) > 3 and x[-1] >= epoch - 1
+
+    qtbot.waitUntil(drawn, timeout=WAIT_MS)
+
+
 def _save(window, name: str, width: int, height: int) -> None:  # noqa: ANN001
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
@@ -47,6 +56,7 @@ def test_presentation_mode_at_1280x720(qtbot, make_window) -> None:  # noqa: ANN
     controller.pause()
     qtbot.waitUntil(lambda: controller.status.state == "paused", timeout=WAIT_MS)
     _resize_and_settle(qtbot, window, 1280, 720)
+    _wait_for_curves(qtbot, window, controller.status.epoch)
     assert not window.network_panel._scroll.horizontalScrollBar().isVisible()
     _save(window, "presentation-1280x720.png", 1280, 720)
 
@@ -62,5 +72,6 @@ def test_a_lesson_with_its_notes_at_1600x1000(qtbot, make_window) -> None:  # no
     controller.pause()
     qtbot.waitUntil(lambda: controller.status.state == "paused", timeout=WAIT_MS)
     _resize_and_settle(qtbot, window, 1600, 1000)
+    _wait_for_curves(qtbot, window, controller.status.epoch)
     assert window.notes_panel.isVisible() and window.notes_panel.width() >= 300
     _save(window, "lesson-1600x1000.png", 1600, 1000)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 
 from playground.ui import app as app_module
@@ -65,11 +66,16 @@ def test_the_figure_menu_asks_for_a_file(qtbot, window, tmp_path, monkeypatch) -
         assert image.width == FIGURE_WIDTH
 
 
-def test_a_right_click_on_the_curves_or_the_diagram_offers_their_export(window) -> None:  # noqa: ANN001
-    for widget, name in ((window.metrics.stack, "loss"),
-                         (window.network_panel.diagram, "diagram")):
-        assert widget.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
-        assert window.files.figure_actions[name] in widget.actions()
+def test_a_right_click_on_the_curves_or_the_diagram_offers_their_export(qtbot, window) -> None:  # noqa: ANN001
+    for target, key, name in ((window.metrics.loss_plot.viewport(), "curves", "loss"),
+                              (window.network_panel.diagram.viewport(), "diagram", "diagram")):
+        point = QPoint(20, 20)
+        QApplication.sendEvent(target, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
+                                                         target.mapToGlobal(point)))
+        menu = window.figure_menus[key]
+        qtbot.waitUntil(menu.isVisible, timeout=WAIT_MS)
+        assert window.files.figure_actions[name] in menu.actions()
+        menu.close()
 
 
 def test_record_gif_collects_frames_while_training_and_writes_an_animation(

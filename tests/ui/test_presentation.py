@@ -4,6 +4,7 @@ every control, and the pickers that show curves and update rules."""
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -131,6 +132,13 @@ def test_the_colour_blind_palette_recolours_heatmaps_thumbnails_and_points(qtbot
 
     window.commands["palette_orange_blue"].trigger()
     np.testing.assert_array_equal(view.image.lut, lut("faded", "orange_blue"))
+
+
+def test_the_colour_blind_palette_is_pyqtgraphs_cet_cbd1() -> None:
+    table = pg.colormap.get("CET-CBD1").getLookupTable(nPts=17, mode=pg.ColorMap.BYTE)
+    assert colors.PALETTES["cbd1"].stops == colors.CBD1_STOPS
+    np.testing.assert_array_equal(np.asarray(colors.CBD1_STOPS), table[::-1, :3])
+    assert colors.PALETTES["cbd1"].classes[:2] == (colors.CBD1_STOPS[0], colors.CBD1_STOPS[-1])
 
 
 def test_the_palette_is_remembered(qtbot, make_window) -> None:  # noqa: ANN001
