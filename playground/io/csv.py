@@ -51,7 +51,8 @@ def parse_csv(text: str, problem: str | None = None, classes: int | None = None)
                 raise ValueError(f"line {line}: more than {MAX_ROWS} rows")
             if len(row) != len(header):
                 raise ValueError(f"line {line}: expected {len(header)} fields, got {len(row)}")
-            x1, x2, label = (_number(row[columns[name]], name, line) for name in REQUIRED_COLUMNS)
+            x1, x2, label = (parse_number(row[columns[name]], name, line)
+                             for name in REQUIRED_COLUMNS)
             xy.append((x1, x2))
             labels.append(label)
             is_test.append("split" in columns and _split(row[columns["split"]], line))
@@ -112,7 +113,7 @@ def _read_header(reader: Reader) -> tuple[list[str], dict[str, int]]:
     return header, columns
 
 
-def _number(field: str, name: str, line: int) -> float:
+def parse_number(field: str, name: str, line: int) -> float:
     """The finite float in field, or ValueError naming the line and column."""
     try:
         value = float(field)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import os
 from dataclasses import dataclass
 
@@ -12,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from playground.data.points import MAX_POINTS
+from playground.io.csv import parse_number
 from playground.io.json_format import MAX_FILE_BYTES
 
 OUTPUT_COLUMN = "prediction"
@@ -65,22 +65,12 @@ def parse_point_table(text: str) -> PointTable:
             if len(row) != len(header):
                 raise ValueError(f"line {reader.line_num}: expected {len(header)} fields, got "
                                  f"{len(row)}")
-            xy.append(tuple(_number(row[c], n, reader.line_num)
+            xy.append(tuple(parse_number(row[c], n, reader.line_num)
                             for c, n in zip(columns, ("x1", "x2"), strict=True)))
             rows.append(row)
     except csv.Error as error:
         raise ValueError(f"line {reader.line_num}: {error}") from None
     return PointTable(header, rows, np.array(xy, dtype=np.float64).reshape(-1, 2))
-
-
-def _number(field: str, name: str, line: int) -> float:
-    try:
-        value = float(field)
-    except ValueError:
-        raise ValueError(f"line {line}: {name} is not a number: {field.strip()!r}") from None
-    if not math.isfinite(value):
-        raise ValueError(f"line {line}: {name} must be finite, got {field.strip()!r}")
-    return value
 
 
 def prediction_columns(problem: str, outputs: int) -> list[str]:
