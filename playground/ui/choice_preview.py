@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QGuiApplication,
+    QHideEvent,
     QIcon,
     QPainter,
     QPainterPath,
@@ -204,7 +205,12 @@ class ChoicePreview(QFrame):
 
 
 class PreviewCombo(QComboBox):
-    """A combo box whose open list shows a preview of the highlighted item (item data = name)."""
+    """A combo box whose open list shows a preview of the highlighted item (item data = name).
+
+    The preview is shown only while the list is really on screen: an event filter on the list's
+    window follows its Show and Hide, whichever way it closes (a choice, Esc, a click outside,
+    the combo hidden). Qt also emits `highlighted` on addItem and on a programmatic
+    setCurrentIndex; with the list closed those never show anything."""
 
     def __init__(self, preview: Callable[[str, float], Preview],
                  parent: QWidget | None = None) -> None:
@@ -212,30 +218,67 @@ class PreviewCombo(QComboBox):
         self._make_preview = preview
         self.scale = 1.0
         self.preview = ChoicePreview(self)
+        self._popup: QWidget | None = None
+        self._watch_popup()
         self.highlighted.connect(self._on_highlighted)
 
+    def popup_window(self) -> QWidget:
+        """The window of the drop-down list (Qt's private container of view())."""
+        return self.view().window()
+
+    def _watch_popup(self) -> None:
+        popup = self.popup_window()
+        if popup is not self._popup and popup is not self:
+            if self._popup is not None:
+                self._popup.removeEventFilter(self)
+            popup.installEventFilter(self)
+            self._popup = popup
+
+    def popup_visible(self) -> bool:
+        """Whether the drop-down list is open."""
+        return self._popup is not None and self._popup.isVisible()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self._popup:
+            if event.type() == QEvent.Type.Show:
+                self._show_current()
+            elif event.type() in (QEvent.Type.Hide, QEvent.Type.Close):
+                self.preview.hide()
+        return super().eventFilter(watched, event)
+
     def showPopup(self) -> None:  # noqa: N802 - Qt API
+        self._watch_popup()  # setView() may have made a new list window
         super().showPopup()
-        self._on_highlighted(self.currentIndex())
+        self._show_current()
 
     def hidePopup(self) -> None:  # noqa: N802 - Qt API
         self.preview.hide()
         super().hidePopup()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
+        self.preview.hide()
+        super().hideEvent(event)
 
     def preview_of(self, index: int) -> Preview | None:
         """The preview of item `index` (None for no item)."""
         name = self.itemData(index)
         return None if name is None else self._make_preview(str(name), self.scale)
 
+    def _show_current(self) -> None:
+        view = self.view()
+        current = view.currentIndex() if view is not None else None
+        row = current.row() if current is not None and current.isValid() else self.currentIndex()
+        self._on_highlighted(row)
+
     def _on_highlighted(self, index: int) -> None:
+        if not self.popup_visible():
+            self.preview.hide()  # addItem / setCurrentIndex with the list closed: nothing to show
+            return
         preview = self.preview_of(index)
         if preview is None:
             self.preview.hide()
             return
-        popup = self.view().window()
-        beside = popup.geometry() if popup.isVisible() else QRect(
-            self.mapToGlobal(QPoint(0, 0)), self.size())
-        self.preview.show_preview(preview, beside)
+        self.preview.show_preview(preview, self._popup.geometry())
 
 
 def set_icon_size(combo: QComboBox, scale: float) -> None:
