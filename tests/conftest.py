@@ -1,7 +1,74 @@
-"""Test configuration: Qt runs headless; numba's cache stays inside the test session."""
+"""Test configuration: the UI tests run on a real X server with a window manager, as users meet
+the app. pytest-xvfb starts an Xvfb for the session; here openbox is started on it. Without an
+X server (no Xvfb installed, no DISPLAY) the tests fall back to Qt's `offscreen` platform and say
+so in the header."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import tempfile
+import time
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import pytest
+
+WINDOW_MANAGER = "openbox"
+_window_manager: subprocess.Popen | None = None
+
+
+def _has_window_manager() -> bool:
+    """Whether a EWMH window manager runs on $DISPLAY (it sets _NET_SUPPORTING_WM_CHECK)."""
+    if shutil.which("xprop") is None:
+        return False
+    result = subprocess.run(["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
+                            capture_output=True, text=True, timeout=10, check=False)
+    return "window id" in result.stdout
+
+
+def _start_window_manager() -> subprocess.Popen | None:
+    if shutil.which(WINDOW_MANAGER) is None or _has_window_manager():
+        return None
+    with tempfile.TemporaryFile() as log:  # what it says, for the error below
+        process = subprocess.Popen([WINDOW_MANAGER, "--sm-disable"], stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if _has_window_manager():
+                return process if process.poll() is None else None
+            if process.poll() is not None:
+                break
+            time.sleep(0.05)
+        process.kill()
+        process.wait()
+        log.seek(0)
+        said = log.read().decode(errors="replace").strip()
+    raise pytest.UsageError(f"{WINDOW_MANAGER} did not start on DISPLAY="
+                            f"{os.environ['DISPLAY']}: {said or 'no message'}")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xvfb has started Xvfb and set DISPLAY
+def pytest_configure(config: pytest.Config) -> None:
+    global _window_manager
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return  # the caller chose a platform
+    if not os.environ.get("DISPLAY"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    _window_manager = _start_window_manager()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _window_manager is not None:
+        _window_manager.terminate()
+        _window_manager.wait(timeout=10)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform == "offscreen":
+        return ("Qt platform: offscreen (no X server: install xvfb and openbox to run the UI "
+                "tests on a real display)")
+    manager = WINDOW_MANAGER if _has_window_manager() else "no window manager"
+    return f"Qt platform: {platform} on DISPLAY={os.environ.get('DISPLAY')} with {manager}"

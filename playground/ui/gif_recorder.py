@@ -3,6 +3,9 @@
 While recording, every frame the window draws is captured at most `fps` times a second (the
 output view rendered square, with the epoch in a corner) into memory, up to `max_frames`; stopping
 writes the GIF with Pillow, atomically. Frames are stored palette-quantized (one byte a pixel).
+A capture that looks exactly like the one before (training paused) lengthens that frame instead
+of adding one, so the GIF's timing is ours on every Pillow version (Pillow merges identical
+frames itself since 13, summing their durations).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import os
 import time
 from collections.abc import Callable
 
-from PIL import Image
+from PIL import Image, ImageChops
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QWidget
@@ -38,13 +41,13 @@ def qimage_to_pil(image: QImage) -> Image.Image:
     return Image.frombuffer("RGB", (width, height), data, "raw", "RGB", stride, 1).copy()
 
 
-def gif_bytes(frames: list[Image.Image], fps: float = GIF_FPS) -> bytes:
-    """An endlessly looping animated GIF of the frames at fps."""
+def gif_bytes(frames: list[Image.Image], durations_ms: list[int]) -> bytes:
+    """An endlessly looping animated GIF showing each frame for its duration."""
     if not frames:
         raise ValueError("no frames to write")
     buffer = io.BytesIO()
     frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:],
-                   duration=round(1000 / fps), loop=0, disposal=1)
+                   duration=durations_ms, loop=0, disposal=1)
     return buffer.getvalue()
 
 
@@ -63,10 +66,12 @@ class GifRecorder(QObject):
         self._controller = controller
         self._view = view
         self._interval = 1.0 / fps
-        self._fps = fps
+        self._frame_ms = round(1000 / fps)
         self.max_frames = max_frames
         self._size = size
         self._frames: list[Image.Image] = []
+        self._durations_ms: list[int] = []  # how long each frame shows
+        self._last_picture: Image.Image | None = None  # the last capture, unquantized
         self._path: str | None = None
         self._last_capture = -1e9
 
@@ -85,7 +90,7 @@ class GifRecorder(QObject):
         if self.recording:
             return
         self._path = os.fspath(path)
-        self._frames = []
+        self._frames, self._durations_ms, self._last_picture = [], [], None
         self._last_capture = -1e9
         self._controller.frame_ready.connect(self._on_frame)
         self.recording_changed.emit(True)
@@ -96,12 +101,12 @@ class GifRecorder(QObject):
         """Stop and write the GIF; False (with `failed`) if there was nothing or it failed."""
         if not self.recording:
             return False
-        path, frames = self._path, self._frames
-        self._path, self._frames = None, []
+        path, frames, durations = self._path, self._frames, self._durations_ms
+        self._path, self._frames, self._durations_ms, self._last_picture = None, [], [], None
         self._controller.frame_ready.disconnect(self._on_frame)
         self.recording_changed.emit(False)
         try:
-            atomic_write_bytes(path, gif_bytes(frames, self._fps))
+            atomic_write_bytes(path, gif_bytes(frames, durations))
         except (OSError, ValueError) as error:
             self.failed.emit(f"{path}: {error}")
             return False
@@ -121,11 +126,22 @@ class GifRecorder(QObject):
             return
         image = render_widget(self._view(), self._size, self._size)
         _write_epoch(image, epoch)
-        self._frames.append(qimage_to_pil(image).quantize(
+        picture = qimage_to_pil(image)
+        if self._last_picture is not None and _same(picture, self._last_picture):
+            self._durations_ms[-1] += self._frame_ms  # nothing moved: show the last one longer
+            return
+        self._last_picture = picture
+        self._frames.append(picture.quantize(
             GIF_COLORS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE))
+        self._durations_ms.append(self._frame_ms)
         self.frame_added.emit(len(self._frames))
         if len(self._frames) >= self.max_frames:
             self.stop()
+
+
+def _same(a: Image.Image, b: Image.Image) -> bool:
+    """Whether two RGB pictures are identical, pixel for pixel."""
+    return ImageChops.difference(a, b).getbbox() is None
 
 
 def _write_epoch(image: QImage, epoch: int) -> None:

@@ -97,15 +97,39 @@ def test_record_gif_collects_frames_while_training_and_writes_an_animation(
     action.trigger()  # stops and writes
 
     assert not window.gif.recording and not action.isChecked()
+    frames, durations = _gif_frames(path)
+    assert len(frames) > 1
+    assert frames[0].shape[:2] == (480, 480)
+    # 10 frames a second: each frame shows for 100 ms, or a multiple where nothing moved
+    assert durations and all(d > 0 and d % 100 == 0 for d in durations)
+    assert not np.array_equal(frames[0], frames[-1])  # the boundary (and the epoch) moved
+    for before, after in zip(frames, frames[1:]):
+        assert not np.array_equal(before, after)  # no frame repeats the one before
+
+
+def _gif_frames(path) -> tuple[list[np.ndarray], list[int]]:  # noqa: ANN001
+    """The RGB pictures of a GIF and how long each shows (ms)."""
+    frames, durations = [], []
     with Image.open(path) as gif:
-        assert gif.format == "GIF"
-        assert gif.n_frames > 1 and gif.is_animated
-        assert gif.info["duration"] == 100  # 10 frames a second
-        first = np.asarray(gif.convert("RGB"))
-        gif.seek(gif.n_frames - 1)
-        last = np.asarray(gif.convert("RGB"))
-    assert first.shape[:2] == (480, 480)
-    assert not np.array_equal(first, last)  # the boundary (and the epoch) moved
+        assert gif.format == "GIF" and gif.is_animated
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            frames.append(np.asarray(gif.convert("RGB")))
+            durations.append(gif.info["duration"])
+    return frames, durations
+
+
+def test_a_capture_like_the_one_before_lengthens_that_frame(qtbot, window, tmp_path) -> None:  # noqa: ANN001
+    recorder = GifRecorder(window.controller, lambda: window.output_view.plot, fps=10, size=96)
+    path = tmp_path / "still.gif"
+    recorder.start(path)  # the first picture
+    recorder.capture(window.controller.session.epoch)  # the same picture again: training paused
+    assert recorder.frame_count == 1
+    recorder.capture(window.controller.session.epoch + 1)  # the epoch label changed
+    assert recorder.frame_count == 2
+    assert recorder.stop()
+    frames, durations = _gif_frames(path)
+    assert len(frames) == 2 and durations == [200, 100]
 
 
 def test_the_recording_stops_by_itself_at_the_frame_cap(qtbot, window, tmp_path) -> None:  # noqa: ANN001

@@ -1,45 +1,39 @@
-"""Train a spiral and save the main window at two sizes to docs/screenshots/ (for the README)."""
+"""The README's scenes (playground/ui/screenshots.py), taken into a temporary folder: each one
+prepares the real window and saves a picture of it at its size. The tests never write into the
+repository; `python -m playground.ui.screenshots` makes docs/screenshots/."""
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
+import numpy as np
+import pytest
 from PIL import Image
 
-from playground.engine import LayerSpec
+from playground.ui.screenshots import SCENES, Scene, take
 
-from .conftest import WAIT_MS
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-SIZES = ((1600, 1000), (1280, 720))
+# the scenes that fit the test display with a window frame around them
+SMALL_SCENES = [scene for scene in SCENES if scene.size[0] <= 1280]
 
 
-def test_screenshots_of_a_trained_spiral(qtbot, make_window) -> None:  # noqa: ANN001
-    window = make_window(None, *SIZES[0])
-    controller = window.controller
-    controller.set_recipe(name="spiral", n=300, noise=0.0, test_ratio=0.2)
-    network = dataclasses.replace(controller.session.network,
-                                  inputs=("x1", "x2", "sin(x1)", "sin(x2)"),
-                                  layers=(LayerSpec(8, "tanh"),) * 3)
-    controller.set_network(network)
-    assert window.data_panel.gallery_buttons["spiral"].isChecked()
-    window.metrics.show_tab("Loss")
-    controller.play()
-    qtbot.waitUntil(lambda: controller.frame is not None and controller.frame.epoch >= 300
-                    and controller.frame.snapshot.train_loss < 0.05, timeout=4 * WAIT_MS)
-    controller.pause()
-    qtbot.waitUntil(lambda: controller.status.state == "paused", timeout=WAIT_MS)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in SIZES:
-        window.resize(width, height)
-        qtbot.waitUntil(lambda w=width, h=height: (window.width(), window.height()) == (w, h),
-                        timeout=WAIT_MS)
-        # the view rectangle follows the new size: wait for the grid of that rectangle
-        qtbot.waitUntil(lambda: controller.frame is not None
-                        and controller.frame.snapshot.grid.request == controller.grid,
-                        timeout=WAIT_MS)
-        path = SCREENSHOTS / f"main-{width}x{height}.png"
-        assert window.grab().save(str(path))
-        with Image.open(path) as image:
-            assert image.size[0] >= width and image.size[1] >= height
+@pytest.mark.parametrize("scene", SMALL_SCENES, ids=lambda scene: scene.file_name)
+def test_each_readme_scene_renders_the_trained_window(qtbot, make_window, tmp_path,
+                                                      scene: Scene) -> None:  # noqa: ANN001
+    window = make_window(None, *scene.size)
+
+    path = take(scene, window, tmp_path, lambda ok, ms: qtbot.waitUntil(ok, timeout=ms))
+
+    assert path == tmp_path / scene.file_name
+    with Image.open(path) as image:
+        assert image.size == scene.size
+        pixels = np.asarray(image.convert("RGB"))
+    assert len(np.unique(pixels.reshape(-1, 3)[::53], axis=0)) > 50  # a full window, not blank
+    assert window.appearance.look.presentation == scene.presentation
+    assert window.minimumSizeHint().width() <= scene.size[0]  # everything fits the screen
+    assert not window.network_panel._scroll.horizontalScrollBar().isVisible()
+    if scene.name.startswith("lesson"):
+        assert window.notes_panel.isVisible() and window.notes_panel.width() >= 250
+
+
+def test_the_scenes_cover_projector_sizes_in_presentation_mode() -> None:
+    projector = {scene.size for scene in SCENES if scene.presentation}
+    assert {(1280, 720), (1024, 768)} <= projector
+

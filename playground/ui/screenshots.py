@@ -1,0 +1,155 @@
+"""The README's pictures, taken from the real window: `python -m playground.ui.screenshots`.
+
+Each scene prepares a shown main window (a trained spiral, presentation mode, a lesson with its
+notes), then saves `window.grab()` at the scene's size. Run it on a real X server (e.g. Xvfb with
+openbox) to see what users see; the tests run the same scenes into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
+
+from playground.engine import LayerSpec
+
+from .main_window import MainWindow
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+WAIT_MS = 120_000  # a cold numba cache compiles the kernels first
+
+Wait = Callable[[Callable[[], bool], int], None]  # wait(predicate, timeout_ms)
+
+
+def process_events_until(predicate: Callable[[], bool], timeout_ms: int) -> None:
+    """Run the Qt event loop until predicate() holds (TimeoutError after timeout_ms)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not reach the expected state in time")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.005)
+
+
+def train_spiral(window: MainWindow, wait: Wait) -> None:
+    """A 3×8 tanh network trained on a noiseless spiral until its loss is small, then paused."""
+    controller = window.controller
+    controller.set_recipe(name="spiral", n=300, noise=0.0, test_ratio=0.2)
+    controller.set_network(dataclasses.replace(
+        controller.session.network, inputs=("x1", "x2", "sin(x1)", "sin(x2)"),
+        layers=(LayerSpec(8, "tanh"),) * 3))
+    window.metrics.show_tab("Loss")
+    controller.play()
+    wait(lambda: controller.frame is not None and controller.frame.epoch >= 300
+         and controller.frame.snapshot.train_loss < 0.05, 4 * WAIT_MS)
+    controller.pause()
+    wait(lambda: controller.status.state == "paused", WAIT_MS)
+
+
+def train_lesson(window: MainWindow, wait: Wait, lesson: str, epochs: int) -> None:
+    """A lesson opened (with its notes) and trained for about `epochs` epochs."""
+    controller = window.controller
+    if not window.open_lesson(lesson):
+        raise ValueError(f"no lesson named {lesson!r}")
+    controller.set_speed(100)  # a readable epoch count on the curves
+    controller.play()
+    wait(lambda: controller.frame is not None and controller.frame.epoch >= epochs, WAIT_MS)
+    controller.pause()
+    wait(lambda: controller.status.state == "paused", WAIT_MS)
+
+
+def settle(window: MainWindow, wait: Wait, width: int, height: int) -> None:
+    """Resize, then wait until the heatmap of the new view and the last epoch's curves are in."""
+    window.resize(width, height)
+    wait(lambda: (window.width(), window.height()) == (width, height), WAIT_MS)
+    controller = window.controller
+    wait(lambda: controller.frame is not None
+         and controller.frame.snapshot.grid.request == controller.grid, WAIT_MS)
+    epoch = controller.status.epoch
+
+    def curves_drawn() -> bool:
+        x, _ = window.metrics.train_curve.getData()
+        return x is not None and len(x) > 3 and x[-1] >= epoch - 1
+
+    wait(curves_drawn, WAIT_MS)
+
+
+@dataclasses.dataclass(frozen=True)
+class Scene:
+    """One picture: how to prepare the window, at which size, in which mode."""
+
+    name: str
+    size: tuple[int, int]
+    prepare: Callable[[MainWindow, Wait], None]
+    presentation: bool = False
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}-{self.size[0]}x{self.size[1]}.png"
+
+
+def _lesson(name: str, epochs: int) -> Callable[[MainWindow, Wait], None]:
+    return lambda window, wait: train_lesson(window, wait, name, epochs)
+
+
+SCENES = (
+    Scene("main", (1920, 1080), train_spiral),
+    Scene("main", (1280, 720), train_spiral),
+    Scene("main", (1024, 768), train_spiral),
+    Scene("presentation", (1280, 720), train_spiral, presentation=True),
+    Scene("presentation", (1024, 768), train_spiral, presentation=True),
+    Scene("lesson", (1920, 1080), _lesson("02-hidden-layer-xor", 150)),
+    Scene("lesson-presentation", (1280, 720), _lesson("07-vanishing-gradients", 150),
+          presentation=True),
+)
+
+
+def take(scene: Scene, window: MainWindow, out_dir: Path, wait: Wait) -> Path:
+    """Prepare a shown window for the scene and save its picture into out_dir."""
+    window.resize(*scene.size)
+    window.set_presentation(scene.presentation)
+    scene.prepare(window, wait)
+    settle(window, wait, *scene.size)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / scene.file_name
+    if not window.grab().save(str(path)):
+        raise OSError(f"{path}: cannot write the picture")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Take every scene (or those named) into --out (docs/screenshots by default)."""
+    from .app import make_application
+
+    parser = argparse.ArgumentParser(prog="python -m playground.ui.screenshots",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DOCS, help="folder for the PNGs")
+    parser.add_argument("names", nargs="*", help="scene file names to take (default: all)")
+    args = parser.parse_args(argv)
+    app = make_application()
+    with tempfile.TemporaryDirectory() as settings_dir:
+        for scene in SCENES:
+            if args.names and scene.file_name not in args.names:
+                continue
+            settings = QSettings(str(Path(settings_dir) / "settings.ini"),
+                                 QSettings.Format.IniFormat)
+            window = MainWindow(settings=settings, autosave=False)
+            window.show()
+            try:
+                print(take(scene, window, args.out, process_events_until))
+            finally:
+                window.shutdown()
+                window.close()
+                window.deleteLater()
+                app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
