@@ -57,6 +57,8 @@ TOP_FIELDS = ("format", "version", "data", "network", "training")
 TRAINING_FIELDS = ("optimizer", "batch_size", "shuffle", "regularization", "grad_clip",
                    "schedule", "init", "seed")
 # TrainingSpec's field names as JSON paths under "training".
+MAX_SPEED = 100_000.0  # epochs per second a lesson may ask for
+MAX_PAUSES = 100
 TRAINING_PATHS = {"regularization": "regularization.kind",
                   "regularization_rate": "regularization.rate",
                   "early_stopping_patience": "early_stopping.patience"}  # fmt: skip
@@ -68,14 +70,52 @@ class SessionError(FormatError):
 
 @dataclass(frozen=True)
 class Notes:
-    """A title and Markdown text shown beside the playground; a lesson is a session with notes."""
+    """A title and Markdown text shown beside the playground; a lesson is a session with notes.
+
+    A lesson also carries its pace: `speed` (epochs per second, None = as fast as possible) and
+    `pause_at`, the epochs where training pauses so the class can look (increasing, >= 1).
+    """
 
     title: str
     text: str
+    speed: float | None = None
+    pause_at: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if not (isinstance(self.title, str) and isinstance(self.text, str)):
             raise SessionError("notes: title and text must be strings")
+        try:
+            if self.speed is not None:
+                object.__setattr__(self, "speed", _check_speed(self.speed, "notes.speed"))
+            object.__setattr__(self, "pause_at", _check_pauses(self.pause_at, "notes.pause_at"))
+        except FormatError as error:
+            raise SessionError(str(error)) from None
+
+
+def _check_speed(speed: Any, path: str) -> float:
+    """Epochs per second in (0, MAX_SPEED]; FormatError naming path otherwise."""
+    speed = expect_number(speed, path)
+    if not 0 < speed <= MAX_SPEED:
+        raise fail(path, f"{speed:g} is out of range (0, {MAX_SPEED:g}] epochs per second "
+                         "(leave it out for full speed)")
+    return speed
+
+
+def _check_pauses(pauses: Any, path: str) -> tuple[int, ...]:
+    """Increasing whole epochs >= 1; FormatError naming the bad entry otherwise."""
+    if isinstance(pauses, tuple):
+        pauses = list(pauses)
+    if not isinstance(pauses, list):
+        raise fail(path, f"expected a list of epochs like [100, 200], got {pauses!r}")
+    expect_list(pauses, path, MAX_PAUSES, "pauses")
+    previous = 0
+    for i, epoch in enumerate(pauses):
+        epoch = expect_int(epoch, child(path, i), 1, MAX_EPOCH)
+        if epoch <= previous:
+            raise fail(child(path, i), f"{epoch} must be greater than the pause before it "
+                                       f"({previous})")
+        previous = epoch
+    return tuple(pauses)
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,7 +241,17 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         data["weights"] = weights_to_list(session.weights)
     data["epoch"] = session.epoch
     if session.notes is not None:
-        data["notes"] = {"title": session.notes.title, "text": session.notes.text}
+        data["notes"] = notes_to_dict(session.notes)
+    return data
+
+
+def notes_to_dict(notes: Notes) -> dict[str, Any]:
+    """The `notes` object; the pace fields only when set."""
+    data: dict[str, Any] = {"title": notes.title, "text": notes.text}
+    if notes.speed is not None:
+        data["speed"] = int(notes.speed) if notes.speed.is_integer() else notes.speed
+    if notes.pause_at:
+        data["pause_at"] = list(notes.pause_at)
     return data
 
 
@@ -277,10 +327,19 @@ def _session_from_dict(data: Any) -> Session:
     epoch = expect_int(data.get("epoch", 0), "epoch", 0, MAX_EPOCH)
     notes = data.get("notes")
     if notes is not None:
-        notes = expect_object(notes, "notes", ("title", "text"))
-        notes = Notes(expect_str(notes["title"], "notes.title"),
-                      expect_str(notes["text"], "notes.text"))
+        notes = notes_from_dict(notes, "notes")
     return Session(points, network, training, weights, epoch, notes)
+
+
+def notes_from_dict(data: Any, path: str) -> Notes:
+    """Notes from the `notes` object: title, text and the optional pace (speed, pause_at)."""
+    data = expect_object(data, path, ("title", "text"), ("speed", "pause_at"))
+    speed = data.get("speed")
+    if speed is not None:
+        speed = _check_speed(speed, child(path, "speed"))
+    pauses = _check_pauses(data.get("pause_at", []), child(path, "pause_at"))
+    return Notes(expect_str(data["title"], child(path, "title")),
+                 expect_str(data["text"], child(path, "text")), speed, pauses)
 
 
 def points_from_dict(data: Any, path: str) -> Points:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -126,6 +127,33 @@ def test_lesson_loads_with_student_notes(lesson_id: str) -> None:
     assert session.weights is None and session.epoch == 0  # starts from init and seed
     assert session.points.n >= 100
     assert np.array_equal(session.points.xy, np.round(session.points.xy, 4))
+
+
+EPOCH_COUNT = re.compile(r"\b(\d[\d,]*) epochs?\b")
+
+
+def named_epoch_counts(text: str) -> set[int]:
+    """Every "N epochs" of a lesson's own text (a **Next:** paragraph speaks of another lesson)."""
+    own = [p for p in text.split("\n") if not p.startswith("**Next:**")]
+    return {int(n.replace(",", "")) for n in EPOCH_COUNT.findall("\n".join(own))}
+
+
+def test_named_epoch_counts_reads_the_text() -> None:
+    text = ("**Do:** press Play and let it run for 200 epochs.\n**Watch:** within 1,000 epochs, "
+            "from one epoch to the next, 3 epoch\n**Next:** lesson 2 needs 50 epochs.")
+    assert named_epoch_counts(text) == {200, 1000, 3}
+
+
+@pytest.mark.parametrize("lesson_id", LESSON_IDS)
+def test_lesson_carries_its_pace(lesson_id: str) -> None:
+    """Watchable speed; a pause at every epoch count the text names (and nowhere else)."""
+    notes = load_lesson(lesson_id).notes
+    assert notes is not None
+    assert notes.speed is not None and 1 <= notes.speed <= 30, "too fast to watch"
+    assert set(notes.pause_at) == named_epoch_counts(notes.text)
+    if "run for" in notes.text:
+        ran = re.search(r"run for (\d+) epochs", notes.text)
+        assert ran is not None and int(ran.group(1)) in notes.pause_at
 
 
 def test_files_are_what_make_lessons_builds(monkeypatch: pytest.MonkeyPatch) -> None:

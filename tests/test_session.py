@@ -45,7 +45,7 @@ def rich_session(problem: str = "classification") -> Session:
         regularization_rate=1e-3, grad_clip=5.0, schedule=ScheduleSpec("step", {"step_size": 3}),
         init="he_normal", seed=7, early_stopping_patience=4,
     )
-    notes = Notes("Blobs", "Some *Markdown*.\nTwo lines")
+    notes = Notes("Blobs", "Some *Markdown*.\nTwo lines", speed=2.5, pause_at=(10, 200))
     session = Session(points, network, training, notes=notes)
     trainer = session.make_trainer()
     trainer.run_epochs(3)
@@ -114,7 +114,8 @@ def test_written_json_has_the_documented_fields(tmp_path):
     assert data["network"]["standardize"] is True
     assert set(data["weights"][0]["bn"]) == {"gamma", "beta", "running_mean", "running_var"}
     assert "bn" not in data["weights"][2]
-    assert data["notes"] == {"title": "Blobs", "text": "Some *Markdown*.\nTwo lines"}
+    assert data["notes"] == {"title": "Blobs", "text": "Some *Markdown*.\nTwo lines",
+                             "speed": 2.5, "pause_at": [10, 200]}
     x1, x2, label, split = data["data"]["points"][0]
     assert isinstance(label, int) and split in ("train", "test")
 
@@ -130,6 +131,19 @@ def test_optional_fields_take_their_defaults(base):
     assert (session.weights, session.epoch, session.notes) == (None, 0, None)
     assert session.training.loss is None and session.training.early_stopping_patience == 0
     assert session.network.standardize is False
+
+
+def test_the_pace_is_optional_and_written_only_when_set(tmp_path, base):
+    data = copy.deepcopy(base)
+    del data["notes"]["speed"], data["notes"]["pause_at"]
+    notes = session_from_dict(data).notes
+    assert (notes.speed, notes.pause_at) == (None, ())
+    save_session(session_from_dict(data), tmp_path / "s.json")
+    written = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["notes"]
+    assert set(written) == {"title", "text"}
+    assert Notes("t", "x", 30, [5, 7]) == Notes("t", "x", 30.0, (5, 7))
+    with pytest.raises(SessionError, match=r"^notes\.pause_at\[1\]: 5 must be greater"):
+        Notes("t", "x", pause_at=(5, 5))
 
 
 def test_a_loaded_session_trains_from_its_weights_deterministically(tmp_path):
@@ -382,6 +396,18 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], Any], str]] = [
     ("W entry null", _set("weights[1].W[0][1]", None), "weights[1].W[0][1]: expected a number, "
                                                        "got null"),
     ("notes title number", _set("notes.title", 5), "notes.title: expected a string"),
+    ("speed zero", _set("notes.speed", 0), "notes.speed: 0 is out of range (0, 100000] epochs "
+                                           "per second"),
+    ("speed text", _set("notes.speed", "fast"), 'notes.speed: expected a number, got a string'),
+    ("pause not a list", _set("notes.pause_at", 200), "notes.pause_at: expected a list of "
+                                                      "epochs like [100, 200], got 200"),
+    ("pause zero", _set("notes.pause_at", [0]), "notes.pause_at[0]: 0 is out of range (1 to"),
+    ("pause fraction", _set("notes.pause_at", [10, 2.5]),
+     "notes.pause_at[1]: expected a whole number, got a number 2.5"),
+    ("pauses out of order", _set("notes.pause_at", [200, 100]),
+     "notes.pause_at[1]: 100 must be greater than the pause before it (200)"),
+    ("too many pauses", _set("notes.pause_at", list(range(1, 102))),
+     "notes.pause_at: 101 pauses is too many (at most 100)"),
     # NaN / Infinity anywhere (also as numbers too large for a float)
     ("NaN x", _set("data.points[3][0]", "NAN"), "data.points[3][0]: NaN and Infinity are not "
                                                 "allowed (use a finite number)"),

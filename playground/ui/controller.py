@@ -100,6 +100,8 @@ class Controller(QObject):
         self._draw = DrawSettings()
         self._grid = DEFAULT_GRID
         self._speed: float | None = None
+        self._lesson_speed = False  # the speed came from a lesson's pace, not from the user
+        self._pace_notice = False  # the banner says training paused at a lesson's pause
         self._selection: tuple[int, int] | None = None
         self._path: str | None = None
         self._playing = False
@@ -118,6 +120,7 @@ class Controller(QObject):
             warm_up=warm_up,
         )
         self._worker.start()
+        self._apply_pace(self._session)
         self.appearance = Appearance(self)  # how the views look (not part of the session)
         self._timer = QTimer(self)
         self._timer.setInterval(max(1, round(1000 / frame_rate)))
@@ -217,6 +220,7 @@ class Controller(QObject):
 
     def play(self) -> None:
         """Train continuously (the worker says so if it cannot: see _on_tick)."""
+        self._clear_pace_notice()
         self._worker.play()
         self._play_sent = self._worker.sent
         self._set_playing(True)
@@ -246,10 +250,12 @@ class Controller(QObject):
         self._run += 1
         self._worker.reset()
         self._set_playing(False)
+        self._clear_pace_notice()
         self._touch()
 
     def set_speed(self, epochs_per_second: float | None) -> None:
         """Throttle training (None = as fast as possible)."""
+        self._lesson_speed = False
         self._speed = epochs_per_second
         self._worker.set_speed(epochs_per_second)
         self.speed_changed.emit(epochs_per_second)
@@ -539,6 +545,8 @@ class Controller(QObject):
         self._selection = None
         self._latest = None
         self._set_playing(False)
+        self._clear_pace_notice()
+        self._apply_pace(session)
         self._path = path
         self._revision += 1
         self._mark_saved()
@@ -553,6 +561,21 @@ class Controller(QObject):
         self._recipe_points = session.points
         self.load(session)
         self.recipe_changed.emit(self._recipe)
+
+    def _apply_pace(self, session: Session) -> None:
+        """A lesson's pace: its speed and the epochs where training pauses (none otherwise)."""
+        notes = session.notes
+        self._worker.set_pauses(notes.pause_at if notes is not None else ())
+        if notes is not None and notes.speed is not None:
+            self.set_speed(notes.speed)
+            self._lesson_speed = True
+        elif self._lesson_speed:  # leaving a lesson: back to full speed
+            self.set_speed(None)
+
+    def _clear_pace_notice(self) -> None:
+        if self._pace_notice:
+            self._pace_notice = False
+            self.notice.emit("", "")
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the current session (weights included) atomically; remember the path."""
@@ -590,6 +613,11 @@ class Controller(QObject):
             self._set_playing(False)  # Play was refused (diverged, stopped early, no data)
             self.notice.emit("info" if status.state == "stopped_early" else "warning",
                              status.message)
+        elif self._playing and status.applied >= self._play_sent and status.state == "paused":
+            self._set_playing(False)  # the worker paused by itself: a lesson's pause epoch
+            if status.message:
+                self._pace_notice = True
+                self.notice.emit("info", status.message)
         self._update_dirty()
 
     def _update_state(self, old: WorkerStatus, new: WorkerStatus) -> None:

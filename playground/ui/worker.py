@@ -97,6 +97,13 @@ class SetSpeed:
 
 
 @dataclass(frozen=True)
+class SetPauses:
+    """Epochs where continuous training pauses by itself (a lesson's pace); Play goes on."""
+
+    epochs: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class SetGrid:
     """The view rectangle (and resolution) every neuron is evaluated over."""
 
@@ -109,10 +116,10 @@ class Stop:
 
 
 Command = (Play | Pause | StepEpoch | StepBatch | Reset | SetTraining | SetData | SetNetwork
-           | SetSpeed | SetGrid | Stop)
+           | SetSpeed | SetPauses | SetGrid | Stop)
 
 # Commands where only the newest of a run of equal kinds matters.
-_COALESCE = (SetTraining, SetData, SetSpeed, SetGrid)
+_COALESCE = (SetTraining, SetData, SetSpeed, SetPauses, SetGrid)
 
 
 # ----- results (worker → UI thread) ------------------------------------------------------------
@@ -179,6 +186,8 @@ class TrainingWorker:
         self._running = False
         self._pending_steps = 0
         self._speed: float | None = None
+        self._pauses: tuple[int, ...] = ()
+        self._paused_at: int | None = None  # the pause epoch training stopped at, until Play
         self._credit = 0.0
         self._last_credit_time = time.perf_counter()
         self._chunk_steps = 16
@@ -248,6 +257,10 @@ class TrainingWorker:
     def set_speed(self, epochs_per_second: float | None) -> None:
         """Throttle to epochs per second, or None for as fast as possible."""
         self.send(SetSpeed(epochs_per_second))
+
+    def set_pauses(self, epochs: tuple[int, ...]) -> None:
+        """Pause continuous training when the epoch count reaches each of these epochs."""
+        self.send(SetPauses(tuple(epochs)))
 
     def set_grid(self, request: GridRequest) -> None:
         """Evaluate the neurons over this view rectangle from now on."""
@@ -377,25 +390,30 @@ class TrainingWorker:
 
     def _on_play(self, _: Play) -> None:
         self._running = self._trainable()
+        self._paused_at = None
         self._pending_steps = 0
         self._credit = 0.0
         self._last_credit_time = time.perf_counter()
 
     def _on_pause(self, _: Pause) -> None:
         self._running = False
+        self._paused_at = None
         self._pending_steps = 0
 
     def _on_step_epoch(self, _: StepEpoch) -> None:
+        self._paused_at = None
         self._running = False
         if self._trainable():
             self._pending_steps = self._trainer.steps_left_in_epoch
 
     def _on_step_batch(self, _: StepBatch) -> None:
+        self._paused_at = None
         self._running = False
         if self._trainable():
             self._pending_steps = 1
 
     def _on_reset(self, command: Reset) -> None:
+        self._paused_at = None
         self._problems.pop("internal", None)
         self._running = False
         self._pending_steps = 0
@@ -420,6 +438,7 @@ class TrainingWorker:
         self._trainer.set_data(command.data)
 
     def _on_set_network(self, command: SetNetwork) -> None:
+        self._paused_at = None
         self._running = False
         self._pending_steps = 0
         self._run += 1
@@ -431,6 +450,9 @@ class TrainingWorker:
         self._speed = command.epochs_per_second
         self._credit = 0.0
         self._last_credit_time = time.perf_counter()
+
+    def _on_set_pauses(self, command: SetPauses) -> None:
+        self._pauses = tuple(sorted(set(command.epochs)))
 
     def _on_set_grid(self, command: SetGrid) -> None:
         self._grid = command.request
@@ -456,6 +478,18 @@ class TrainingWorker:
         self._running = False
         self._pending_steps = 0
 
+    def _epoch(self, trainer: Trainer) -> int:
+        """Completed epochs, counting those of an opened session."""
+        return self._epoch_offset + trainer.epoch
+
+    def _steps_to_next_pause(self, trainer: Trainer) -> int | None:
+        """Mini-batch steps until the next pause epoch is complete (None: no pause ahead)."""
+        epoch = self._epoch(trainer)
+        target = next((pause for pause in self._pauses if pause > epoch), None)
+        if target is None:
+            return None
+        return trainer.steps_left_in_epoch + (target - epoch - 1) * trainer.steps_per_epoch
+
     def _trainable(self) -> bool:
         return self._trainer is not None and not self._blocked and self._trainer.can_train
 
@@ -475,6 +509,9 @@ class TrainingWorker:
             if steps <= 0:
                 return
             self._credit -= steps
+        to_pause = None if self._pending_steps else self._steps_to_next_pause(trainer)
+        if to_pause is not None:
+            steps = min(steps, to_pause)  # stop exactly at the pause, even mid-chunk
         start = time.perf_counter()
         done = trainer.run(steps)
         elapsed = time.perf_counter() - start
@@ -488,6 +525,9 @@ class TrainingWorker:
         if not trainer.can_train:
             self._running = False
             self._pending_steps = 0
+        elif self._running and to_pause is not None and done == to_pause:
+            self._running = False
+            self._paused_at = self._epoch(trainer)
         self._changed = True
 
     def _count_samples(self, steps: int, trainer: Trainer) -> None:
@@ -581,7 +621,11 @@ class TrainingWorker:
         if trainer is not None and trainer.stopped_early:
             return WorkerStatus("stopped_early", message=trainer.message, **where)
         state = "running" if (self._running or self._pending_steps) else "paused"
-        return WorkerStatus(state, samples_per_s=self._samples_per_s(), **where)
+        message = ""
+        if state == "paused" and self._paused_at is not None:
+            message = (f"Paused at epoch {self._paused_at:,}, where the lesson stops: look, "
+                       "then press Play to go on.")
+        return WorkerStatus(state, samples_per_s=self._samples_per_s(), message=message, **where)
 
     def _set_status(self, **changes: object) -> None:
         with self._lock:
@@ -609,11 +653,13 @@ _HANDLERS: dict[type, Callable[[TrainingWorker, Command], None]] = {
     SetData: TrainingWorker._on_set_data,
     SetNetwork: TrainingWorker._on_set_network,
     SetSpeed: TrainingWorker._on_set_speed,
+    SetPauses: TrainingWorker._on_set_pauses,
     SetGrid: TrainingWorker._on_set_grid,
     Stop: TrainingWorker._on_stop,
 }
 
 __all__ = [
     "Command", "Frame", "Pause", "Play", "Record", "Reset", "SetData", "SetGrid", "SetNetwork",
-    "SetSpeed", "SetTraining", "StepBatch", "StepEpoch", "Stop", "TrainingWorker", "WorkerStatus",
+    "SetPauses", "SetSpeed", "SetTraining", "StepBatch", "StepEpoch", "Stop", "TrainingWorker",
+    "WorkerStatus",
 ]  # fmt: skip

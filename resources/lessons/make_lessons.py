@@ -103,6 +103,8 @@ class LessonSource:
     training: TrainingSpec
     inputs: tuple[str, ...] = ("x1", "x2")
     standardize: bool = False
+    speed: float | None = None  # epochs per second: slow enough to watch
+    pause_at: tuple[int, ...] = ()  # every epoch count the text names
 
     def session(self) -> Session:
         """The lesson as a session without weights (it starts from init and seed)."""
@@ -110,7 +112,10 @@ class LessonSource:
             self.inputs, self.layers, self.points.problem, self.points.classes, self.standardize
         )
         return Session(
-            self.points, network, self.training, notes=Notes(self.title, unwrap(self.text))
+            self.points,
+            network,
+            self.training,
+            notes=Notes(self.title, unwrap(self.text), self.speed, self.pause_at),
         )
 
 
@@ -365,8 +370,8 @@ that bends around every noisy point: the network memorises the noise. That is *o
   weights small and the boundary smooth.
 - **Dropout** 0.5 on each hidden layer: every step drops half the units at random, so no unit can
   rely on another.
-- **Early stopping**, patience 20: stops when the test loss has not improved for 20 epochs and
-  restores the best weights.
+- **Early stopping**, patience 20: stops when the test loss has not improved for that many epochs
+  and restores the best weights.
 
 Each one cuts the test loss to less than half of the overfitted value.
 """
@@ -483,6 +488,8 @@ TABLE: tuple[LessonSource, ...] = (
         truth_table("xor"),
         (),
         training(),
+        speed=30,
+        pause_at=(200,),
     ),
     LessonSource(
         "01b-perceptron-and",
@@ -491,6 +498,7 @@ TABLE: tuple[LessonSource, ...] = (
         truth_table("and"),
         (),
         training(),
+        speed=10,
     ),
     LessonSource(
         "01c-perceptron-or",
@@ -499,6 +507,7 @@ TABLE: tuple[LessonSource, ...] = (
         truth_table("or"),
         (),
         training(),
+        speed=10,
     ),
     LessonSource(
         "02-hidden-layer-xor",
@@ -507,6 +516,8 @@ TABLE: tuple[LessonSource, ...] = (
         truth_table("xor"),
         hidden(4, "tanh"),
         training(),
+        speed=10,
+        pause_at=(50,),
     ),
     LessonSource(
         "03-linear-stays-linear",
@@ -515,6 +526,7 @@ TABLE: tuple[LessonSource, ...] = (
         truth_table("xor"),
         hidden(4, "linear", 3),
         training(),
+        speed=30,
     ),
     LessonSource(
         "04-learning-rate",
@@ -523,6 +535,8 @@ TABLE: tuple[LessonSource, ...] = (
         dataset("circle"),
         hidden(4, "tanh"),
         training(lr=0.1),
+        speed=10,
+        pause_at=(100,),
     ),
     LessonSource(
         "04b-learning-rate-too-big",
@@ -531,6 +545,7 @@ TABLE: tuple[LessonSource, ...] = (
         dataset("circle"),
         hidden(4, "tanh"),
         training(lr=10.0),
+        speed=5,
     ),
     LessonSource(
         "05-batch-size",
@@ -539,6 +554,7 @@ TABLE: tuple[LessonSource, ...] = (
         dataset("xor", noise=0.2),
         hidden(4, "tanh"),
         training(batch_size=1),
+        speed=10,
     ),
     LessonSource(
         "06-optimizer-race",
@@ -547,6 +563,8 @@ TABLE: tuple[LessonSource, ...] = (
         dataset("moons", noise=0.3),
         hidden(8, "tanh"),
         training(lr=0.01),
+        speed=10,
+        pause_at=(100,),
     ),
     LessonSource(
         "07-vanishing-gradients",
@@ -555,6 +573,7 @@ TABLE: tuple[LessonSource, ...] = (
         dataset("circle"),
         hidden(8, "sigmoid", 6),
         training(),
+        speed=30,
     ),
     LessonSource(
         "07b-relu-he-init",
@@ -563,6 +582,8 @@ TABLE: tuple[LessonSource, ...] = (
         dataset("circle"),
         hidden(8, "relu", 6),
         training(init="he_uniform"),
+        speed=10,
+        pause_at=(50,),
     ),
     LessonSource(
         "08-zero-init",
@@ -571,6 +592,8 @@ TABLE: tuple[LessonSource, ...] = (
         dataset("circle"),
         hidden(4, "sigmoid", 2),
         training(lr=0.3, init="zeros"),
+        speed=10,
+        pause_at=(100,),
     ),
     LessonSource(
         "09-overfitting",
@@ -579,6 +602,8 @@ TABLE: tuple[LessonSource, ...] = (
         dataset("xor", noise=0.3, test_ratio=0.85),
         hidden(32, "tanh", 3),
         training("adam", lr=0.01),
+        speed=30,
+        pause_at=(300,),
     ),
     LessonSource(
         "10-feature-engineering",
@@ -588,6 +613,7 @@ TABLE: tuple[LessonSource, ...] = (
         (),
         training(),
         inputs=("x1^2", "x2^2"),
+        speed=10,
     ),
     LessonSource(
         "11-softmax-spiral",
@@ -596,6 +622,8 @@ TABLE: tuple[LessonSource, ...] = (
         dataset("spiral", n=300, noise=0.1, arms=3),
         hidden(16, "tanh", 2),
         training("adam", lr=0.01),
+        speed=10,
+        pause_at=(100,),
     ),
     LessonSource(
         "12-regression-mse",
@@ -604,6 +632,8 @@ TABLE: tuple[LessonSource, ...] = (
         dataset("sine", n=300),
         hidden(16, "tanh", 2),
         training("adam", lr=0.01),
+        speed=30,
+        pause_at=(200,),
     ),
     LessonSource(
         "13-input-scaling",
@@ -612,6 +642,8 @@ TABLE: tuple[LessonSource, ...] = (
         squashed(dataset("circle"), 0.05),
         hidden(8, "tanh", 2),
         training(),
+        speed=10,
+        pause_at=(100,),
     ),
     LessonSource(
         "13b-batch-norm",
@@ -621,6 +653,8 @@ TABLE: tuple[LessonSource, ...] = (
         hidden(8, "sigmoid", 3),
         training(lr=0.1),
         standardize=True,
+        speed=10,
+        pause_at=(100,),
     ),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from playground.lessons import LESSONS
@@ -78,3 +79,33 @@ def test_opening_a_lesson_asks_about_unsaved_changes(qtbot, window, dialogs) -> 
     dialogs.answer = QMessageBox.StandardButton.Discard
     assert window.open_lesson(LESSONS[2].id)
     assert controller.session.notes.title == LESSONS[2].title
+
+
+def test_a_lesson_plays_at_its_pace_and_pauses_where_its_text_says(qtbot, window) -> None:  # noqa: ANN001
+    controller = window.controller
+    window.open_lesson("01-perceptron-xor")  # "let it run for 200 epochs", 30 epochs/s
+    assert controller.speed == 30
+    assert window.transport.speed_label.text() == "30 epochs/s"
+    controller.set_speed(None)  # the test need not wait 7 s; the pause stays
+    qtbot.mouseClick(window.transport.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not controller.playing, timeout=30_000)
+    assert controller.status.epoch == 200 and controller.status.state == "paused"
+    qtbot.waitUntil(lambda: controller.frame is not None and controller.frame.epoch == 200)
+    assert "Paused at epoch 200" in window.banner.text
+    qtbot.mouseClick(window.transport.play_button, Qt.MouseButton.LeftButton)  # go on
+    assert window.banner.text == ""
+    qtbot.waitUntil(lambda: controller.status.epoch > 220, timeout=30_000)
+    assert controller.playing
+    controller.pause()
+
+
+def test_a_lesson_speed_ends_with_the_lesson(window) -> None:  # noqa: ANN001
+    controller = window.controller
+    assert controller.speed is None
+    window.open_lesson("02-hidden-layer-xor")
+    assert controller.speed == 10
+    controller.new_session()  # no lesson, no pace: full speed again
+    assert controller.speed is None
+    controller.set_speed(5)  # the user's own choice outlives a session without a pace
+    controller.new_session()
+    assert controller.speed == 5

@@ -132,3 +132,39 @@ def test_stop_joins_while_throttled(worker, wait) -> None:  # noqa: ANN001
     wait(lambda: worker.status().step >= 1)
     worker.stop()
     assert not worker.alive
+
+
+def _paused_after_play(worker: TrainingWorker) -> bool:
+    status = worker.status()
+    return status.applied == worker.sent and status.state == "paused" and status.step > 0
+
+
+def test_pauses_stop_exactly_at_their_epoch_and_play_goes_on(worker, wait) -> None:  # noqa: ANN001
+    worker.set_pauses((3, 400))
+    worker.play()
+    wait(lambda: _paused_after_play(worker))
+    status = worker.status()
+    assert (status.epoch, status.step) == (3, 3 * 8)  # 80 training points in batches of 10
+    assert "Paused at epoch 3" in status.message and "Play" in status.message
+    frame = _next_frame(wait, worker, lambda f: not f.running)
+    assert frame.epoch == 3 and frame.epoch_progress == 3.0
+    worker.play()  # on to the next pause; chunks are thousands of steps by then
+    wait(lambda: _paused_after_play(worker) and worker.status().epoch > 3)
+    assert (worker.status().epoch, worker.status().step) == (400, 400 * 8)
+    worker.play()  # no pause left: training runs on
+    wait(lambda: worker.status().epoch > 450)
+    assert worker.status().message == ""
+
+
+def test_pauses_count_the_epochs_of_an_opened_session(wait) -> None:  # noqa: ANN001
+    worker = TrainingWorker(NETWORK, TRAINING, _data(), grid=GridRequest(resolution=20),
+                            epoch_offset=30, warm_up=False)
+    worker.start()
+    try:
+        worker.set_pauses((20, 45))  # 20 is already behind
+        worker.set_speed(1000.0)
+        worker.play()
+        wait(lambda: _paused_after_play(worker))
+        assert (worker.status().epoch, worker.status().step) == (45, 15 * 8)
+    finally:
+        worker.stop()
