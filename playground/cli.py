@@ -59,7 +59,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if trainer.stopped_early:
         print(f"{PROG}: note: {trainer.message}", file=sys.stderr)
     trained = session.replace(weights=tuple(trainer.weights()),
-                              epoch=session.epoch + trainer.epoch)
+                              epoch=session.epoch + trainer.epoch, state=trainer.export_state())
     if args.save:
         save_session(trained, args.save)
         print(f"saved {args.save} (epoch {trained.epoch})")

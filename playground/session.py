@@ -17,6 +17,7 @@ import numpy as np
 from playground.data.generators import generate
 from playground.data.points import MAX_POINTS, Points
 from playground.engine.registry import MAX_CLASSES, PROBLEMS
+from playground.engine.resume import TrainingState, check_state
 from playground.engine.spec import (
     LayerSpec,
     LayerWeights,
@@ -49,6 +50,7 @@ from playground.io.spec_json import (
     weights_from_list,
     weights_to_list,
 )
+from playground.io.state_json import state_from_dict, state_to_dict
 
 VERSION = 1
 SPLITS = ("train", "test")
@@ -128,6 +130,7 @@ class Session:
     weights: tuple[LayerWeights, ...] | None = None
     epoch: int = 0
     notes: Notes | None = None
+    state: TrainingState | None = None  # what resuming exactly needs (optimizer, rng, order)
 
     def __post_init__(self) -> None:
         if not isinstance(self.points, Points):
@@ -150,6 +153,16 @@ class Session:
             raise SessionError(f"epoch: {self.epoch!r} must be a whole number >= 0")
         if self.notes is not None and not isinstance(self.notes, Notes):
             raise SessionError("notes: expected Notes(title, text)")
+        if self.state is not None:  # a state that no longer fits (optimizer, data) is dropped
+            if not isinstance(self.state, TrainingState):
+                raise SessionError("state: expected a TrainingState")
+            try:
+                if self.weights is None:
+                    raise ValueError("state: needs weights")
+                check_state(self.network, self.training,
+                            int(np.count_nonzero(~self.points.is_test)), self.state)
+            except ValueError:
+                object.__setattr__(self, "state", None)
 
     def replace(self, **changes: Any) -> Session:
         """A copy with some fields changed, validated again."""
@@ -167,7 +180,7 @@ class Session:
         same = network.same_architecture(self.network)
         return self.replace(points=points, network=network, training=training,
                             weights=self.weights if same else None,
-                            epoch=self.epoch if same else 0)
+                            epoch=self.epoch if same else 0, state=None)
 
     def training_data(self) -> TrainingData:
         """The points split into train and test for the Trainer."""
@@ -178,7 +191,10 @@ class Session:
     def make_trainer(self) -> Trainer:
         """A Trainer on this session's data, starting from its weights (or init and seed)."""
         weights = list(self.weights) if self.weights is not None else None
-        return Trainer(self.network, self.training, self.training_data(), weights)
+        trainer = Trainer(self.network, self.training, self.training_data(), weights)
+        if weights is not None:
+            trainer.resume(self.epoch, self.state)  # the schedule (and state) continue
+        return trainer
 
     def to_model(self) -> Model:
         """The exportable model: network, current weights and the data's standardization."""
@@ -242,6 +258,8 @@ def session_to_dict(session: Session) -> dict[str, Any]:
     data["epoch"] = session.epoch
     if session.notes is not None:
         data["notes"] = notes_to_dict(session.notes)
+    if session.state is not None:
+        data["state"] = state_to_dict(session.state)
     return data
 
 
@@ -316,7 +334,7 @@ def _session_from_dict(data: Any) -> Session:
         raise fail("format", "this is an exported model, not a session (use it with: "
                              "nn-playground predict MODEL --input points.csv)")
     check_header(data, SESSION_FORMAT, VERSION, "session")
-    data = expect_object(data, "", TOP_FIELDS, ("weights", "epoch", "notes"))
+    data = expect_object(data, "", TOP_FIELDS, ("weights", "epoch", "notes", "state"))
     points = points_from_dict(data["data"], "data")
     network = network_from_dict(data["network"], "network", points.problem, points.classes)
     training = training_from_dict(data["training"], "training")
@@ -328,7 +346,14 @@ def _session_from_dict(data: Any) -> Session:
     notes = data.get("notes")
     if notes is not None:
         notes = notes_from_dict(notes, "notes")
-    return Session(points, network, training, weights, epoch, notes)
+    state = data.get("state")
+    if state is not None:
+        if weights is None:
+            raise fail("state", "needs the weights it belongs to (add \"weights\" or remove "
+                                "\"state\")")
+        state = state_from_dict(state, "state", network, training,
+                                int(np.count_nonzero(~points.is_test)))
+    return Session(points, network, training, weights, epoch, notes, state)
 
 
 def notes_from_dict(data: Any, path: str) -> Notes:

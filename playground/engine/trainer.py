@@ -9,9 +9,11 @@ import numpy as np
 import numpy.typing as npt
 
 from . import kernels as K
+from . import resume as resuming
 from .features import expand
 from .network import LOSS_CODE, OUT_KIND, Layout, initial_params, pack_weights, unpack_weights
 from .registry import HYPER_SLOTS, OPTIMIZERS, SCHEDULE_SLOTS, SCHEDULES
+from .resume import TrainingState
 from .spec import LayerWeights, NetworkSpec, TrainingSpec, check_weights
 
 EVAL_TILE = 512
@@ -134,6 +136,7 @@ class Trainer:
         self._rng = np.array([_seed_state(self.training.seed)], dtype=np.uint64)
         self._perm = np.arange(self._n_train, dtype=np.int64)
         self._counters = np.zeros(7, dtype=np.int64)
+        self._epoch_base = 0  # epochs before a resume: the schedule counts them
         self._grad_sq = np.zeros(layout.table.shape[0])
         self._last_grad_norm = np.zeros(layout.table.shape[0])
         self._stats = np.array([math.nan, 0.0, self.training.optimizer.lr, math.inf])
@@ -186,13 +189,7 @@ class Trainer:
         if data.train_xy.shape[0] == 0:
             raise ValueError("data: there are no training points")
         self.data = data
-        X = expand(data.train_xy, network.inputs)
-        self._mean = np.zeros(X.shape[0])
-        self._std = np.ones(X.shape[0])
-        if network.standardize:
-            self._mean = X.mean(axis=1)
-            std = X.std(axis=1)
-            self._std = np.where(std > 1e-12, std, 1.0)
+        self._mean, self._std = standardization(network, data.train_xy)
         self._X = self._features(data.train_xy)
         self._X_test = self._features(data.test_xy)
         self._y = np.ascontiguousarray(data.train_labels, dtype=np.float64)
@@ -253,7 +250,12 @@ class Trainer:
 
     @property
     def epoch(self) -> int:
-        """Completed epochs."""
+        """Epochs completed by this Trainer (since it was made, reset or resumed)."""
+        return int(self._counters[K.C_EPOCH]) - self._epoch_base
+
+    @property
+    def schedule_epoch(self) -> int:
+        """Completed epochs including those before a resume: the schedule's position."""
         return int(self._counters[K.C_EPOCH])
 
     @property
@@ -434,7 +436,40 @@ class Trainer:
         cursor = int(self._counters[K.C_CURSOR])
         fraction = (cursor // self.training.batch_size) / max(self.steps_per_epoch, 1)
         return float(K.scheduled_lr(np.int64(self._sched_code), self._hyper[0], self._sched,
-                                    np.int64(self.epoch), fraction))
+                                    np.int64(self.schedule_epoch), fraction))
+
+    # ----- resume exactly (engine/resume.py) ----------------------------------------------
+
+    def export_state(self) -> TrainingState:
+        """Copies of what continuing needs besides the weights and the epoch."""
+        slots = (self._S1, self._S2, self._S3)
+        return resuming.export_state(self.training.optimizer, self._layout, slots,
+                                     self._scalars, self._rng, self._counters, self._perm)
+
+    def resume(self, epoch: int, state: TrainingState | None = None) -> None:
+        """Continue a run saved after `epoch` epochs: the schedule resumes there and, with a
+        state, the optimizer, the random generator and the epoch's order too (bit for bit)."""
+        self._counters[K.C_EPOCH] = epoch
+        self._epoch_base = epoch
+        if state is not None:
+            resuming.check_state(self.network, self.training, self._n_train, state)
+            slots = (self._S1, self._S2, self._S3)
+            resuming.import_state(state, self._layout, slots, self._scalars, self._rng,
+                                  self._counters, self._perm)
+
+
+def standardization(network: NetworkSpec, train_xy: Array) -> tuple[Array, Array]:
+    """(mean, std) of each feature over the training points; (0, 1) when standardize is off."""
+    width = len(network.inputs)
+    if not network.standardize:
+        return np.zeros(width), np.ones(width)
+    if train_xy.shape[0] == 0:
+        raise ValueError("data: standardize needs training points (for the features' mean and "
+                         "standard deviation)")
+    X = expand(train_xy, network.inputs)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge points: checked where used
+        std = X.std(axis=1)
+        return X.mean(axis=1), np.where(std > 1e-12, std, 1.0)
 
 
 def _seed_state(seed: int) -> int:

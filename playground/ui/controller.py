@@ -117,6 +117,7 @@ class Controller(QObject):
         self._worker = TrainingWorker(
             self._session.network, self._session.training, self._session.training_data(),
             self._session.weights, grid=self._grid, epoch_offset=self._session.epoch,
+            state=self._session.state,
             warm_up=warm_up,
         )
         self._worker.start()
@@ -212,7 +213,8 @@ class Controller(QObject):
         if frame is None or frame.network != self._session.network:
             return self._session
         try:
-            return self._session.replace(weights=frame.weights, epoch=frame.epoch)
+            return self._session.replace(weights=frame.weights, epoch=frame.epoch,
+                                         state=frame.state)
         except ValueError:  # e.g. diverged weights (NaN): keep the last good ones
             return self._session
 
@@ -541,7 +543,8 @@ class Controller(QObject):
         self._session = session
         self._run += 1
         self._worker.set_network(session.network, session.training, session.training_data(),
-                                 session.weights, epoch_offset=session.epoch)
+                                 session.weights, epoch_offset=session.epoch,
+                                 state=session.state)
         self._selection = None
         self._latest = None
         self._set_playing(False)

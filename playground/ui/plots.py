@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -28,7 +28,7 @@ from .appearance import Look
 from .controller import Controller
 from .presentation import mark_advanced
 from .theme import ACCENT, TEXT, TEXT_MUTED, text_color
-from .worker import Frame, Record
+from .worker import Frame, Record, WorkerStatus
 
 MAX_HISTORY = 4000  # points per curve before the history is thinned out
 REDRAW_MS = 100  # curves redraw at most 10 times a second (the heatmaps at the frame rate)
@@ -82,6 +82,9 @@ def apply_plot_look(plot: pg.PlotWidget, look: Look, axis_label: str | None = "e
         legend.setLabelTextColor(muted)
         for _, label in legend.items:
             label.setText(label.text, size=size, color=muted)
+    band = getattr(plot, "legend_band", None)
+    if band is not None:
+        band.fit()
 
 
 class CurveHistory:
@@ -116,8 +119,102 @@ class CurveHistory:
         return self._n
 
 
-def _plot() -> pg.PlotWidget:
-    plot = pg.PlotWidget()
+class LogAxis(pg.AxisItem):
+    """A log-scale axis whose labels never overlap: decades first (10⁻³), then 2× and 5×
+    values, each kept only if it is far enough (in pixels) from the labels already kept."""
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803, ANN001, ANN201 - pyqtgraph API
+        return [(1.0, log_ticks(minVal, maxVal, size, self._label_gap()))]
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201 - pyqtgraph API
+        return [power_text(value) for value in values]
+
+    def _label_gap(self) -> float:
+        font = self.style.get("tickFont") or QFont()
+        return 1.4 * QFontMetricsF(font).height()
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def log_ticks(low: float, high: float, pixels: float, gap: float) -> list[float]:
+    """log10 tick values between low and high (log10 units) at least `gap` pixels apart on an
+    axis `pixels` long: decades, then 5× and 2× values, as many as fit."""
+    low, high = sorted((low, high))
+    if not (math.isfinite(low) and math.isfinite(high)) or pixels <= 0:
+        return []
+    per_unit = pixels / max(high - low, 1e-12)
+    kept: list[float] = []
+    decades = range(math.floor(low), math.ceil(high) + 1)
+    step = max(1, math.ceil(gap / per_unit))  # every step-th decade when they are crowded
+    candidates = [float(d) for d in decades if d % step == 0]
+    candidates += [d + math.log10(m) for m in (5, 2, 3) for d in decades]
+    for value in candidates:
+        if low - 1e-9 <= value <= high + 1e-9 and all(abs(value - k) * per_unit >= gap
+                                                      for k in kept):
+            kept.append(value)
+    return sorted(kept)
+
+
+def power_text(log_value: float) -> str:
+    """10⁻³ for a decade, 2·10⁻³ otherwise (from a log10 value)."""
+    exponent = math.floor(log_value + 1e-9)
+    mantissa = round(10 ** (log_value - exponent), 6)
+    power = f"10{str(exponent).translate(SUPERSCRIPT)}"
+    return power if mantissa == 1 else f"{mantissa:g}·{power}"
+
+
+class EpochAxis(pg.AxisItem):
+    """The epoch axis: whole numbers with thousands separators once the ticks are ≥ 1 apart
+    (never a row of identical labels)."""
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201 - pyqtgraph API
+        if spacing >= 1:
+            return [f"{round(value * scale):,}" for value in values]
+        places = max(0, math.ceil(-math.log10(spacing * scale) + 1e-9)) if spacing > 0 else 1
+        return [f"{value * scale:,.{places}f}" for value in values]
+
+
+class PlotLegend:
+    """A plot's legend in a band above the plot area (it never covers a curve); its entries
+    wrap onto as many rows as the plot's width needs, so every entry stays visible."""
+
+    def __init__(self, plot: pg.PlotWidget) -> None:
+        self.item = plot.getPlotItem()
+        self.legend = self.item.addLegend(offset=None, labelTextColor=TEXT_MUTED,
+                                          labelTextSize="8pt", colCount=1, horSpacing=10,
+                                          pen=pg.mkPen(255, 255, 255, 0),
+                                          brush=pg.mkBrush(255, 255, 255, 0))
+        self.legend.setParentItem(self.item)  # out of the view box: not over the curves
+        self.legend.mouseDragEvent = lambda event: event.ignore()  # it stays in its band
+        self._fitting = False
+        self.item.vb.sigResized.connect(lambda *_: self.fit())
+
+    def fit(self) -> None:
+        """Re-flow the entries for the plot's width and reserve the band's height."""
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            legend, layout = self.legend, self.item.layout
+            available = max(1.0, self.item.vb.geometry().width())
+            widths = [sample.boundingRect().width() + label.boundingRect().width()
+                      + legend.layout.horizontalSpacing() + 6 for sample, label in legend.items]
+            entry = max(widths, default=1.0)
+            columns = max(1, min(len(widths), int(available // entry)))
+            if columns != legend.columnCount:
+                legend.setColumnCount(columns)
+            legend.updateSize()
+            height = legend.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height() \
+                if legend.items else 0.0
+            layout.setRowFixedHeight(0, height + 2 if legend.items else 0)
+            legend.setPos(self.item.vb.geometry().left(), 1)
+        finally:
+            self._fitting = False
+
+
+def _plot(x_follows_data: bool = True) -> pg.PlotWidget:
+    plot = pg.PlotWidget(axisItems={"bottom": EpochAxis("bottom"), "left": LogAxis("left")})
     plot.setBackground("w")
     item = plot.getPlotItem()
     item.hideButtons()
@@ -130,12 +227,22 @@ def _plot() -> pg.PlotWidget:
         axis.setTextPen(pg.mkPen(TEXT_MUTED))
         axis.enableAutoSIPrefix(False)
     item.getAxis("left").setWidth(46)
-    plot.setMinimumHeight(120)
+    plot.setMinimumHeight(100)  # the window fits a 1280×720 screen
     plot.setMouseEnabled(x=False, y=False)
-    plot.addLegend(offset=(-6, 4), labelTextColor=TEXT_MUTED, labelTextSize="8pt",
-                   brush=pg.mkBrush(255, 255, 255, 200), colCount=4, horSpacing=8,
-                   pen=pg.mkPen(255, 255, 255, 0))
+    if x_follows_data:
+        item.enableAutoRange(x=False)  # set by _follow_data after every redraw
+        item.setXRange(0, 1, padding=0)
+    plot.legend_band = PlotLegend(plot)
     return plot
+
+
+def _follow_data(plot: pg.PlotWidget, x: npt.NDArray[np.float64]) -> None:
+    """Show the epochs the data covers (at least one epoch; 0–1 without data)."""
+    finite = x[np.isfinite(x)]
+    low = float(finite.min()) if finite.size else 0.0
+    high = max(float(finite.max()) if finite.size else 1.0, low + 1.0)
+    if plot.getPlotItem().vb.viewRange()[0] != [low, high]:
+        plot.setXRange(low, high, padding=0)
 
 
 class LossSummary(QWidget):
@@ -232,6 +339,7 @@ class MetricsPanel(QWidget):
         top.setSpacing(8)
         self.hint_label = QLabel()
         self.hint_label.setProperty("role", "hint")
+        self.hint_label.setWordWrap(True)  # a narrow output column: wrap, do not widen it
         top.addWidget(self.hint_label)
         top.addStretch(1)
         self.log_box = QCheckBox("Log scale")
@@ -264,7 +372,7 @@ class MetricsPanel(QWidget):
         self.gradient_plot = _plot()
         self.gradient_plot.setLogMode(y=True)
         self.weights_plot = _plot()
-        self.histogram_plot = _plot()
+        self.histogram_plot = _plot(x_follows_data=False)
         self.histogram_plot.setLabel("bottom", "weight", color=TEXT_MUTED)
         self.histogram_curve = self.histogram_plot.plot(
             [0, 1], [0], stepMode="center", fillLevel=0, pen=pg.mkPen(ACCENT, width=1.5),
@@ -289,6 +397,7 @@ class MetricsPanel(QWidget):
         controller.frame_ready.connect(self._on_frame)
         controller.network_changed.connect(self._on_network_changed)
         controller.session_replaced.connect(self._on_network_changed)
+        controller.status_changed.connect(self._on_status)
         controller.appearance.changed.connect(self._apply_look)
         self._on_tab_changed(0)
         self._on_network_changed()
@@ -361,6 +470,12 @@ class MetricsPanel(QWidget):
         self._dirty = True
         self._redraw()
 
+    def _on_status(self, status: WorkerStatus) -> None:
+        """A reset starts a new run before it has records: empty the curves (and their range)
+        as soon as the worker reports it."""
+        if self._run is not None and status.run != self._run:
+            self.clear()
+
     def _on_records(self, records: list[Record]) -> None:
         for record in records:
             if record.run != self._run:
@@ -397,9 +512,11 @@ class MetricsPanel(QWidget):
                 train, test = np.maximum(train, 1e-12), np.maximum(test, 1e-12)
             _set(self.train_curve, x, train)
             _set(self.test_curve, x, test)
+            _follow_data(self.loss_plot, x)
         elif tab == 1:
             _set(self.train_accuracy_curve, x, data[:, 3])
             _set(self.test_accuracy_curve, x, data[:, 4])
+            _follow_data(self.accuracy_plot, x)
         elif tab == 2:
             self._draw_layer_curves(self.gradient_plot, self.gradient_curves, 0, log=True)
         elif self.histogram_button.isChecked():
@@ -420,12 +537,15 @@ class MetricsPanel(QWidget):
             for i in range(layers):
                 name = "output" if i == layers - 1 else f"layer {i + 1}"
                 curves.append(plot.plot([], [], pen=_layer_pen(i, self._look), name=name))
+            plot.legend_band.fit()
         if history is None:
+            _follow_data(plot, np.zeros(0))
             return
         data = history.columns()
         for i, curve in enumerate(curves):
             y = data[:, 1 + block * layers + i]
             _set(curve, data[:, 0], np.where(y > 0, y, np.nan) if log else y)  # log: no 0
+        _follow_data(plot, data[:, 0])
 
     def _draw_histogram(self) -> None:
         frame = self._last_weights

@@ -25,6 +25,7 @@ from playground.engine import (
     TrainingData,
     TrainingSpec,
 )
+from playground.engine.resume import TrainingState
 
 FRAME_INTERVAL = 1.0 / 60.0  # seconds between frames, at most
 RECORD_INTERVAL = 1.0 / 240.0  # seconds between metric records (curves) while training
@@ -87,6 +88,7 @@ class SetNetwork:
     data: TrainingData | None = None
     weights: tuple[LayerWeights, ...] | None = None
     epoch_offset: int = 0  # epochs already trained before these weights (an opened session)
+    state: TrainingState | None = None  # optimizer, rng and order to resume exactly
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ class Frame:
     epoch: int  # completed epochs, counting those of an opened session
     epoch_progress: float  # epochs as a real number (for the x axis of curves)
     running: bool
+    state: TrainingState | None = None  # what resuming exactly needs (Save keeps it)
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,7 +171,8 @@ class TrainingWorker:
     def __init__(self, network: NetworkSpec, training: TrainingSpec, data: TrainingData,
                  weights: tuple[LayerWeights, ...] | None = None, *,
                  grid: GridRequest | None = None, epoch_offset: int = 0,
-                 warm_up: bool = True, frame_interval: float = FRAME_INTERVAL) -> None:
+                 state: TrainingState | None = None, warm_up: bool = True,
+                 frame_interval: float = FRAME_INTERVAL) -> None:
         self._commands: queue.Queue[Command] = queue.Queue()
         self._stop_requested = threading.Event()
         self.sent = 0  # commands sent (UI thread)
@@ -179,6 +183,7 @@ class TrainingWorker:
         self._data = data
         self._weights = weights
         self._epoch_offset = epoch_offset
+        self._state = state
         self._grid = grid or GridRequest()
         self._do_warm_up = warm_up
         self._frame_interval = frame_interval
@@ -250,9 +255,9 @@ class TrainingWorker:
     def set_network(self, network: NetworkSpec, training: TrainingSpec | None = None,
                     data: TrainingData | None = None,
                     weights: tuple[LayerWeights, ...] | None = None,
-                    epoch_offset: int = 0) -> None:
+                    epoch_offset: int = 0, state: TrainingState | None = None) -> None:
         """Replace the architecture (and whatever else is given); training starts over."""
-        self.send(SetNetwork(network, training, data, weights, epoch_offset))
+        self.send(SetNetwork(network, training, data, weights, epoch_offset, state))
 
     def set_speed(self, epochs_per_second: float | None) -> None:
         """Throttle to epochs per second, or None for as fast as possible."""
@@ -315,7 +320,8 @@ class TrainingWorker:
                 self._warm_up()
             except _StopRequested:
                 return
-        self._build_trainer(self._network, self._training, self._data, self._weights)
+        self._build_trainer(self._network, self._training, self._data, self._weights,
+                            self._state)
         while not self._stopping:
             try:
                 self._apply_commands(self._wait_time())
@@ -444,7 +450,7 @@ class TrainingWorker:
         self._run += 1
         self._epoch_offset = command.epoch_offset
         self._build_trainer(command.network, command.training or self._training,
-                            command.data or self._data, command.weights)
+                            command.data or self._data, command.weights, command.state)
 
     def _on_set_speed(self, command: SetSpeed) -> None:
         self._speed = command.epochs_per_second
@@ -461,13 +467,19 @@ class TrainingWorker:
         self._stopping = True
 
     def _build_trainer(self, network: NetworkSpec, training: TrainingSpec, data: TrainingData,
-                       weights: tuple[LayerWeights, ...] | None) -> None:
+                       weights: tuple[LayerWeights, ...] | None,
+                       state: TrainingState | None = None) -> None:
         self._network, self._training, self._data, self._weights = (network, training, data,
                                                                    weights)
         self._problems.clear()
         try:
             self._trainer = Trainer(network, training, data,
                                     list(weights) if weights is not None else None)
+            if weights is not None:  # an opened session: its schedule (and state) continue
+                try:
+                    self._trainer.resume(self._epoch_offset, state)
+                except ValueError:  # the state does not fit (edited data): optimizer afresh
+                    self._trainer.resume(self._epoch_offset)
         except ValueError as error:
             self._trainer = None
             self._block("build", str(error))
@@ -595,7 +607,7 @@ class TrainingWorker:
             frame = Frame(snapshot=snapshot, weights=tuple(trainer.weights()),
                           network=trainer.network, run=self._run,
                           epoch=self._epoch_offset + snapshot.epoch, epoch_progress=progress,
-                          running=bool(self._running))
+                          running=bool(self._running), state=trainer.export_state())
         with self._lock:
             if frame is not None:
                 self._latest = frame

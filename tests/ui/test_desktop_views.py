@@ -1,0 +1,101 @@
+"""What a real desktop and a projector show: presentation mode with lesson notes at projector
+sizes, the curves' legends and ranges, the cheat sheet, the model export and the number lists."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from playground.lessons import LESSONS
+from playground.session import Session
+
+from .conftest import WAIT_MS
+
+
+def _wait_for_curve(qtbot, curve, low: float) -> None:  # noqa: ANN001
+    """Until the curve has a point at or after epoch `low`."""
+    def has_points() -> bool:
+        x, _ = curve.getData()
+        return x is not None and len(x) > 0 and float(np.nanmax(x)) >= low
+
+    qtbot.waitUntil(has_points, timeout=WAIT_MS)
+
+
+def _x_range(plot) -> tuple[float, float]:  # noqa: ANN001
+    return tuple(plot.getPlotItem().vb.viewRange()[0])
+
+
+def test_the_loss_chart_follows_the_data_after_reset_new_data_and_restore(qtbot, window) -> None:  # noqa: ANN001
+    controller, metrics = window.controller, window.metrics
+    plot = metrics.loss_plot
+    restored = dataclasses.replace(controller.session, epoch=276339)
+    controller.load(restored)  # as a crash restore does
+    assert _x_range(plot) == (0.0, 1.0)  # no data yet: a sane empty chart
+    for epoch in (276340, 276341):
+        controller.step_epoch()
+        _wait_for_curve(qtbot, metrics.train_curve, epoch)
+    qtbot.waitUntil(lambda: _x_range(plot)[1] >= 276340, timeout=WAIT_MS)
+    low, high = _x_range(plot)
+    assert 276338 <= low <= 276340 and high - low <= 10
+    axis = plot.getPlotItem().getAxis("bottom")
+    values = [v for _, level in axis.tickValues(low, high, 300) for v in level]
+    labels = axis.tickStrings(values, 1.0, min(np.diff(sorted(values))))
+    assert len(set(labels)) == len(labels) > 1  # never a row of "276339"
+
+    controller.reset()
+    qtbot.waitUntil(lambda: _x_range(plot) == (0.0, 1.0), timeout=WAIT_MS)
+    controller.step_epoch()
+    _wait_for_curve(qtbot, metrics.train_curve, 1)
+    qtbot.waitUntil(lambda: _x_range(plot)[1] < 5, timeout=WAIT_MS)
+    assert _x_range(plot)[0] == pytest.approx(0, abs=1)
+
+    for epoch in (2, 3):
+        controller.step_epoch()
+        _wait_for_curve(qtbot, metrics.train_curve, epoch)
+    controller.set_classes(3)  # a class more: a new output layer, a new run
+    qtbot.waitUntil(lambda: _x_range(plot) == (0.0, 1.0), timeout=WAIT_MS)
+    controller.step_epoch()
+    qtbot.waitUntil(lambda: 0.5 <= _x_range(plot)[1] < 5, timeout=WAIT_MS)
+    controller.set_recipe(name="xor")  # new data (two classes again)
+    controller.step_epoch()
+    qtbot.waitUntil(lambda: 0.5 <= _x_range(plot)[1] < 5, timeout=WAIT_MS)
+    assert _x_range(plot)[0] == pytest.approx(0, abs=1)
+
+
+def test_the_gradient_legend_shows_every_layer_on_a_narrow_plot(qtbot, make_window) -> None:  # noqa: ANN001
+    window = make_window(_lesson("07-vanishing-gradients"), 1024, 768)
+    controller, metrics = window.controller, window.metrics
+    metrics.show_tab("Gradients")
+    controller.step_epoch()
+    qtbot.waitUntil(lambda: len(metrics.gradient_curves) == 7, timeout=WAIT_MS)
+    plot = metrics.gradient_plot
+    plot.setFixedWidth(260)  # a narrow column
+    qtbot.waitUntil(lambda: plot.width() == 260, timeout=WAIT_MS)
+    item = plot.getPlotItem()
+    legend = item.legend
+    names = [label.text for _, label in legend.items]
+    assert names == [f"layer {i}" for i in range(1, 7)] + ["output"]
+    view = plot.viewport().rect()
+    box = item.vb.sceneBoundingRect()
+    for sample, label in legend.items:
+        for part in (sample, label):
+            rect = plot.mapFromScene(part.sceneBoundingRect()).boundingRect()
+            assert part.isVisible() and view.contains(rect), part
+    assert not legend.sceneBoundingRect().intersects(box)  # never over the curves
+
+
+def test_log_ticks_never_crowd_and_read_as_powers() -> None:
+    from playground.ui.plots import log_ticks, power_text
+
+    ticks = log_ticks(-6.2, 0.3, 60, 16)  # six decades on 60 px
+    assert len(ticks) >= 2
+    assert min(np.diff(ticks)) * 60 / 6.5 >= 16
+    assert log_ticks(-3.0, -2.7, 200, 16)  # less than a decade still gets a label or two
+    assert power_text(-3.0) == "10⁻³"
+    assert power_text(np.log10(2e-3)) == "2·10⁻³"
+
+
+def _lesson(lesson_id: str) -> Session:
+    return next(lesson for lesson in LESSONS if lesson.id == lesson_id).load()
