@@ -30,10 +30,19 @@ GIF_FILTER = "GIF animations (*.gif)"
 MODEL_TITLES = {".json": "Model JSON", ".npz": "NumPy archive", ".onnx": "ONNX model"}
 
 
+def model_filter_entry(suffix: str) -> str:
+    """The file-dialog filter entry of one exporter, e.g. 'ONNX model (*.onnx)'."""
+    return f"{MODEL_TITLES.get(suffix, suffix[1:].upper())} (*{suffix})"
+
+
 def model_filter() -> str:
     """A file-dialog filter with one entry per registered exporter."""
-    entries = [f"{MODEL_TITLES.get(s, s[1:].upper())} (*{s})" for s in EXPORTERS]
-    return ";;".join(entries)
+    return ";;".join(model_filter_entry(s) for s in EXPORTERS)
+
+
+def model_suffix(filter_entry: str) -> str:
+    """The exporter suffix a filter entry stands for ('.json' if none)."""
+    return next((s for s in EXPORTERS if f"(*{s})" in filter_entry), ".json")
 
 
 class FileActions(QObject):
@@ -181,21 +190,46 @@ class FileActions(QObject):
 
     def export_model(self) -> None:
         """Export the trained model; the format follows the chosen suffix."""
-        path, chosen = QFileDialog.getSaveFileName(self._window, "Export model",
-                                                   os.path.join(self._folder(), "model.onnx"),
-                                                   model_filter())
-        if not path:
+        dialog = self.model_dialog()
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
             return
+        path = dialog.selectedFiles()[0]
         if Path(path).suffix.lower() not in EXPORTERS:
-            suffix = next((s for s in EXPORTERS if s in chosen), ".json")
-            path += suffix
+            path += model_suffix(dialog.selectedNameFilter())
         self.export_model_path(path)
 
+    def model_dialog(self) -> QFileDialog:
+        """The Export Model dialog: model.onnx with the ONNX filter; choosing another filter
+        changes the name's suffix to match."""
+        dialog = QFileDialog(self._window, "Export model", self._folder(), model_filter())
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        suffix = ".onnx" if ".onnx" in EXPORTERS else next(iter(EXPORTERS))
+        dialog.selectNameFilter(model_filter_entry(suffix))
+        dialog.selectFile(f"model{suffix}")
+
+        def on_filter(chosen: str) -> None:
+            name = Path(dialog.selectedFiles()[0]).name if dialog.selectedFiles() else "model"
+            stem = Path(name).stem if Path(name).suffix.lower() in EXPORTERS else name
+            dialog.selectFile(stem + model_suffix(chosen))
+
+        dialog.filterSelected.connect(on_filter)
+        return dialog
+
     def export_model_path(self, path: str) -> bool:
-        """Export the current network and weights to path (.json, .npz or .onnx)."""
-        return self._write(lambda: export_model(path,
-                                                self._controller.current_session().to_model()),
-                           "Cannot export the model")
+        """Export the current network and weights to path (.json, .npz or .onnx) and say so in
+        the status bar."""
+        written = self._write(
+            lambda: export_model(path, self._controller.current_session().to_model()),
+            "Cannot export the model")
+        if written:
+            self.confirm(f"Model exported to {path}")
+        return written
+
+    def confirm(self, message: str) -> None:
+        """A short confirmation in the window's status bar."""
+        status_bar = getattr(self._window, "statusBar", None)
+        if callable(status_bar):
+            status_bar().showMessage(message, 8000)
 
     def export_figure(self, name: str = "boundary") -> None:
         """Ask for a file name and save a view (a key of FIGURES) as a 1920×1080 PNG."""

@@ -4,6 +4,7 @@ sizes, the curves' legends and ranges, the cheat sheet, the model export and the
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -99,3 +100,34 @@ def test_log_ticks_never_crowd_and_read_as_powers() -> None:
 
 def _lesson(lesson_id: str) -> Session:
     return next(lesson for lesson in LESSONS if lesson.id == lesson_id).load()
+
+
+def test_export_model_proposes_a_name_its_filter_matches_and_confirms(window, tmp_path,  # noqa: ANN001
+                                                                      monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from playground.ui.file_actions import model_filter_entry, model_suffix
+
+    files = window.files
+    dialog = files.model_dialog()
+    proposed = Path(dialog.selectedFiles()[0])
+    assert proposed.name == "model.onnx"
+    assert model_suffix(dialog.selectedNameFilter()) == proposed.suffix == ".onnx"
+    for suffix in (".npz", ".json", ".onnx"):
+        entry = model_filter_entry(suffix)
+        dialog.selectNameFilter(entry)
+        dialog.filterSelected.emit(entry)  # as the user's choice of a filter does
+        assert Path(dialog.selectedFiles()[0]).name == f"model{suffix}"
+
+    def accept(self) -> int:  # noqa: ANN001
+        self.setDirectory(str(tmp_path))
+        self.selectNameFilter(model_filter_entry(".npz"))
+        self.filterSelected.emit(model_filter_entry(".npz"))
+        return QFileDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QFileDialog, "exec", accept)
+    window.commands["export_model"].trigger()
+
+    written = tmp_path / "model.npz"
+    assert written.is_file()
+    assert str(written) in window.statusBar().currentMessage()
