@@ -6,6 +6,7 @@ import csv
 import io
 import math
 import os
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,7 +31,7 @@ def read_csv(
         with open(path, encoding="utf-8-sig", newline="") as file:
             text = file.read()
     except UnicodeDecodeError:
-        raise ValueError(f"{os.fspath(path)}: not a UTF-8 text file") from None
+        raise ValueError("not a UTF-8 text file (expected CSV text: x1,x2,label)") from None
     return parse_csv(text, problem, classes)
 
 
@@ -68,6 +69,48 @@ def parse_csv(text: str, problem: str | None = None, classes: int | None = None)
         problem,
         classes,
     )
+
+
+@dataclass(frozen=True)
+class LabelSummary:
+    """What a CSV's labels allow: how many distinct values, their range, whole numbers or not."""
+
+    distinct: int
+    low: float
+    high: float
+    integers: bool
+
+    @classmethod
+    def of(cls, labels: np.ndarray) -> LabelSummary:
+        """The summary of a label column (empty: no distinct labels, range 0..0)."""
+        values = np.unique(np.asarray(labels, dtype=np.float64))
+        if values.size == 0:
+            return cls(0, 0.0, 0.0, True)
+        integers = bool(np.all(values == np.round(values)))
+        return cls(int(values.size), float(values[0]), float(values[-1]), integers)
+
+    @property
+    def classes(self) -> int | None:
+        """The class count if the labels can be class indices 0..MAX_CLASSES-1, else None."""
+        if not self.integers or self.low < 0 or self.high >= MAX_CLASSES:
+            return None
+        return max(MIN_CLASSES, int(self.high) + 1)
+
+    def text(self) -> str:
+        """E.g. '12 distinct integer labels 0..11' or '250 distinct real labels -1.5..1.5'."""
+        kind = "integer" if self.integers else "real"
+        plural = "label" if self.distinct == 1 else "labels"
+        return f"{self.distinct} distinct {kind} {plural} {self.low:g}..{self.high:g}"
+
+    def why_regression(self) -> str:
+        """Why these labels cannot be classes ('' if they can)."""
+        if self.classes is not None:
+            return ""
+        if not self.integers:
+            return "not whole numbers, so not class labels"
+        if self.low < 0:
+            return f"class labels are 0..{MAX_CLASSES - 1}, not negative"
+        return f"more than {MAX_CLASSES} classes"
 
 
 def write_csv(path: str | os.PathLike[str], points: Points) -> None:

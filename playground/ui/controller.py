@@ -37,6 +37,7 @@ MAX_LAYERS = 8  # UI caps (the engine allows more)
 MAX_UNITS = 32
 DEFAULT_GRID = GridRequest(-6.0, 6.0, -6.0, 6.0, 100)
 FRAME_RATE = 30.0
+MAX_REMEMBERED_NETWORKS = 20  # trained networks kept for undo across imports
 _STOPPED = ("diverged", "stopped_early", "blocked")  # worker states where training cannot run
 
 
@@ -95,6 +96,9 @@ class Controller(QObject):
         self._editor.subscribe(self._on_points_edited)
         self._recipe = DataRecipe()
         self._recipe_points: Points | None = None
+        # Trained sessions kept for data states an import replaced: undo and redo bring the
+        # network back with the data (keyed by id; the Points object is kept alive with it).
+        self._trained_for: dict[int, tuple[Points, Session]] = {}
         if _same_points(self._session.points, self._recipe.generate()):
             self._recipe_points = self._session.points
         self._draw = DrawSettings()
@@ -472,8 +476,23 @@ class Controller(QObject):
         return True
 
     def set_points(self, points: Points) -> None:
-        """Replace the whole point set (e.g. an imported CSV) as one undo step."""
+        """Replace the whole point set as one undo step."""
         self._editor.replace(points)
+
+    def import_points(self, points: Points) -> None:
+        """Replace the points with imported ones as one undo step; undo brings back the data
+        and the network as trained so far (weights and epoch)."""
+        self._remember_trained(self._session.points)
+        self._editor.replace(points)
+
+    def _remember_trained(self, points: Points) -> None:
+        self._trained_for[id(points)] = (points, self.current_session())
+        while len(self._trained_for) > MAX_REMEMBERED_NETWORKS:
+            del self._trained_for[next(iter(self._trained_for))]
+
+    def _remembered(self, points: Points) -> Session | None:
+        kept = self._trained_for.get(id(points))
+        return kept[1] if kept is not None and kept[0] is points else None
 
     def undo(self) -> bool:
         """Undo the last data edit."""
@@ -498,6 +517,12 @@ class Controller(QObject):
         if self._loading:
             return
         old = self._session
+        remembered = self._remembered(points)
+        if remembered is not None:  # undo or redo across an import: the network comes back too
+            self._remember_trained(old.points)
+            self._restore_trained(remembered.replace(notes=old.notes))
+            self.points_changed.emit(points)
+            return
         if (points.problem, points.classes) == (old.points.problem, old.points.classes):
             self._session = old.replace(points=points)
             self._worker.set_data(self._session.training_data())
@@ -510,6 +535,23 @@ class Controller(QObject):
             self._apply_new_network(session)
             self.training_changed.emit(session.training)
         self.points_changed.emit(points)
+
+    def _restore_trained(self, session: Session) -> None:
+        """Data, network, training settings, weights and epoch as they were (one run)."""
+        points = session.points
+        if self._draw.label >= max(points.classes, 1) or points.problem == "regression":
+            self.set_draw(label=0)
+        self._session = session
+        self._run += 1
+        self._worker.set_network(session.network, session.training, session.training_data(),
+                                 session.weights, epoch_offset=session.epoch,
+                                 state=session.state)
+        self._set_playing(False)
+        if self._selection is not None and not self._selection_fits(self._selection):
+            self.select_neuron(None)
+        self._touch()
+        self.network_changed.emit(session.network)
+        self.training_changed.emit(session.training)
 
     # ----- selection (the neuron shown in the big view) -------------------------------------
 
@@ -536,6 +578,7 @@ class Controller(QObject):
     def load(self, session: Session, path: str | None = None) -> None:
         """Replace everything with a session (from a file, a lesson, or a new default)."""
         self._loading = True
+        self._trained_for.clear()
         try:
             self._editor.reset(session.points)
         finally:

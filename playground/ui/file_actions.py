@@ -12,7 +12,8 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from playground.io.csv import read_csv, write_csv
+from playground.data.points import Points
+from playground.io.csv import LabelSummary, read_csv, write_csv
 from playground.io.model import EXPORTERS, export_model
 from playground.lessons import Lesson
 from playground.session import SessionError
@@ -169,15 +170,55 @@ class FileActions(QObject):
         if path:
             self.import_csv_path(path)
 
-    def import_csv_path(self, path: str) -> bool:
-        """Replace the points with a CSV file's; a dialog explains a bad file."""
+    def import_csv_path(self, path: str, problem: str | None = None) -> bool:
+        """Replace the points with a CSV file's (one undo step that also brings back the trained
+        network); a dialog explains a bad file. Whole-number labels may be classes or regression
+        targets: unless `problem` is given, the user is told what was inferred and chooses."""
         try:
             points = read_csv(path)
         except (ValueError, OSError) as error:
-            self.show_error("Cannot import this data", f"{path}: {error}")
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.show_error("Cannot import this data", f"{path}: {reason}")
             return False
-        self._controller.set_points(points)
+        summary = LabelSummary.of(points.labels)
+        if problem is None and summary.integers and points.n:
+            problem = self._ask_problem(path, summary)
+            if problem is None:
+                return False
+        if problem == "regression" and points.problem != "regression":
+            points = Points(points.xy, points.labels, points.is_test, "regression", 1)
+        elif problem == "classification" and points.problem != "classification":
+            self.show_error("Cannot import this data",
+                            f"{path}: {summary.text()} — {summary.why_regression()}")
+            return False
+        self._controller.import_points(points)
         return True
+
+    def _ask_problem(self, path: str, summary: LabelSummary) -> str | None:
+        """Classification or regression for whole-number labels (None: cancelled)."""
+        name = Path(path).name
+        if summary.classes is None:
+            text = (f"{name}: {summary.text()} — {summary.why_regression()}, so they can only "
+                    "be regression targets.")
+            choices = [("Import as regression", "regression")]
+        else:
+            text = (f"{name}: {summary.text()} — read as {summary.classes}-class "
+                    "classification. Whole numbers can also be regression targets.")
+            choices = [(f"Classification ({summary.classes} classes)", "classification"),
+                       ("Regression", "regression")]
+        chosen = self.ask_choice("Import data", text, [label for label, _ in choices])
+        return None if chosen is None else choices[chosen][1]
+
+    def ask_choice(self, title: str, text: str, choices: list[str]) -> int | None:
+        """A question with one button per choice (the first is the default) and Cancel; the
+        index of the chosen button, None for Cancel or Esc."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self._window)
+        buttons = [box.addButton(label, QMessageBox.ButtonRole.AcceptRole) for label in choices]
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(buttons[0])
+        box.exec()
+        clicked = box.clickedButton()
+        return buttons.index(clicked) if clicked in buttons else None
 
     def export_csv(self) -> None:
         """Write the points as CSV (x1, x2, label, split)."""

@@ -29,7 +29,7 @@ from playground.session import Session
 
 from . import colors
 from .appearance import Look
-from .autosave import Autosaver, pending_restore
+from .autosave import Autosaver, autosaved_file, pending_restore
 from .controller import Controller
 from .data_panel import DataPanel
 from .feedback import MessageBanner, TrainingStatusBar
@@ -438,7 +438,7 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             self.autosaver.path.unlink(missing_ok=True)
             return False
-        self.controller.load(session)
+        self.controller.load(session, autosaved_file(self.autosaver.path))  # keeps its name
         self.controller.mark_unsaved()  # restored work is unsaved work
         return True
 
