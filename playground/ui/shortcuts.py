@@ -9,17 +9,19 @@ type in a text field: there the field gets the key (TypingGuard), and Esc leaves
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -262,32 +264,52 @@ class CheatSheet(QDialog):
         self.label = QLabel(cheat_sheet_html())
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.label.setContentsMargins(8, 0, 8, 0)
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setWidget(self.label)
-        layout.addWidget(area, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.close)
-        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.label.setMinimumSize(1, 1)  # its height follows its width (not a narrow guess)
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        self.area.setFrameShape(QFrame.Shape.NoFrame)
+        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.area.setWidget(self.label)
+        layout.addWidget(self.area, 1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.close)
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setToolTip("Close this list (Esc)")
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         for name in ("cheat_sheet",):
             action = QAction(self)
             action.setShortcuts([QKeySequence(k) for k in SHORTCUTS[name].keys])
             action.triggered.connect(self.close)
             self.addAction(action)
 
+    def text_height(self, width: int) -> int:
+        """The height of the list laid out `width` pixels wide (the label's own margins in)."""
+        document = QTextDocument()
+        document.setDefaultFont(self.label.font())
+        document.setDocumentMargin(0)
+        document.setHtml(self.label.text())
+        margins = self.label.contentsMargins()
+        document.setTextWidth(width - margins.left() - margins.right())
+        return math.ceil(document.size().height()) + margins.top() + margins.bottom()
+
     def fit_to(self, window: QWidget) -> None:
-        """A size that shows the whole list at the current font size (within the screen)."""
+        """A size that shows the whole list at the current font size, within the window and
+        the screen (no scrolling unless the screen is too small for it)."""
+        self.ensurePolished()
         em = self.fontMetrics().horizontalAdvance("M")
+        room = window.frameGeometry().size()
         screen = window.screen().availableGeometry() if window.screen() is not None else None
-        most_width = screen.width() - 40 if screen is not None else 1800
-        most_height = screen.height() - 60 if screen is not None else 1000
-        width = min(round(em * 90), most_width)
-        text_height = self.label.heightForWidth(width - 60)
-        height = min(text_height + self.fontMetrics().height() * 4 + 40, most_height)
-        self.resize(width, height)
+        if screen is not None:
+            room = room.boundedTo(screen.size())
+        frame = 40  # the window manager's title bar and borders
+        margins = self.layout().contentsMargins()
+        width = min(round(em * 90), room.width() - 20)
+        inner = width - margins.left() - margins.right()
+        height = (self.text_height(inner) + margins.top() + margins.bottom()
+                  + self.layout().spacing() + self.buttons.sizeHint().height() + 6)
+        self.resize(width, min(height, room.height() - frame))
 
 
 __all__ = ["CheatSheet", "PRESET_KEYS", "SHORTCUTS", "Shortcut", "TypingGuard", "is_text_field",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -126,7 +127,12 @@ def _separator() -> QFrame:
 
 
 def _format_number(value: float) -> str:
-    return str(value) if isinstance(value, int) else f"{value:g}"
+    """Plain decimals people read aloud (0.00001, not 1e-05); :g only for extreme values."""
+    if isinstance(value, int):
+        return str(value)
+    if value == 0 or not math.isfinite(value) or not 1e-7 <= abs(value) < 1e7:
+        return f"{value:g}"
+    return format(Decimal(f"{value:.6g}"), "f")
 
 
 class NumberEdit(QLineEdit):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from playground.lessons import LESSONS
 from playground.session import Session
@@ -131,3 +132,31 @@ def test_export_model_proposes_a_name_its_filter_matches_and_confirms(window, tm
     written = tmp_path / "model.npz"
     assert written.is_file()
     assert str(written) in window.statusBar().currentMessage()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 768)])
+def test_the_cheat_sheet_fits_without_scrolling(qtbot, make_window, size) -> None:  # noqa: ANN001
+    window = make_window(None, *size)
+    window.toggle_cheat_sheet()
+    sheet = window.cheat_sheet
+    qtbot.waitExposed(sheet)
+    qtbot.waitUntil(lambda: sheet.area.viewport().height() > 100, timeout=WAIT_MS)
+    scroll_bar = sheet.area.verticalScrollBar()
+    qtbot.waitUntil(lambda: not scroll_bar.isVisible(), timeout=3000)  # once laid out
+    viewport = sheet.area.viewport()
+    assert sheet.text_height(viewport.width()) <= viewport.height()
+    assert scroll_bar.maximum() == 0
+    assert sheet.height() <= size[1] and sheet.width() <= size[0]
+    # the list starts at the top: no blank band above it
+    assert sheet.label.alignment() & Qt.AlignmentFlag.AlignTop
+    sheet.close()
+
+
+def test_the_rate_lists_read_as_plain_decimals(window) -> None:  # noqa: ANN001
+    transport = window.transport
+    for box in (transport.learning_rate_box, transport.regularization_rate_box):
+        items = [box.itemText(i) for i in range(box.count())]
+        assert items and not [text for text in items if "e-" in text or "e+" in text]
+    assert transport.learning_rate_box.itemText(0) == "0.00001"
+    window.controller.set_learning_rate(0.00001)
+    assert transport.learning_rate_box.currentText() == "0.00001"
