@@ -8,9 +8,8 @@ from contextlib import contextmanager
 import numpy as np
 import numpy.typing as npt
 
-from playground.data.points import Points
+from playground.data.points import MAX_POINTS, Points, too_many_points
 
-MAX_EDIT_POINTS = 20_000
 MAX_UNDO = 100
 
 Listener = Callable[[Points], None]
@@ -24,7 +23,7 @@ class PointEditor:
         self,
         points: Points | None = None,
         *,
-        max_points: int = MAX_EDIT_POINTS,
+        max_points: int = MAX_POINTS,
         max_undo: int = MAX_UNDO,
     ) -> None:
         """Start from points (default: an empty two-class set) with an empty history."""
@@ -116,7 +115,7 @@ class PointEditor:
         m = new_xy.shape[0]
         points = self._points
         if points.n + m > self.max_points:
-            raise ValueError(f"too many points: {points.n + m} (the limit is {self.max_points})")
+            raise too_many_points(points.n + m, self.max_points)
         new_labels = np.broadcast_to(np.asarray(labels, dtype=np.float64), (m,))
         new_test = np.broadcast_to(np.asarray(False if is_test is None else is_test), (m,))
         self._commit(

@@ -10,7 +10,12 @@ import numpy.typing as npt
 PROBLEMS = ("classification", "regression")
 MIN_CLASSES = 2
 MAX_CLASSES = 8
-MAX_POINTS = 100_000
+MAX_POINTS = 100_000  # the one limit: presets, files, sessions and drawing alike
+
+
+def too_many_points(n: int, limit: int = MAX_POINTS) -> ValueError:
+    """The error for a point set of n points over the limit (one wording everywhere)."""
+    return ValueError(f"too many points: {n} (the limit is {limit})")
 
 
 def _numeric_array(name: str, values: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -67,7 +72,7 @@ class Points:
             raise ValueError(f"xy must have shape (n, 2), got {xy.shape}")
         n = xy.shape[0]
         if n > MAX_POINTS:
-            raise ValueError(f"too many points: {n} (the limit is {MAX_POINTS})")
+            raise too_many_points(n)
         labels = _numeric_array("labels", self.labels)
         if labels.shape != (n,):
             raise ValueError(f"labels must have shape ({n},), got {labels.shape}")

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from playground.data.points import MAX_CLASSES, MAX_POINTS, MIN_CLASSES, PROBLEMS, Points
+from playground.data.points import (
+    MAX_CLASSES,
+    MAX_POINTS,
+    MIN_CLASSES,
+    PROBLEMS,
+    Points,
+    too_many_points,
+)
 from playground.io.atomic import atomic_write_text
 
 REQUIRED_COLUMNS = ("x1", "x2", "label")
@@ -49,7 +56,7 @@ def parse_csv(text: str, problem: str | None = None, classes: int | None = None)
                 continue  # blank line
             line = reader.line_num
             if len(labels) == MAX_ROWS:
-                raise ValueError(f"line {line}: more than {MAX_ROWS} rows")
+                raise ValueError(f"line {line}: {too_many_points(MAX_ROWS + 1)}")
             if len(row) != len(header):
                 raise ValueError(f"line {line}: expected {len(header)} fields, got {len(row)}")
             x1, x2, label = (parse_number(row[columns[name]], name, line)

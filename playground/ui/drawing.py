@@ -23,6 +23,7 @@ class PointDrawing:
         self._mode: str | None = None  # "move", "spray", "erase" during a drag
         self._moving: int | None = None
         self._last: tuple[float, float] | None = None
+        self._refused = False  # the banner says a drawn point was refused (the point limit)
 
     @property
     def _editor(self):  # noqa: ANN202 - the controller's PointEditor
@@ -39,8 +40,20 @@ class PointDrawing:
             self._editor.add_many(xy, self._label(), self._controller.draw.as_test)
         except ValueError as error:
             self._controller.notice.emit("warning", str(error))
+            self._refused = True
             return False
+        self._edited()
         return True
+
+    def _remove(self, indices: np.ndarray | list[int]) -> None:
+        self._editor.remove(indices)
+        self._edited()
+
+    def _edited(self) -> None:
+        """An edit went through: a refusal shown earlier no longer applies."""
+        if self._refused:
+            self._refused = False
+            self._controller.notice.emit("", "")
 
     # ----- gestures ---------------------------------------------------------------------------
 
@@ -49,7 +62,7 @@ class PointDrawing:
         if right or self._controller.draw.tool == "erase":
             index = self._editor.nearest(x, y, PICK_PIXELS * pixel * (1.6 if not right else 1))
             if index is not None:
-                self._editor.remove([index])
+                self._remove([index])
             return
         self._add(np.array([[x, y]]))
 
@@ -98,4 +111,4 @@ class PointDrawing:
         distance = np.hypot(points.xy[:, 0] - x, points.xy[:, 1] - y)
         hit = np.flatnonzero(distance <= ERASE_PIXELS * pixel)
         if hit.size:
-            self._editor.remove(hit)
+            self._remove(hit)

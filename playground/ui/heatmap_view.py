@@ -7,12 +7,16 @@ colour; the colours follow the palette, and presentation mode draws bigger point
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -41,6 +45,12 @@ POINT_SIZE = 8
 POINT_SIZE_PRESENTING = 10
 MARKER_SIZES = {"s": 0.88}  # squares look bigger than circles of the same width
 TICK_POINTS = 8.0
+DENSE_POINTS = 2_000  # above this the points shrink, lose their outline and draw by group
+DENSE_REFERENCE = 1_000  # dense points keep the ink of this many full-size points
+MIN_DENSE_SIZE = 2.5
+DENSE_ALPHA = 200  # dense points let the boundary show through a little
+DENSE_TEST_ALPHA = 110  # test points are fainter (rings would be too small to see)
+DENSE_BANDS = 32  # colour bands of dense regression targets
 AXIS_PEN = pg.mkPen("#b8c1cb")
 
 
@@ -82,6 +92,79 @@ class DrawingViewBox(pg.ViewBox):
         """Data units per screen pixel (the larger of the two axes)."""
         size = self.viewPixelSize()
         return float(max(size[0], size[1]))
+
+
+@dataclass(frozen=True)
+class PointStyle:
+    """How big the points are and whether training points get their white outline."""
+
+    size: float
+    outline: bool
+
+
+def point_style(n: int, base: float) -> PointStyle:
+    """Readable at any count: full size with outlines up to DENSE_POINTS; beyond, smaller
+    (about the ink of DENSE_REFERENCE points in all) and without the white outline, which
+    would turn dense data into a white band."""
+    if n <= DENSE_POINTS:
+        return PointStyle(base + (1 if n < 400 else 0), True)
+    return PointStyle(max(MIN_DENSE_SIZE, base * math.sqrt(DENSE_REFERENCE / n)), False)
+
+
+class DenseDots(pg.GraphicsObject):
+    """Many round dots of one colour and size (pixels), drawn in one call and cached as a
+    pixmap, so that a new heatmap under them costs nothing; ignores the mouse."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.xy = np.zeros((0, 2))
+        self.color = QColor()
+        self.size = 0.0
+        self._polygon = QPolygonF()
+        self._rect = QRectF()
+
+    def set_dots(self, xy: np.ndarray, color: QColor, size: float) -> None:
+        """Show these points (data units) as dots `size` pixels wide."""
+        if len(xy) == 0 and len(self.xy) == 0:
+            return
+        self.prepareGeometryChange()
+        self.xy, self.color, self.size = xy, QColor(color), size
+        self._polygon = pg.functions.arrayToQPolygonF(xy[:, 0], xy[:, 1])
+        if len(xy):
+            (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+            self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
+        else:
+            self._rect = QRectF()
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        if self._rect.isNull() and not len(self.xy):
+            return QRectF()
+        pixel_x, pixel_y = self.pixelLength(QPointF(1, 0)), self.pixelLength(QPointF(0, 1))
+        pad_x = self.size * (pixel_x or 0.0)  # a whole dot beyond the outermost centres
+        pad_y = self.size * (pixel_y or 0.0)
+        return self._rect.adjusted(-pad_x, -pad_y, pad_x, pad_y)
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 - pyqtgraph API
+        self.prepareGeometryChange()  # the padding is in pixels
+
+    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange=None):  # noqa: ANN001, ANN201, N802, N803
+        if len(self.xy) == 0:
+            return (None, None)
+        return (float(self.xy[:, axis].min()), float(self.xy[:, axis].max()))
+
+    def paint(self, painter: QPainter, *args: object) -> None:
+        if self._polygon.isEmpty():
+            return
+        pen = QPen(self.color)
+        pen.setWidthF(self.size)
+        pen.setCosmetic(True)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(pen)
+        painter.drawPoints(self._polygon)
 
 
 class PassiveScatter(pg.ScatterPlotItem):
@@ -146,6 +229,7 @@ class OutputView(QWidget):
         self.scatter = PassiveScatter(size=POINT_SIZE, pxMode=True)
         self.scatter.setZValue(10)
         self.view_box.addItem(self.scatter)
+        self.dense_items: list[DenseDots] = []  # one per class and split when dense
         self.view_box.setRange(xRange=(-EXTENT, EXTENT), yRange=(-EXTENT, EXTENT), padding=0)
         self.view_box.setMouseEnabled(True, True)
         layout.addWidget(self.plot, 1)
@@ -272,12 +356,21 @@ class OutputView(QWidget):
         show = np.ones(points.n, bool) if self._show_test else ~points.is_test
         xy, labels, is_test = points.xy[show], points.labels[show], points.is_test[show]
         look = self._look
+        style = point_style(points.n, self.point_size)
+        if not style.outline:
+            self.scatter.setData(pos=np.zeros((0, 2)))
+            self._update_dense(points, xy, labels, is_test, style.size)
+            return
+        self._update_dense(points, xy[:0], labels[:0], is_test[:0], style.size)
         if points.problem == "regression":
             low, high = label_range(points)
-            rgb = colors.value_colors(labels, low, high, look.palette)
-            fills = [pg.mkBrush(*c) for c in rgb]
+            rgb = [tuple(c) for c in colors.value_colors(labels, low, high, look.palette).tolist()]
+            # one brush and pen per colour (not per point): pyqtgraph renders each style once
+            brush_of = {c: pg.mkBrush(*c) for c in set(rgb)}
+            pen_of = {c: pg.mkPen(*c, width=look.line(2)) for c in brush_of}
+            fills = [brush_of[c] for c in rgb]
             symbols = ["o"] * len(labels)
-            edge = [pg.mkPen(*c, width=look.line(2)) for c in rgb]
+            edge = [pen_of[c] for c in rgb]
         else:
             index = labels.astype(int)
             fills = [self._brushes[i] for i in index]
@@ -286,9 +379,43 @@ class OutputView(QWidget):
         tests = is_test.tolist()
         brushes = [_WHITE_BRUSH if t else fill for fill, t in zip(fills, tests, strict=True)]
         pens = [pen if t else self._train_pen for pen, t in zip(edge, tests, strict=True)]
-        size = self.point_size + (1 if points.n < 400 else 0)
-        sizes = [size * MARKER_SIZES.get(symbol, 1.0) for symbol in symbols]
+        sizes = [style.size * MARKER_SIZES.get(symbol, 1.0) for symbol in symbols]
         self.scatter.setData(pos=xy, symbol=symbols, brush=brushes, pen=pens, size=sizes)
+
+    def _update_dense(self, points: Points, xy: np.ndarray, labels: np.ndarray,
+                      is_test: np.ndarray, size: float) -> None:
+        """Many points: round dots without outline, one item per class (or colour band) and
+        split, test points fainter. Each item draws all its dots in one call, so 100,000
+        points take milliseconds instead of being styled one by one."""
+        look = self._look
+        if points.problem == "regression":
+            low, high = label_range(points)
+            keys = np.clip(((labels - low) / max(high - low, 1e-12) * DENSE_BANDS)
+                           .astype(np.intp), 0, DENSE_BANDS - 1)
+            centres = low + (np.arange(DENSE_BANDS) + 0.5) * (high - low) / DENSE_BANDS
+            palette_rgb = colors.value_colors(centres, low, high, look.palette).tolist()
+        else:
+            keys = labels.astype(np.intp)
+            palette_rgb = [list(c)[:3] for c in look.colors.classes]
+        used = 0
+        for key in np.unique(keys).tolist():
+            for test in (False, True):
+                mask = (keys == key) & (is_test == test)
+                if mask.any():
+                    color = QColor(*palette_rgb[key][:3], DENSE_TEST_ALPHA if test
+                                   else DENSE_ALPHA)
+                    self._dense_item(used).set_dots(xy[mask], color, size)
+                    used += 1
+        for item in self.dense_items[used:]:
+            item.set_dots(xy[:0], QColor(), size)
+
+    def _dense_item(self, index: int) -> DenseDots:
+        while len(self.dense_items) <= index:
+            item = DenseDots()
+            item.setZValue(10)
+            self.view_box.addItem(item)
+            self.dense_items.append(item)
+        return self.dense_items[index]
 
     def _on_frame(self, frame: Frame) -> None:
         self._frame = frame

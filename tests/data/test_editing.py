@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from playground.data.editing import PointEditor
-from playground.data.points import Points
+from playground.data.points import MAX_POINTS, Points
 
 
 def state(points: Points) -> tuple[list, list, list, str, int]:
@@ -80,6 +80,24 @@ def test_point_cap():
     with pytest.raises(ValueError, match=r"too many points: 6 \(the limit is 5\)"):
         editor.add(0.0, 0.0, 0)
     assert editor.points.n == 5
+
+
+def test_one_point_limit_for_files_and_drawing(tmp_path):
+    """A full set (as a CSV import gives) refuses one more point with the import's message."""
+    full = Points(np.zeros((MAX_POINTS, 2)), np.zeros(MAX_POINTS), np.zeros(MAX_POINTS, bool),
+                  "classification", 2)
+    editor = PointEditor(full)
+    with pytest.raises(ValueError) as drawing:
+        editor.add(0.5, 0.5, 1)
+    assert editor.points is full
+    with pytest.raises(ValueError) as constructing:
+        Points(np.zeros((MAX_POINTS + 1, 2)), np.zeros(MAX_POINTS + 1),
+               np.zeros(MAX_POINTS + 1, bool), "classification", 2)
+    assert str(drawing.value) == str(constructing.value) == (
+        f"too many points: {MAX_POINTS + 1} (the limit is {MAX_POINTS})")
+    editor.remove([0])
+    editor.add(0.5, 0.5, 1)  # room for one again
+    assert editor.points.n == MAX_POINTS
 
 
 def test_remove(editor):

@@ -12,7 +12,7 @@ from playground.data.generators import generate
 from playground.data.points import Points
 from playground.io import atomic
 from playground.io.atomic import atomic_write_bytes, atomic_write_text
-from playground.io.csv import read_csv, write_csv
+from playground.io.csv import LabelSummary, read_csv, write_csv
 
 
 def write(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
@@ -160,7 +160,8 @@ def test_rejections(tmp_path, text, kwargs, message):
 
 def test_rejects_more_than_max_rows(tmp_path):
     path = write(tmp_path, "x1,x2,label\n" + "0,0,0\n" * 100_001)
-    with pytest.raises(ValueError, match="line 100002: more than 100000 rows"):
+    with pytest.raises(ValueError, match=r"^line 100002: too many points: 100001 \(the limit is "
+                                         r"100000\)$"):
         read_csv(path)
 
 
@@ -243,3 +244,27 @@ def test_atomic_write_into_missing_directory_fails_cleanly(tmp_path):
     with pytest.raises(FileNotFoundError):
         atomic_write_bytes(tmp_path / "missing" / "x.bin", b"data")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("labels", "text", "classes", "why"),
+    [
+        (list(range(12)), "12 distinct integer labels 0..11", None, "more than 8 classes"),
+        ([0, 2, 1, 1], "3 distinct integer labels 0..2", 3, ""),
+        ([1, 1], "1 distinct integer label 1..1", 2, ""),
+        ([-1, 0, 1], "3 distinct integer labels -1..1", None,
+         "class labels are 0..7, not negative"),
+        ([0.5, 2, 0.5], "2 distinct real labels 0.5..2", None, "not whole numbers, so not class "
+                                                               "labels"),
+    ],
+)
+def test_label_summary_says_what_the_labels_allow(labels, text, classes, why):
+    summary = LabelSummary.of(np.array(labels, dtype=float))
+    assert (summary.text(), summary.classes, summary.why_regression()) == (text, classes, why)
+
+
+def test_a_binary_file_is_one_line_without_the_path(tmp_path):
+    path = tmp_path / "picture.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    with pytest.raises(ValueError, match=r"^not a UTF-8 text file \(expected CSV text"):
+        read_csv(path)

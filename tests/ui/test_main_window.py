@@ -9,10 +9,13 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from playground.data.generators import generate
+from playground.data.points import MAX_POINTS
+from playground.io.csv import format_csv
 from playground.session import Session, load_session
 from playground.ui.worker import Frame
 
 from .conftest import WAIT_MS
+from .test_files import answer_dialog
 
 
 def _xor_session() -> Session:
@@ -223,3 +226,32 @@ def test_a_frame_updates_every_neuron_thumbnail(qtbot, window) -> None:  # noqa:
     for column in diagram.columns:
         assert all(item._image is not None for item in column)
     assert len(diagram.links.weights) == 2 * 4 + 4 * 2 + 2 * 1
+
+
+def test_one_point_limit_and_the_banner_clears_after_an_erase(qtbot, window, tmp_path) -> None:  # noqa: ANN001
+    full = generate("circle", n=MAX_POINTS, seed=0, test_ratio=0.3)
+    text = format_csv(full)
+    too_many = tmp_path / "too_many.csv"
+    too_many.write_text(text + "0.5,0.5,1,train\n", "utf-8")
+    fits = tmp_path / "fits.csv"
+    fits.write_text(text, "utf-8")
+    controller = window.controller
+    limit = f"too many points: {MAX_POINTS + 1} (the limit is {MAX_POINTS})"
+
+    errors = []
+    window.files.show_error = lambda title, message: errors.append(message)
+    assert not window.files.import_csv_path(str(too_many))
+    assert errors[0].endswith(limit)
+    answer_dialog("Classification (2 classes)")
+    assert window.files.import_csv_path(str(fits))
+    assert controller.session.points.n == MAX_POINTS
+
+    _click_plot(qtbot, window, 0.3, 0.3)  # one more point: refused with the same words
+    qtbot.waitUntil(lambda: window.banner.text != "", timeout=WAIT_MS)
+    assert window.banner.text == limit
+    assert controller.session.points.n == MAX_POINTS
+
+    x, y = controller.session.points.xy[0]
+    _click_plot(qtbot, window, x, y, Qt.MouseButton.RightButton)  # a successful erase
+    qtbot.waitUntil(lambda: controller.session.points.n == MAX_POINTS - 1, timeout=WAIT_MS)
+    assert window.banner.text == ""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 
+from playground.data.generators import generate
 from playground.engine import ACTIVATIONS, INITIALIZERS, OPTIMIZERS, SCHEDULES
+from playground.ui.heatmap_view import POINT_SIZE, point_style
 from playground.ui.neuron_style import lut
 
 from .conftest import WAIT_MS
@@ -168,3 +170,22 @@ def test_presentation_mode_hides_the_drawing_tools(window) -> None:  # noqa: ANN
     assert window.data_panel.gallery_buttons["circle"].isVisibleTo(window)
     window.set_presentation(False)
     assert window.data_panel.drawing_section.isVisibleTo(window)
+
+
+def test_dense_points_stay_readable_small_dots_without_white_outline(window) -> None:  # noqa: ANN001
+    view = window.output_view
+    few = point_style(200, POINT_SIZE)
+    assert few.outline and few.size > POINT_SIZE
+    assert view.scatter.data["pen"][0].color().getRgb()[:3] == (255, 255, 255)  # 200 points
+
+    many = generate("circle", n=100_000, noise=0.1, seed=0, test_ratio=0.3)
+    window.controller.set_points(many)
+    dense = point_style(many.n, POINT_SIZE)
+    assert not dense.outline and dense.size <= POINT_SIZE / 2
+    assert len(view.scatter.data) == 0  # no outlined markers left
+    shown = [item for item in view.dense_items if len(item.xy)]
+    assert sum(len(item.xy) for item in shown) == many.n
+    assert len(shown) == 4  # two classes × train/test, one draw call each
+    for item in shown:
+        assert item.size == dense.size
+        assert item.color.getRgb()[:3] != (255, 255, 255)
