@@ -131,12 +131,13 @@ class DenseDots(pg.GraphicsObject):
             return
         self.prepareGeometryChange()
         self.xy, self.color, self.size = xy, QColor(color), size
-        self._polygon = pg.functions.arrayToQPolygonF(xy[:, 0], xy[:, 1])
         if len(xy):
+            self._polygon = pg.functions.arrayToQPolygonF(xy[:, 0], xy[:, 1])
             (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
             self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
-        else:
-            self._rect = QRectF()
+        else:  # (pyqtgraph cannot make an empty polygon)
+            self._polygon, self._rect = QPolygonF(), QRectF()
+        self.setVisible(bool(len(xy)))
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API

@@ -189,3 +189,11 @@ def test_dense_points_stay_readable_small_dots_without_white_outline(window) -> 
     for item in shown:
         assert item.size == dense.size
         assert item.color.getRgb()[:3] != (255, 255, 255)
+
+    sine = generate("sine", n=100_000, seed=0, test_ratio=0.3)  # regression: colour bands
+    window.controller.set_points(sine)
+    assert sum(len(item.xy) for item in view.dense_items if item.isVisible()) == sine.n
+    few_points = generate("xor", n=150, seed=0)  # back to few: the dots go, markers return
+    window.controller.set_points(few_points)
+    assert not any(item.isVisible() or len(item.xy) for item in view.dense_items)
+    assert len(view.scatter.data) == few_points.n
