@@ -8,6 +8,6 @@ from playground.frozen import configure_frozen_runtime
 
 configure_frozen_runtime()
 
-from playground.cli import gui_main  # noqa: E402  (numba must see NUMBA_CACHE_DIR first)
+from playground.launcher import gui_main  # noqa: E402  (numba must see NUMBA_CACHE_DIR first)
 
 sys.exit(gui_main())

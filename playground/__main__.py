@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from playground.cli import main
+from playground.launcher import main
 
 sys.exit(main())

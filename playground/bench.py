@@ -237,8 +237,10 @@ def format_report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of `nn-playground bench`."""
+def main(argv: list[str] | None = None,
+         gui_bench: Callable[[], dict[str, float]] | None = None) -> int:
+    """Entry point of `nn-playground bench`; `gui_bench` measures the app (`--gui`), handed in by
+    `playground.launcher` (this module imports no Qt)."""
     parser = argparse.ArgumentParser(
         prog="nn-playground bench",
         description="Measure training speed (samples/s) and the grid pass, as DESIGN §6 defines.",
@@ -248,11 +250,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gui", action="store_true",
                         help="also measure the app offscreen: training share and UI stalls")
     args = parser.parse_args(argv)
+    if args.gui and gui_bench is None:
+        parser.error("--gui needs the app: run it as nn-playground bench --gui")
     result = run_bench()
     if args.gui:
-        from .ui.gui_bench import run_gui_bench
-
-        result["gui"] = run_gui_bench()
+        assert gui_bench is not None
+        result["gui"] = gui_bench()
     print(json.dumps(result) if args.json else format_report(result))
     return 0
 

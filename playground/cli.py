@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from playground.frozen import configure_frozen_runtime
 
@@ -29,6 +29,17 @@ class CommandError(ValueError):
     """Bad input found by a command itself (exit status 2)."""
 
 
+class App(Protocol):
+    """The windowed app, as the commands need it. `playground.launcher` hands it to `main`, so that
+    this module never imports the UI nor Qt (DESIGN §1)."""
+
+    def run(self, session_path: str | None) -> int:
+        """Open the window (on a session file, if given) until it closes; the exit status."""
+
+    def bench(self) -> dict[str, float]:
+        """Measure training in the running app (`bench --gui`)."""
+
+
 # ----- commands ----------------------------------------------------------------------------
 
 
@@ -37,7 +48,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     from playground.session import load_session
 
     load_session(args.session)
-    return run_gui(args.session)
+    return start_app(args.app, args.session)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -115,19 +126,18 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(argv: list[str]) -> int:
+def cmd_bench(argv: list[str], app: App | None) -> int:
     """Forward to the benchmark's own command line."""
     from playground.bench import main as bench_main
 
-    return int(bench_main(argv) or 0)
+    return int(bench_main(argv, gui_bench=app.bench if app is not None else None) or 0)
 
 
-def run_gui(session_path: str | None) -> int:
-    """Start the app (numba is imported before Qt, as DESIGN §2 asks)."""
-    import playground.engine  # noqa: F401  (numba first)
-    from playground.ui import app  # the one line that brings in Qt
-
-    return int(app.run(session_path) or 0)
+def start_app(app: App | None, session_path: str | None) -> int:
+    """Open the app, if this command line was started with one (it is, as nn-playground)."""
+    if app is None:
+        raise CommandError(f"the app is not available here; run {PROG} or python -m playground")
+    return app.run(session_path)
 
 
 # ----- progress ----------------------------------------------------------------------------
@@ -288,7 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in dataset_options().items():
         p.add_argument(f"--{name}", type=int, help=text)
 
-    _add(sub, "bench", lambda args: cmd_bench([]), "measure training speed (see: bench --help)",
+    _add(sub, "bench", lambda args: cmd_bench([], args.app),
+         "measure training speed (see: bench --help)",
          f"{PROG} bench --json")  # main() hands `bench ...` to the benchmark before parsing
     return parser
 
@@ -296,25 +307,23 @@ def build_parser() -> argparse.ArgumentParser:
 # ----- entry points ------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of `nn-playground` and `python -m playground`; returns the exit status."""
+def main(argv: list[str] | None = None, app: App | None = None) -> int:
+    """Run the command in argv (default: sys.argv); without one, open the app. The exit status.
+
+    `nn-playground` and `python -m playground` come here through `playground.launcher`, which
+    passes the app."""
     configure_frozen_runtime()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "bench":
-        return _guarded(lambda: cmd_bench(argv[1:]))
+        return _guarded(lambda: cmd_bench(argv[1:], app))
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as done:  # --help (0) or a usage error (2, already printed)
         return 0 if done.code is None else done.code if isinstance(done.code, int) else 2
+    args.app = app
     if args.command is None:
-        return _guarded(lambda: run_gui(None))
+        return _guarded(lambda: start_app(app, None))
     return _guarded(lambda: args.run(args))
-
-
-def gui_main() -> int:
-    """Entry point of the windowed app (nn-playground-gui [SESSION.json])."""
-    configure_frozen_runtime()
-    return _guarded(lambda: run_gui(sys.argv[1] if len(sys.argv) > 1 else None))
 
 
 def _guarded(run: Callable[[], int]) -> int:

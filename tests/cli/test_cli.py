@@ -321,13 +321,48 @@ def test_open_rejects_a_bad_session_without_opening_a_window(tmp_path):
     assert_rejected(run("open", tmp_path / "missing.json"), "missing.json: no such file")
 
 
-def test_open_forwards_to_the_app(monkeypatch, tmp_path):
-    calls = []
-    monkeypatch.setattr(cli, "run_gui", lambda path: calls.append(path) or 0)
+class FakeApp:
+    """Stands for the Qt app that playground.launcher hands to cli.main."""
+
+    def __init__(self) -> None:
+        self.calls: list[str | None] = []
+
+    def run(self, session_path: str | None) -> int:
+        self.calls.append(session_path)
+        return 0
+
+    def bench(self) -> dict[str, float]:
+        self.calls.append("bench")
+        return {}
+
+
+def test_open_forwards_to_the_app(tmp_path):
+    app = FakeApp()
     session_path = small_session(tmp_path)
-    assert cli.main(["open", str(session_path)]) == 0
-    assert cli.main([]) == 0
-    assert calls == [str(session_path), None]
+    assert cli.main(["open", str(session_path)], app=app) == 0
+    assert cli.main([], app=app) == 0
+    assert app.calls == [str(session_path), None]
+
+
+def test_the_launcher_hands_the_qt_app_to_the_command_line(monkeypatch, tmp_path, capsys):
+    from playground import launcher
+
+    calls = []
+    monkeypatch.setattr(launcher.QtApp, "run", lambda self, path: calls.append(path) or 0)
+    session_path = small_session(tmp_path)
+    assert launcher.main(["open", str(session_path)]) == 0
+    monkeypatch.setattr(sys, "argv", ["nn-playground-gui", str(session_path)])
+    assert launcher.gui_main() == 0
+    assert calls == [str(session_path)] * 2
+    assert cli.main([]) == 2  # without the launcher, no app: a clear error, no Qt
+    assert "the app is not available here" in capsys.readouterr().err
+
+
+def test_bench_gui_needs_the_app(capsys):
+    with pytest.raises(SystemExit) as exit_status:  # a usage error of the benchmark's parser
+        cli.main(["bench", "--gui"])
+    assert exit_status.value.code == 2
+    assert "--gui needs the app" in capsys.readouterr().err
 
 
 # ----- errors --------------------------------------------------------------------------------
