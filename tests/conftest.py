@@ -36,7 +36,9 @@ def _start_window_manager() -> subprocess.Popen | None:
         while time.monotonic() < deadline:
             if _has_window_manager():
                 return process if process.poll() is None else None
-            if process.poll() is not None:
+            if process.poll() is not None:  # it quit: another window manager took the display?
+                if _has_window_manager():
+                    return None
                 break
             time.sleep(0.05)
         process.kill()
