@@ -6,20 +6,16 @@ import os
 import sys
 from pathlib import Path
 
+from platformdirs import user_cache_path
+
 APP_NAME = "nn-playground"
 
 
-def user_cache_dir(platform: str | None = None) -> Path:
-    """The per-user cache folder of the app on this platform (macOS, Windows or XDG)."""
-    platform = platform or sys.platform
-    home = Path.home()
-    if platform == "darwin":
-        return home / "Library" / "Caches" / APP_NAME
-    if platform.startswith("win"):
-        base = os.environ.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
-        return Path(base) / APP_NAME
-    base = os.environ.get("XDG_CACHE_HOME") or str(home / ".cache")
-    return Path(base) / APP_NAME
+def user_cache_dir() -> Path:
+    """The app's per-user cache folder, as platformdirs finds it: $XDG_CACHE_HOME/nn-playground
+    (~/.cache/nn-playground), ~/Library/Caches/nn-playground, or nn-playground in Windows'
+    local application data folder (%LOCALAPPDATA%)."""
+    return user_cache_path(APP_NAME, appauthor=False, opinion=False)
 
 
 def configure_frozen_runtime() -> None:

@@ -23,8 +23,9 @@ def lint_imports(cwd: Path, python_path: Path | None = None) -> subprocess.Compl
     env = dict(os.environ, NO_COLOR="1", COLUMNS="200")
     if python_path is not None:
         env["PYTHONPATH"] = str(python_path)
-    return subprocess.run([*command, "--no-cache"], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=240)
+    return subprocess.run(
+        [*command, "--no-cache"], cwd=cwd, env=env, capture_output=True, text=True, timeout=240
+    )
 
 
 def test_the_contracts_are_kept():
@@ -36,8 +37,9 @@ def test_the_contracts_are_kept():
 @pytest.fixture
 def scratch(tmp_path: Path) -> Path:
     """A copy of playground/ and pyproject.toml in tmp_path, to break on purpose."""
-    shutil.copytree(ROOT / "playground", tmp_path / "playground",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "playground", tmp_path / "playground", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     return tmp_path
 
@@ -60,26 +62,36 @@ def broken(scratch: Path, module: str, source: str, *contracts: str) -> str:
 
 
 def test_a_lazy_qt_import_in_the_core_is_caught(scratch):
-    report = broken(scratch, "playground.io.clipboard",
-                    "def copy():\n    from PySide6.QtGui import QGuiApplication\n", HEADLESS)
+    report = broken(
+        scratch,
+        "playground.io.clipboard",
+        "def copy():\n    from PySide6.QtGui import QGuiApplication\n",
+        HEADLESS,
+    )
     assert "playground.io.clipboard -> PySide6" in report
 
 
 def test_a_relative_import_of_the_ui_is_caught(scratch):
-    report = broken(scratch, "playground.data.palette", "from ..ui import colors\n",
-                    HEADLESS, LAYERS)
+    report = broken(
+        scratch, "playground.data.palette", "from ..ui import colors\n", HEADLESS, LAYERS
+    )
     assert "playground.data.palette -> playground.ui.colors" in report
 
 
 def test_an_upward_import_is_caught(scratch):
-    report = broken(scratch, "playground.engine.loader",
-                    "from playground.session import load_session\n", LAYERS)
+    report = broken(
+        scratch, "playground.engine.loader", "from playground.session import load_session\n", LAYERS
+    )
     assert "playground.engine.loader -> playground.session" in report
 
 
 def test_the_data_and_the_engine_stay_apart(scratch):
-    report = broken(scratch, "playground.data.network",
-                    "from playground.engine.spec import NetworkSpec\n", LAYERS)
+    report = broken(
+        scratch,
+        "playground.data.network",
+        "from playground.engine.spec import NetworkSpec\n",
+        LAYERS,
+    )
     assert "playground.data.network -> playground.engine.spec" in report
 
 

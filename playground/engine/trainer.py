@@ -17,6 +17,9 @@ from .resume import TrainingState
 from .spec import LayerWeights, NetworkSpec, TrainingSpec, check_weights
 
 EVAL_TILE = 512
+BUFFERS = 6  # activation buffers of rows × batch: A, Y, H, M, XH, D
+MAX_BUFFER_BYTES = 384 * 2**20  # so that any session trains within 1 GB, or is refused
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 MAX_GRID = 400
 
 Array = npt.NDArray[np.float64]
@@ -202,8 +205,8 @@ class Trainer:
 
     def _allocate_buffers(self) -> None:
         rows = self._layout.n_rows
-        width = max(self.training.batch_size, EVAL_TILE)
-        width = min(width, max(self._n_train, EVAL_TILE))
+        check_buffer_memory(rows, self.training.batch_size, self._n_train)
+        width = buffer_width(self.training.batch_size, self._n_train)
         self._A, self._Y, self._H, self._M, self._XH, self._D = (
             np.zeros((rows, width)) for _ in range(6)
         )
@@ -215,6 +218,7 @@ class Trainer:
     def set_training(self, training: TrainingSpec) -> None:
         """Apply new training settings, keeping the weights (init/seed apply on reset)."""
         loss = training.loss_for(self.network)
+        check_buffer_memory(self._layout.n_rows, training.batch_size, self._n_train)
         old = self.training
         self.training = training
         self._loss_name = loss
@@ -230,6 +234,8 @@ class Trainer:
 
     def set_data(self, data: TrainingData) -> None:
         """Train on edited data from now on, keeping the weights; the epoch restarts its walk."""
+        check_buffer_memory(self._layout.n_rows, self.training.batch_size,
+                            data.train_xy.shape[0])
         self._set_data_arrays(data)
         self._allocate_buffers()
         self._perm = np.arange(self._n_train, dtype=np.int64)
@@ -239,6 +245,7 @@ class Trainer:
     def set_network(self, network: NetworkSpec, weights: list[LayerWeights] | None = None) -> None:
         """A new architecture: reinitialise (or start from `weights`) at step 0."""
         self.training.loss_for(network)
+        check_buffer_memory(Layout.of(network).n_rows, self.training.batch_size, self._n_train)
         self.network = network
         self._layout = Layout.of(network)
         self._loss_name = self.training.loss_for(network)
@@ -298,7 +305,14 @@ class Trainer:
             self._X_test, self._y_test, np.int64(t.early_stopping_patience),
             self._best_params, self._best_bn, self._stats,
         )
-        if status == K.STATUS_DIVERGED:
+        if status == K.STATUS_OK and not self._fits_float32():
+            self.diverged = True
+            self.message = (f"Training diverged at epoch {self.epoch}, step {self.step}: the "
+                            "weights or batch-norm statistics grew beyond float32 range (about "
+                            f"3.4e38). Try a lower learning rate (now "
+                            f"{self.training.optimizer.lr:g}), a gentler schedule, gradient "
+                            "clipping, or batch norm.")
+        elif status == K.STATUS_DIVERGED:
             self.diverged = True
             self.message = self._divergence_message()
         elif status == K.STATUS_EARLY_STOP:
@@ -307,6 +321,13 @@ class Trainer:
                             f"for {t.early_stopping_patience} epochs; restored the best weights "
                             f"(epoch {int(self._counters[K.C_BEST_EPOCH])}).")
         return int(done)
+
+    def _fits_float32(self) -> bool:
+        """Whether every weight and batch-norm statistic is finite in float32 (exports need it)."""
+        with np.errstate(invalid="ignore"):
+            return bool(np.all(np.abs(self._params) <= FLOAT32_MAX)
+                        and np.all(np.abs(self._bn_mean) <= FLOAT32_MAX)
+                        and np.all(self._bn_var <= FLOAT32_MAX))
 
     def run_epochs(self, epochs: int) -> int:
         """Run whole epochs (finishing the current one first); return the steps run."""
@@ -456,6 +477,21 @@ class Trainer:
             slots = (self._S1, self._S2, self._S3)
             resuming.import_state(state, self._layout, slots, self._scalars, self._rng,
                                   self._counters, self._perm)
+
+
+def buffer_width(batch_size: int, n_train: int) -> int:
+    """Columns of the training buffers: a batch, at least an evaluation tile."""
+    return min(max(batch_size, EVAL_TILE), max(n_train, EVAL_TILE))
+
+
+def check_buffer_memory(rows: int, batch_size: int, n_train: int) -> None:
+    """ValueError ('batch_size: ...') when the training buffers would pass MAX_BUFFER_BYTES."""
+    need = BUFFERS * 8 * rows * buffer_width(batch_size, n_train)
+    if need > MAX_BUFFER_BYTES:
+        most = max(1, MAX_BUFFER_BYTES // (BUFFERS * 8 * rows))
+        raise ValueError(f"batch_size: a batch of {min(batch_size, n_train)} points through "
+                         f"{rows} units needs {need / 2**30:.1f} GB of working memory (at most "
+                         f"{MAX_BUFFER_BYTES // 2**20} MB); use a batch size of at most {most}")
 
 
 def standardization(network: NetworkSpec, train_xy: Array) -> tuple[Array, Array]:

@@ -38,12 +38,20 @@ def headless_modules() -> list[str]:
 
 def test_the_headless_modules_are_the_core():
     names = headless_modules()
-    assert {"playground.engine.kernels", "playground.session", "playground.cli",
-            "playground.bench", "playground.lessons", "playground.frozen"} <= set(names)
+    assert {
+        "playground.engine.kernels",
+        "playground.session",
+        "playground.cli",
+        "playground.bench",
+        "playground.lessons",
+        "playground.frozen",
+    } <= set(names)
     assert not any(name.startswith(("playground.ui", "playground.launcher")) for name in names)
     for name in names:  # every name is real (a renamed module would otherwise drop out)
-        assert ROOT.joinpath(*name.split(".")).with_suffix(".py").exists() or \
-            ROOT.joinpath(*name.split("."), "__init__.py").exists(), name
+        assert (
+            ROOT.joinpath(*name.split(".")).with_suffix(".py").exists()
+            or ROOT.joinpath(*name.split("."), "__init__.py").exists()
+        ), name
     assert import_module("playground.problems").MAX_CLASSES == 8
 
 
