@@ -11,13 +11,14 @@ import argparse
 import math
 import os
 import sys
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from playground.frozen import configure_frozen_runtime
 
 if TYPE_CHECKING:
+    from tqdm import tqdm
+
     from playground.engine.trainer import Trainer
 
 PROG = "nn-playground"
@@ -144,16 +145,14 @@ def start_app(app: App | None, session_path: str | None) -> int:
 
 
 class TrainingReport:
-    """Progress of `train`: a bar on a terminal (stderr), else about ten plain summary lines."""
+    """Progress of `train`: a tqdm bar on a terminal (stderr), else about ten summary lines."""
 
     def __init__(self, trainer: Trainer, epochs: int, terminal: TextIO | None) -> None:
         self.trainer = trainer
         self.epochs = epochs
         self.first_epoch = trainer.epoch
-        self.terminal = terminal
         self.every = max(1, math.ceil(epochs / 10))
-        self._last_draw = -math.inf
-        self._drawn = False
+        self.bar = None if terminal is None else _epoch_bar(trainer, epochs, terminal)
 
     @property
     def done(self) -> int:
@@ -161,12 +160,9 @@ class TrainingReport:
         return self.trainer.epoch - self.first_epoch
 
     def update(self) -> None:
-        """After an epoch: redraw the bar (at most 10 times a second) or print a summary."""
-        if self.terminal is not None:
-            now = time.monotonic()
-            if now - self._last_draw >= 0.1 or self.done == self.epochs:
-                self._last_draw = now
-                self._draw()
+        """After an epoch: move the bar (drawn at most 10 times a second) or print a summary."""
+        if self.bar is not None:
+            self.bar.update(self.done - self.bar.n)
         elif self.done % self.every == 0 and self.done < self.epochs:
             print(self.summary(), flush=True)
 
@@ -176,11 +172,9 @@ class TrainingReport:
         print(self.summary(), flush=True)
 
     def close(self) -> None:
-        """End the bar's line."""
-        if self.terminal is not None and self._drawn:
-            self.terminal.write("\n")
-            self.terminal.flush()
-            self._drawn = False
+        """Draw the bar a last time and end its line."""
+        if self.bar is not None:
+            self.bar.close()
 
     def summary(self) -> str:
         """'epoch 10/100  train loss 0.123456  test loss ...  train accuracy 95.0% ...'."""
@@ -193,18 +187,25 @@ class TrainingReport:
                 parts.append(f"{name} accuracy {100 * value:.1f}%")
         return "  ".join(parts)
 
-    def _draw(self) -> None:
-        assert self.terminal is not None
-        width = 24
-        filled = round(width * self.done / self.epochs)
-        snap = self.trainer.snapshot()
-        loss = f"  train loss {snap.train_loss:.4f}"
-        if snap.test_loss is not None:
-            loss += f"  test loss {snap.test_loss:.4f}"
-        bar = "#" * filled + "-" * (width - filled)
-        self.terminal.write(f"\r[{bar}] epoch {self.done}/{self.epochs}{loss}\x1b[K")
-        self.terminal.flush()
-        self._drawn = True
+
+
+def _epoch_bar(trainer: Trainer, epochs: int, terminal: TextIO) -> tqdm:
+    """A tqdm bar of epochs that ends with the losses, evaluated only when the bar is drawn."""
+    from tqdm import tqdm
+
+    class EpochBar(tqdm):
+        monitor_interval = 0  # no monitor thread: the bar is updated every epoch
+
+        @property
+        def format_dict(self) -> dict:
+            info = super().format_dict
+            snap = trainer.snapshot()
+            info["postfix"] = f"train loss {snap.train_loss:.4f}" + (
+                "" if snap.test_loss is None else f"  test loss {snap.test_loss:.4f}")
+            return info
+
+    return EpochBar(total=epochs, file=terminal, unit="epoch", mininterval=0.1,
+                    dynamic_ncols=True)
 
 
 # ----- argument parsing --------------------------------------------------------------------

@@ -147,9 +147,18 @@ def test_progress_bar_on_a_terminal(tmp_path, capsys):
         report.update()
     report.finish()
     text = terminal.getvalue()
-    assert text.startswith("\r[") and text.endswith("\n")
-    assert f"\r[{'#' * 24}] epoch 3/3  train loss " in text
+    last_line = text.rstrip("\n").split("\r")[-1]
+    assert text.endswith("\n") and "\n" not in text[:-1]  # one line, redrawn in place
+    assert last_line.startswith("100%") and " 3/3 " in last_line
+    assert "train loss " in last_line and "test loss " in last_line
     assert capsys.readouterr().out.startswith("epoch 3/3  train loss ")
+
+
+def test_no_bar_when_stderr_is_not_a_terminal(tmp_path):
+    result = run("train", small_session(tmp_path), "--epochs", "30")
+    assert result.returncode == 0, result.stderr
+    assert "\r" not in result.stderr + result.stdout and "%|" not in result.stderr
+    assert len(result.stdout.splitlines()) == 10  # epochs 3, 6, ... 30: one line each
 
 
 def test_train_without_save_leaves_the_session_untouched(tmp_path):
