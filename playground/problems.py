@@ -8,4 +8,4 @@ from __future__ import annotations
 
 PROBLEMS = ("classification", "regression")
 MIN_CLASSES = 2
-MAX_CLASSES = 8  # the palette, the softmax layer and the class-index labels 0..7
+MAX_CLASSES = 8  # 2 classes: one sigmoid unit; 3 to 8: softmax (DESIGN §3)

@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 
 from playground.data.generators import generate
-from playground.data.points import MAX_POINTS, Points
-from playground.engine.registry import MAX_CLASSES, PROBLEMS
+from playground.data.points import MAX_POINTS, SPLITS, Points
 from playground.engine.resume import TrainingState, check_state
 from playground.engine.spec import (
     LayerSpec,
@@ -51,9 +50,9 @@ from playground.io.spec_json import (
     weights_to_list,
 )
 from playground.io.state_json import state_from_dict, state_to_dict
+from playground.problems import MAX_CLASSES, PROBLEMS
 
 VERSION = 1
-SPLITS = ("train", "test")
 MAX_EPOCH = 2**63 - 1
 TOP_FIELDS = ("format", "version", "data", "network", "training")
 TRAINING_FIELDS = ("optimizer", "batch_size", "shuffle", "regularization", "grad_clip",

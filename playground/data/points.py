@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-PROBLEMS = ("classification", "regression")
-MIN_CLASSES = 2
-MAX_CLASSES = 8
+from playground.problems import MAX_CLASSES, MIN_CLASSES, PROBLEMS
+
+SPLITS = ("train", "test")  # how files name a point's split: SPLITS[is_test]
 MAX_POINTS = 100_000  # the one limit: presets, files, sessions and drawing alike
 
 

@@ -1,12 +1,13 @@
 """The headless training engine: numpy + numba only (no Qt, no file formats)."""
 
+from playground.problems import PROBLEMS
+
 from .activations import ACTIVATIONS, curve
 from .features import FEATURES, expand
 from .registry import (
     INITIALIZERS,
     LOSSES,
     OPTIMIZERS,
-    PROBLEMS,
     REGULARIZATIONS,
     SCHEDULES,
     default_loss,

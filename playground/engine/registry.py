@@ -9,9 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-PROBLEMS = ("classification", "regression")
-MAX_CLASSES = 8
-
 
 @dataclass(frozen=True)
 class Loss:

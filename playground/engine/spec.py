@@ -13,14 +13,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from playground.problems import MAX_CLASSES, PROBLEMS
+
 from .activations import ACTIVATIONS
 from .features import FEATURES
 from .registry import (
     INITIALIZERS,
     LOSSES,
-    MAX_CLASSES,
     OPTIMIZERS,
-    PROBLEMS,
     REGULARIZATIONS,
     SCHEDULES,
     choices,

@@ -11,19 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from playground.data.points import (
-    MAX_CLASSES,
-    MAX_POINTS,
-    MIN_CLASSES,
-    PROBLEMS,
-    Points,
-    too_many_points,
-)
+from playground.data.points import MAX_POINTS, SPLITS, Points, too_many_points
 from playground.io.atomic import atomic_write_text
+from playground.problems import MAX_CLASSES, MIN_CLASSES, PROBLEMS
 
 REQUIRED_COLUMNS = ("x1", "x2", "label")
 COLUMNS = (*REQUIRED_COLUMNS, "split")
-SPLITS = ("train", "test")
 MAX_ROWS = MAX_POINTS
 
 if TYPE_CHECKING:

@@ -8,7 +8,6 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from playground.engine.registry import MAX_CLASSES, PROBLEMS
 from playground.engine.spec import LayerWeights, NetworkSpec, check_weights
 from playground.engine.trainer import Trainer
 from playground.io.atomic import atomic_write_text
@@ -31,6 +30,7 @@ from playground.io.spec_json import (
     weights_from_list,
     weights_to_list,
 )
+from playground.problems import MAX_CLASSES, PROBLEMS
 
 MODEL_FORMAT = "nn-playground/model"
 SESSION_FORMAT = "nn-playground/session"

@@ -37,7 +37,14 @@ from .file_actions import FileActions
 from .gif_recorder import GifRecorder
 from .heatmap_view import OutputView
 from .network_panel import NetworkPanel
-from .notes_panel import NOTES_WIDTH, NOTES_WIDTH_PRESENTING, NotesPanel, lessons_menu
+from .notes_panel import (
+    NOTES_SHARE_PRESENTING,
+    NOTES_WIDTH,
+    NOTES_WIDTH_PRESENTING,
+    NotesPanel,
+    lessons_menu,
+    named_tab,
+)
 from .plots import LossSummary, MetricsPanel
 from .presentation import set_advanced_visible
 from .shortcuts import PRESET_KEYS, SHORTCUTS, CheatSheet, TypingGuard, make_action
@@ -50,8 +57,9 @@ LEFT_WIDTH_PRESENTING = 100  # one column of preset thumbnails
 COMPACT_BELOW = 1400
 RIGHT_MIN_WIDTH = 340
 RIGHT_MAX_WIDTH = 560
-RIGHT_MIN_WIDTH_PRESENTING = 420
+RIGHT_MIN_WIDTH_PRESENTING = 280
 RIGHT_MAX_WIDTH_PRESENTING = 720
+PRESETS_PRESENTING_FROM = 1200  # presentation: the preset column shows from this body width
 PALETTE_KEY = "view/palette"
 
 
@@ -112,6 +120,7 @@ class MainWindow(QMainWindow):
         controller.path_changed.connect(lambda _: self._update_title())
         controller.dirty_changed.connect(lambda _: self._update_title())
         controller.session_replaced.connect(lambda _: self._update_title())
+        controller.session_replaced.connect(lambda _: self.show_lesson_view())
         self.appearance.changed.connect(self._on_look_changed)
         self.notes_panel.visibilityChanged.connect(self._on_notes_visibility)
         self.gif.recording_changed.connect(self.commands["record_gif"].setChecked)
@@ -161,11 +170,6 @@ class MainWindow(QMainWindow):
         self.network_card, network = _card()
         network.addWidget(self.network_panel)
         centre.addWidget(self.network_card, 3)
-        # In presentation mode the curves move under the network, leaving the output view the
-        # whole right column.
-        self.curves_card, self._curves_layout = _card()
-        self.curves_card.hide()
-        centre.addWidget(self.curves_card, 2)
         body.addLayout(centre, 5)
 
         self.output_card, right = _card()
@@ -180,9 +184,16 @@ class MainWindow(QMainWindow):
         self.output_card.setMaximumWidth(RIGHT_MAX_WIDTH)
         body.addWidget(self.output_card, 3)
 
-        outer.addLayout(body, 1)
+        # The notes dock sits in an inner main window under the top bar, so the top bar keeps
+        # the window's whole width (one row of controls, also in presentation mode).
+        self.stage = QMainWindow()
+        self.stage.setWindowFlags(Qt.WindowType.Widget)
+        playground = QWidget()
+        playground.setLayout(body)
+        self.stage.setCentralWidget(playground)
+        self.stage.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes_panel)
+        outer.addWidget(self.stage, 1)
         self.setCentralWidget(central)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes_panel)
 
     def _create_actions(self) -> dict[str, QAction]:
         """One QAction per registered command (the file commands come from FileActions)."""
@@ -294,23 +305,30 @@ class MainWindow(QMainWindow):
         self._fit_notes()
 
     def _arrange(self, presenting: bool) -> None:
-        """Presentation: the presets as one column, the curves under the network, the output
-        view alone on the right; back to the normal columns otherwise."""
-        if presenting and self.curves_card.isHidden():
-            self._curves_layout.addWidget(self.metrics)
-            self.metrics.show()  # moved widgets are shown only later otherwise
-            self.curves_card.show()
+        """Presentation: the presets as one column (when there is room), the network with the
+        whole height, the output view over the curves on the right, the tab the lesson's notes
+        point at; back to the normal columns otherwise."""
+        if presenting:
             self.output_card.setMinimumWidth(RIGHT_MIN_WIDTH_PRESENTING)
             self.output_card.setMaximumWidth(RIGHT_MAX_WIDTH_PRESENTING)
-        elif not presenting and not self.curves_card.isHidden():
-            self._right_layout.addWidget(self.metrics, 3)
-            self.metrics.show()
-            self.curves_card.hide()
+        else:
             self.output_card.setMinimumWidth(RIGHT_MIN_WIDTH)
             self.output_card.setMaximumWidth(RIGHT_MAX_WIDTH)
+        self.show_lesson_view()
         self.left_tabs.tabBar().setVisible(not presenting)
         if presenting:
             self.left_tabs.setCurrentIndex(0)
+
+    def show_lesson_view(self) -> None:
+        """Bring the curves tab the lesson's notes name ("Watch: the gradient plot") to front."""
+        notes = self.controller.session.notes
+        tab = named_tab(notes.text) if notes is not None else None
+        if tab is not None:
+            self.metrics.show_tab(tab)
+        # presenting a lesson that names a plot: the plot gets as much height as the output
+        named = tab is not None and self.presenting
+        self._right_layout.setStretchFactor(self.output_view, 4 if named else 5)
+        self._right_layout.setStretchFactor(self.metrics, 7 if named else 3)
 
     def set_full_screen(self, on: bool) -> None:
         """Fill the screen (F11) or go back to a normal window."""
@@ -348,9 +366,12 @@ class MainWindow(QMainWindow):
     def _fit_notes(self) -> None:
         """The notes take about a quarter of the window (less in presentation mode)."""
         if self.notes_panel.isVisible() and not self.notes_panel.isFloating():
-            widest = NOTES_WIDTH_PRESENTING if self.presenting else NOTES_WIDTH
-            width = max(self.notes_panel.minimumWidth(), min(widest, self.width() // 4))
-            self.resizeDocks([self.notes_panel], [width], Qt.Orientation.Horizontal)
+            if self.presenting:
+                widest = min(NOTES_WIDTH_PRESENTING, int(self.width() * NOTES_SHARE_PRESENTING))
+            else:
+                widest = min(NOTES_WIDTH, self.width() // 4)
+            width = max(self.notes_panel.minimumWidth(), widest)
+            self.stage.resizeDocks([self.notes_panel], [width], Qt.Orientation.Horizontal)
 
     def show_lessons_menu(self) -> None:
         """Pop up the list of lessons in the middle of the window (L)."""
@@ -408,7 +429,11 @@ class MainWindow(QMainWindow):
         width = central.width() if central is not None else self.width()
         if self.presenting:
             self.left_card.setFixedWidth(LEFT_WIDTH_PRESENTING)
+            body = self.stage.centralWidget()
+            roomy = body is None or body.width() >= PRESETS_PRESENTING_FROM
+            self.left_card.setVisible(roomy)  # beside the notes: the keys 1–8 still switch
         else:
+            self.left_card.setVisible(True)
             self.left_card.setFixedWidth(LEFT_WIDTH_COMPACT if width < COMPACT_BELOW
                                          else LEFT_WIDTH)
 

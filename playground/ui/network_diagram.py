@@ -41,6 +41,9 @@ from .worker import Frame
 THUMBNAIL_PIXELS = 50  # the grid is subsampled to about this many pixels per side
 MAX_NEURON = 58.0
 MIN_NEURON = 12.0
+READABLE_NEURON = 40.0  # a neuron may take more of its column's spacing to reach this size
+LINK_SHARE = 0.42  # of the spacing a neuron takes when there is room (the rest: links)
+TIGHT_SHARE = 0.62  # the most it takes on a crowded diagram (a projector beside notes)
 RIGHT_MARGIN = 24.0
 TOP_MARGIN = 8.0
 CURVED_LINK_LIMIT = 400  # more links than this are drawn straight (faster)
@@ -370,7 +373,8 @@ class NetworkDiagram(QGraphicsView):
         usable = height - 2 * TOP_MARGIN
 
         def fit(rows: int, spacing: float) -> float:
-            size = min(MAX_NEURON, usable / (rows * 1.22 + 0.2), spacing * 0.42)
+            across = max(spacing * LINK_SHARE, min(spacing * TIGHT_SHARE, READABLE_NEURON))
+            size = min(MAX_NEURON, usable / (rows * 1.22 + 0.2), across)
             return max(MIN_NEURON, size)
 
         shown_features = self._shown(self._columns[0])

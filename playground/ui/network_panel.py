@@ -28,6 +28,8 @@ from .presentation import mark_advanced
 from .theme import TEXT
 
 CARD_WIDTH = 92
+COMPACT_CARD_WIDTH = 34  # the least: below it the diagram scrolls sideways
+HEADER_GAP = 8  # between the column titles
 DROPOUT_RATES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 
@@ -79,6 +81,13 @@ class LayerCard(QFrame):
                                             Qt.ItemDataRole.ToolTipRole)
         self.activation_box.scale = look.scale
         layout.addWidget(self.activation_box)
+        # Compact (a crowded diagram): the units and the activation as text, no controls.
+        self.summary_label = QLabel()
+        self.summary_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.summary_label.setProperty("role", "caption")
+        self.summary_label.hide()
+        layout.addWidget(self.summary_label)
+        self.compact = False
 
         self.options_button = QToolButton()
         self.options_button.setObjectName("layerOptions")
@@ -125,6 +134,30 @@ class LayerCard(QFrame):
         self.batch_norm_action.setChecked(spec.batch_norm)
         dropout = f"drop {spec.dropout:g}" if spec.dropout else "no dropout"
         self.options_button.setText(dropout + (" · BN" if spec.batch_norm else ""))
+        self._activation = spec.activation
+        self._update_summary()
+
+    def set_compact(self, compact: bool) -> None:
+        """Compact: the units and the activation as text (the transport's Activation box and
+        the normal window change them); full: the −/+ buttons and the activation box."""
+        self.compact = compact
+        for widget in (self.minus_button, self.plus_button, self.activation_box):
+            widget.setVisible(not compact)
+        self.summary_label.setVisible(compact)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        name = getattr(self, "_activation", "")
+        metrics = self.summary_label.fontMetrics()
+        self.summary_label.setText(metrics.elidedText(name, Qt.TextElideMode.ElideRight,
+                                                      max(8, self.width() - 2)))
+        self.summary_label.setToolTip(f"Layer {self.layer + 1}: {self.units_label.text()} "
+                                      f"neurons, {name}")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        super().resizeEvent(event)
+        if self.compact:
+            self._update_summary()
 
     def _on_activation_chosen(self, index: int) -> None:
         self._controller.set_layer(self.layer, activation=self.activation_box.itemData(index))
@@ -164,11 +197,24 @@ class ColumnHeader(QWidget):
         self._place()
 
     def _place(self) -> None:
-        for widget, x in zip(self._widgets, self._xs, strict=False):
+        """Centre each widget over its column, then push them apart so none overlaps another
+        or leaves the row (titles first stay left, the last stays right)."""
+        placed = list(zip(self._widgets, self._xs, strict=False))
+        widths, lefts = [], []
+        for widget, x in placed:
             fixed = widget.minimumWidth() == widget.maximumWidth()
             width = max(widget.width() if fixed else widget.sizeHint().width(),
                         widget.minimumWidth())
-            left = min(max(0, x - width / 2), max(0, self.width() - width))
+            widths.append(width)
+            lefts.append(min(max(0.0, x - width / 2), max(0.0, self.width() - width)))
+        gap = HEADER_GAP if self._widgets and not isinstance(self._widgets[0], LayerCard) else 2
+        for i in range(1, len(lefts)):  # left to right: no overlap
+            lefts[i] = max(lefts[i], lefts[i - 1] + widths[i - 1] + gap)
+        for i in range(len(lefts) - 1, -1, -1):  # right to left: inside the row
+            limit = self.width() - widths[i] if i == len(lefts) - 1 else lefts[i + 1] - gap \
+                - widths[i]
+            lefts[i] = max(0.0, min(lefts[i], limit))
+        for (widget, _), left, width in zip(placed, lefts, widths, strict=True):
             widget.setGeometry(int(left), 0, int(width), self.height())
 
 
@@ -230,10 +276,9 @@ class NetworkPanel(QWidget):
     def _apply_look(self, look: Look) -> None:
         """Card sizes for the look (their options button hides in presentation mode)."""
         for card in self._cards:
-            card.setFixedWidth(card_width(look))
             card.activation_box.scale = look.scale
             card.options_button.setVisible(not look.presentation)
-        self.card_header.set_widgets(list(self._cards))
+        self._fit_cards(force=True)
         self.title_header.set_widgets([self.features_title, self.layers_control,
                                        self.output_title])
         self._update_network()
@@ -243,27 +288,69 @@ class NetworkPanel(QWidget):
         hidden = len(network.layers)
         if len(self._cards) != hidden:
             self._cards = [LayerCard(self._controller, i) for i in range(hidden)]
-            self.card_header.set_widgets(list(self._cards))
-            self.title_header.set_widgets([self.features_title, self.layers_control,
-                                           self.output_title])
+            self._fit_cards(force=True)
         for card, spec in zip(self._cards, network.layers, strict=True):
             card.update_from(spec)
-        self.layers_label.setText(f"{hidden} HIDDEN LAYER{'S' if hidden != 1 else ''}")
+        self._update_layers_label()
         self.add_layer_button.setEnabled(hidden < MAX_LAYERS)
         self.remove_layer_button.setEnabled(hidden > 0)
         self._update_minimum_width()
         self.layers_control.adjustSize()
         self._on_columns_changed(self.diagram.column_x)
 
+    def _card_fit(self) -> tuple[int, bool]:
+        """(card width, compact) for the panel's width: the full cards when they fit over
+        their columns, else narrower compact ones (the whole network stays in view)."""
+        full = card_width(self._controller.appearance.look)
+        columns = len(self._controller.session.network.layers) + 2
+        room = self.width() - self.diagram.label_width() - MAX_NEURON - RIGHT_MARGIN
+        spacing = room / max(columns - 1, 1)
+        if spacing - 4 >= full:
+            return full, False
+        return max(COMPACT_CARD_WIDTH, int(spacing - 4)), True
+
+    def _fit_cards(self, force: bool = False) -> None:
+        """Give the cards the width (and the compact form) that fits the panel."""
+        width, compact = self._card_fit()
+        changed = force or any(card.compact != compact or card.width() != width
+                               for card in self._cards)
+        if not changed:
+            return
+        for card in self._cards:
+            card.setFixedWidth(width)
+            card.set_compact(compact)
+        self._update_layers_label()
+        self.card_header.set_widgets(list(self._cards))
+        self.title_header.set_widgets([self.features_title, self.layers_control,
+                                       self.output_title])
+        self._update_minimum_width()
+
+    def _update_layers_label(self) -> None:
+        """'3 HIDDEN LAYERS'; compact: '6 LAYERS', and the cards show only their units when
+        the layers share one activation (the top bar's Activation box names it)."""
+        layers = self._controller.session.network.layers
+        compact = bool(self._cards) and self._cards[0].compact
+        shared = {layer.activation for layer in layers}
+        plural = "S" if len(layers) != 1 else ""
+        self.layers_label.setText(f"{len(layers)} {'' if compact else 'HIDDEN '}LAYER{plural}")
+        changed = False
+        for card in self._cards:
+            show = card.compact and len(shared) > 1
+            changed |= card.summary_label.isVisibleTo(card) != show
+            card.summary_label.setVisible(show)
+        self.layers_control.adjustSize()
+        if changed:
+            self.card_header.set_widgets(list(self._cards))
+
     def _update_minimum_width(self) -> None:
         """Room for every column's card (the diagram scrolls sideways below that)."""
         columns = len(self._controller.session.network.layers) + 2
-        spacing = card_width(self._controller.appearance.look) + 4
+        spacing = (self._cards[0].width() if self._cards else COMPACT_CARD_WIDTH) + 4
         width = int(self.diagram.label_width() + MAX_NEURON + RIGHT_MARGIN
                     + (columns - 1) * spacing)
         titles = sum(w.sizeHint().width() for w in (self.features_title, self.layers_control,
                                                     self.output_title))
-        width = max(width, titles + 48)  # the column titles never overlap
+        width = max(width, titles + 3 * HEADER_GAP)  # the column titles never overlap
         if width != self._content.minimumWidth():
             self._content.setMinimumWidth(width)
 
@@ -287,6 +374,7 @@ class NetworkPanel(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().resizeEvent(event)
+        self._fit_cards()
         self._on_columns_changed(self.diagram.column_x)
 
     @property

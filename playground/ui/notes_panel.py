@@ -6,15 +6,41 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QMenu, QTextBrowser, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QTextBrowser, QWidget
 
 from playground.lessons import LESSONS, Lesson
 from playground.session import Session
 
+from .appearance import Look
 from .controller import Controller
 
 NOTES_WIDTH = 380
-NOTES_WIDTH_PRESENTING = 320  # the text is larger, the playground needs the room
+NOTES_WIDTH_PRESENTING = 340  # at most; about a fifth of the window (the playground needs room)
+NOTES_SHARE_PRESENTING = 0.22
+NOTES_MIN_WIDTH = 260
+NOTES_MIN_WIDTH_PRESENTING = 220
+NOTES_TEXT_PRESENTING = 0.8  # of presentation mode's text size: the notes are read up close
+# The curves tab a lesson's "Watch:" line points at, by the words it uses (first match wins).
+VIEW_WORDS = (("Gradients", ("gradient plot", "gradient curve", "gradients plot")),
+              ("Weights", ("weight plot", "weights plot", "weight histogram")),
+              ("Accuracy", ("accuracy plot", "accuracy curve")),
+              ("Loss", ("loss plot", "loss curve", "loss chart")))
+
+
+def named_tab(text: str) -> str | None:
+    """The curves tab ('Loss', 'Gradients', ...) that notes tell the class to watch: the first
+    one named in the "Watch:" paragraph (else anywhere in the text), or None."""
+    lower = text.lower()
+    start = lower.find("watch:")
+    places = [lower[start:lower.find("\n\n", start) if "\n\n" in lower[start:] else None]]
+    places = (places if start >= 0 else []) + [lower]
+    for place in places:
+        found = [(place.find(word), tab) for tab, words in VIEW_WORDS for word in words
+                 if word in place]
+        if found:
+            return min(found)[1]
+    return None
 
 
 class NotesPanel(QDockWidget):
@@ -32,10 +58,25 @@ class NotesPanel(QDockWidget):
         self.browser.setOpenExternalLinks(True)
         self.browser.setToolTip("")
         self.setWidget(self.browser)
-        self.setMinimumWidth(260)
+        self.setMinimumWidth(NOTES_MIN_WIDTH)
         self._title = ""
+        self._text = ""
         controller.session_replaced.connect(self._on_session_replaced)
+        controller.appearance.changed.connect(self._apply_look)
         self._on_session_replaced(controller.session)
+        self._apply_look(controller.appearance.look)
+
+    def _apply_look(self, look: Look) -> None:
+        """Presentation mode: a narrower panel whose text is a little smaller than the rest."""
+        self.setMinimumWidth(NOTES_MIN_WIDTH_PRESENTING if look.presentation
+                             else NOTES_MIN_WIDTH)
+        font = QFont(QApplication.font())
+        if look.presentation:
+            font.setPointSizeF(font.pointSizeF() * NOTES_TEXT_PRESENTING)
+        self.browser.setFont(font)
+        self.browser.document().setDefaultFont(font)
+        if self._title:
+            self._show_notes()
 
     @property
     def title(self) -> str:
@@ -55,9 +96,15 @@ class NotesPanel(QDockWidget):
             self.hide()
             return
         self._title = notes.title
-        self.browser.setMarkdown(f"## {notes.title}\n\n{notes.text}")
+        self._text = notes.text
+        self._show_notes()
         self.browser.verticalScrollBar().setValue(0)
         self.show()
+
+    def _show_notes(self) -> None:
+        position = self.browser.verticalScrollBar().value()
+        self.browser.setMarkdown(f"## {self._title}\n\n{self._text}")
+        self.browser.verticalScrollBar().setValue(position if position else 0)
 
 
 def lessons_menu(parent: QWidget, open_lesson: Callable[[Lesson], object]) -> QMenu:

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QStackedWidget,
     QTabBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +40,7 @@ TEST_COLOR = "#f08c00"
 TRAIN_PEN = pg.mkPen(TRAIN_COLOR, width=2)
 TEST_PEN = pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine)
 TABS = ("Loss", "Accuracy", "Gradients", "Weights")
+SHORT_TABS = ("Loss", "Acc.", "Grad.", "Wts.")
 TAB_HINTS = ("Data loss (the penalty is not included)", "Share of points classified right",
              "‖∂L/∂W‖ per layer, log scale", "")
 TAB_TIPS = ("Training loss (solid) and test loss (dashed) over the epochs: the data loss, "
@@ -182,35 +184,71 @@ class PlotLegend:
     def __init__(self, plot: pg.PlotWidget) -> None:
         self.item = plot.getPlotItem()
         self.legend = self.item.addLegend(offset=None, labelTextColor=TEXT_MUTED,
-                                          labelTextSize="8pt", colCount=1, horSpacing=10,
+                                          labelTextSize="8pt", colCount=1, horSpacing=6,
                                           pen=pg.mkPen(255, 255, 255, 0),
                                           brush=pg.mkBrush(255, 255, 255, 0))
         self.legend.setParentItem(self.item)  # out of the view box: not over the curves
         self.legend.mouseDragEvent = lambda event: event.ignore()  # it stays in its band
+        self.legend.layout.setContentsMargins(0, 0, 0, 0)
         self._fitting = False
-        self.item.vb.sigResized.connect(lambda *_: self.fit())
+        self.item.geometryChanged.connect(self.fit)
 
     def fit(self) -> None:
-        """Re-flow the entries for the plot's width and reserve the band's height."""
+        """Re-flow the entries for the plot's width and reserve the band's height; short
+        names ("L1", "out") when the full ones would need more than MAX_LEGEND_ROWS rows."""
         if self._fitting:
             return
         self._fitting = True
         try:
             legend, layout = self.legend, self.item.layout
-            available = max(1.0, self.item.vb.geometry().width())
-            widths = [sample.boundingRect().width() + label.boundingRect().width()
-                      + legend.layout.horizontalSpacing() + 6 for sample, label in legend.items]
-            entry = max(widths, default=1.0)
-            columns = max(1, min(len(widths), int(available // entry)))
-            if columns != legend.columnCount:
-                legend.setColumnCount(columns)
-            legend.updateSize()
-            height = legend.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize).height() \
-                if legend.items else 0.0
-            layout.setRowFixedHeight(0, height + 2 if legend.items else 0)
-            legend.setPos(self.item.vb.geometry().left(), 1)
+            available = max(1.0, self.item.geometry().width() - 4)
+            columns = self._columns(available, short=False)
+            if math.ceil(len(legend.items) / columns) > MAX_LEGEND_ROWS:
+                columns = self._columns(available, short=True)
+            size = self._size(columns) if legend.items else QSizeF(0, 0)
+            legend.setGeometry(QRectF(QPointF(2, 1), size))  # its preferred size, not more
+            layout.setRowFixedHeight(0, size.height() + 2 if legend.items else 0)
         finally:
             self._fitting = False
+
+    def _columns(self, available: float, short: bool) -> int:
+        """Show the full or the short names; the most entries per row that fit (set)."""
+        legend = self.legend
+        base = float(str(legend.opts["labelTextSize"]).removesuffix("pt") or 8)
+        size = f"{base * (SHORT_LEGEND_TEXT if short else 1.0):.1f}pt"
+        for _, label in legend.items:
+            full = label.property("full_name") or label.text
+            label.setProperty("full_name", full)
+            text = short_name(full) if short else full
+            if label.text != text or label.opts.get("size") != size:
+                label.setText(text, size=size)
+        for columns in range(len(legend.items), 1, -1):
+            if self._size(columns).width() <= available:
+                return columns
+        self._size(1)
+        return 1
+
+    def _size(self, columns: int) -> QSizeF:
+        """The legend's size with `columns` entries per row (the legend is re-flowed)."""
+        legend = self.legend
+        if columns != legend.columnCount:
+            legend.setColumnCount(columns)
+        for _, label in legend.items:
+            label.updateGeometry()
+        legend.layout.invalidate()
+        return legend.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+
+
+MAX_LEGEND_ROWS = 2
+SHORT_LEGEND_TEXT = 0.85  # the short names' text size (of the legend's): one row more fits
+
+
+def short_name(name: str) -> str:
+    """A legend entry's short form: 'layer 3' → 'L3', 'output' → 'out', 'training' →
+    'train'."""
+    if name.startswith("layer "):
+        return "L" + name[len("layer "):]
+    return {"output": "out", "training": "train"}.get(name, name)
 
 
 def _plot(x_follows_data: bool = True) -> pg.PlotWidget:
@@ -281,22 +319,45 @@ class LossSummary(QWidget):
         self._show(frame)
 
     def _show(self, frame: Frame | None) -> None:
+        """The numbers with full captions, or short ones (and smaller digits) when the full
+        ones do not fit the column (a projector beside the notes)."""
+        for compact in (False, True):
+            self._show_as(frame, compact)
+            if self._fits():
+                break
+
+    def _fits(self) -> bool:
+        labels = [label for label in (self.test_label, self.train_label, self.accuracy_label)
+                  if label.text()]
+        spacing = self.layout().spacing() * (len(labels) - 1)
+        return sum(label.sizeHint().width() for label in labels) + spacing <= self.width()
+
+    def _show_as(self, frame: Frame | None, compact: bool) -> None:
         look = self._look
+        self.layout().setSpacing(10 if compact else 18)
+        size = 0.8 if compact else 1.0
+        test, train = ("Test", "Train") if compact else ("Test loss", "Training loss")
         if frame is None:
-            self.test_label.setText(_metric("Test loss", None, look))
-            self.train_label.setText(_metric("Training loss", None, look))
+            self.test_label.setText(_metric(test, None, look, size=size))
+            self.train_label.setText(_metric(train, None, look, size=size))
             self.accuracy_label.setText("")
             return
         s = frame.snapshot
-        self.test_label.setText(_metric("Test loss", s.test_loss, look))
-        self.train_label.setText(_metric("Training loss", s.train_loss, look))
+        self.test_label.setText(_metric(test, s.test_loss, look, size=size))
+        self.train_label.setText(_metric(train, s.train_loss, look, size=size))
         accuracy = s.test_accuracy if s.test_accuracy is not None else s.train_accuracy
         which = "Test" if s.test_accuracy is not None else "Training"
-        self.accuracy_label.setText(_metric(f"{which} accuracy", accuracy, look, percent=True)
+        caption = "Accuracy" if compact else f"{which} accuracy"
+        self.accuracy_label.setText(_metric(caption, accuracy, look, percent=True, size=size)
                                     if accuracy is not None else "")
 
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        super().resizeEvent(event)
+        self._show(self._frame)
 
-def _metric(name: str, value: float | None, look: Look, percent: bool = False) -> str:
+
+def _metric(name: str, value: float | None, look: Look, percent: bool = False,
+            size: float = 1.0) -> str:
     if value is None or not math.isfinite(value):
         text = "–"
     else:
@@ -304,7 +365,8 @@ def _metric(name: str, value: float | None, look: Look, percent: bool = False) -
     muted = text_color("TEXT_MUTED", look.high_contrast)
     ink = text_color("TEXT", look.high_contrast)
     return (f"<span style='color:{muted}; font-size:{look.pt(8.5):.1f}pt'>{name}</span><br>"
-            f"<span style='color:{ink}; font-size:{look.pt(13):.1f}pt; font-weight:600'>"
+            f"<span style='color:{ink}; font-size:{look.pt(13 * size):.1f}pt; "
+            "font-weight:600'>"
             f"{text}</span>")
 
 
@@ -332,6 +394,8 @@ class MetricsPanel(QWidget):
         for index, name in enumerate(TABS):
             self.tabs.addTab(name)
             self.tabs.setTabToolTip(index, TAB_TIPS[index])
+        for button in self.tabs.findChildren(QToolButton):  # the scroll arrows of a narrow bar
+            button.setToolTip("More tabs")
         layout.addWidget(self.tabs)
         self.options_row = mark_advanced(QWidget())
         top = QHBoxLayout(self.options_row)
@@ -403,6 +467,18 @@ class MetricsPanel(QWidget):
         self._on_network_changed()
         self._apply_look(self._look)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        super().resizeEvent(event)
+        self._fit_tab_names()
+
+    def _fit_tab_names(self) -> None:
+        """Short tab names ("Acc.", "Grad.") when the full ones would need scrolling."""
+        for names in (TABS, SHORT_TABS):
+            for index, name in enumerate(names):
+                self.tabs.setTabText(index, name)
+            if self.tabs.sizeHint().width() <= self.width():
+                return
+
     def _apply_look(self, look: Look) -> None:
         """Line widths, tick labels and legends for the look."""
         self._look = look
@@ -417,6 +493,7 @@ class MetricsPanel(QWidget):
                 curve.setPen(_layer_pen(i, look))
         self.histogram_curve.setPen(pg.mkPen(ACCENT, width=look.line(1.5)))
         self.tabs.setMinimumHeight(0)
+        self._fit_tab_names()
 
     def plots(self) -> list[pg.PlotWidget]:
         """Every plot of the panel."""

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from playground.lessons import LESSONS
 from playground.session import Session
+from playground.ui.plots import TABS
 
 from .conftest import WAIT_MS
 
@@ -67,6 +68,8 @@ def test_the_loss_chart_follows_the_data_after_reset_new_data_and_restore(qtbot,
 
 
 def test_the_gradient_legend_shows_every_layer_on_a_narrow_plot(qtbot, make_window) -> None:  # noqa: ANN001
+    from playground.ui.plots import short_name
+
     window = make_window(_lesson("07-vanishing-gradients"), 1024, 768)
     controller, metrics = window.controller, window.metrics
     metrics.show_tab("Gradients")
@@ -78,7 +81,8 @@ def test_the_gradient_legend_shows_every_layer_on_a_narrow_plot(qtbot, make_wind
     item = plot.getPlotItem()
     legend = item.legend
     names = [label.text for _, label in legend.items]
-    assert names == [f"layer {i}" for i in range(1, 7)] + ["output"]
+    full = [f"layer {i}" for i in range(1, 7)] + ["output"]
+    assert names in (full, [short_name(name) for name in full])  # short: "L1" ... "out"
     view = plot.viewport().rect()
     box = item.vb.sceneBoundingRect()
     for sample, label in legend.items:
@@ -160,3 +164,48 @@ def test_the_rate_lists_read_as_plain_decimals(window) -> None:  # noqa: ANN001
     assert transport.learning_rate_box.itemText(0) == "0.00001"
     window.controller.set_learning_rate(0.00001)
     assert transport.learning_rate_box.currentText() == "0.00001"
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 768)])
+def test_presentation_with_lesson_notes_shows_every_layer_the_output_and_the_named_plot(
+        qtbot, make_window, size) -> None:  # noqa: ANN001
+    """F5 with lesson 7 open at projector sizes: "Watch: the gradient plot"."""
+    width, height = size
+    window = make_window(_lesson("07-vanishing-gradients"), width, height)
+    window.set_presentation(True)
+    window.resize(width, height)  # as a full-screen projector window
+    qtbot.waitUntil(lambda: window.width() == width and window.height() == height,
+                    timeout=WAIT_MS)
+    assert window.notes_panel.isVisible()
+    metrics, diagram = window.metrics, window.network_panel.diagram
+
+    def laid_out() -> bool:
+        return diagram.columns[1][0].size > 20 and metrics.gradient_plot.height() > 100
+
+    qtbot.waitUntil(laid_out, timeout=WAIT_MS)
+    qtbot.wait(200)  # the last relayouts (legend band, notes width)
+    readable = 0.027 * width  # a thumbnail as wide as 2.7 % of the screen (35 px at 1280)
+    view = diagram.viewport().rect()
+    for column in diagram.columns:
+        for item in column:
+            if not item.isVisible():
+                continue  # presentation mode shows only the inputs in use
+            rect = diagram.mapFromScene(item.sceneBoundingRect()).boundingRect()
+            assert view.contains(rect), (item.layer, item.unit)  # no scrolling
+            assert item.size >= readable, (item.layer, item.size)
+    assert window.network_panel._scroll.horizontalScrollBar().maximum() == 0
+    # the plot the lesson names is in front, tall enough, its legend above the curves
+    assert metrics.tabs.currentIndex() == TABS.index("Gradients")
+    plot = metrics.gradient_plot
+    item = plot.getPlotItem()
+    assert plot.isVisible() and plot.height() >= 150
+    assert item.vb.sceneBoundingRect().height() >= 100
+    assert not item.legend.sceneBoundingRect().intersects(item.vb.sceneBoundingRect())
+    # the output view, readable too
+    output = window.output_view.plot
+    assert output.isVisible() and output.height() >= 150
+    # everything on screen: nothing of the three is cut by the window's edge
+    for widget in (diagram, plot, output):
+        top_left = widget.mapTo(window, widget.rect().topLeft())
+        assert top_left.x() + widget.width() <= width + 1, widget
+        assert top_left.y() + widget.height() <= height + 1, widget
