@@ -150,12 +150,86 @@ def scale_by_derivative(code: int, z: npt.NDArray, a: npt.NDArray, g: npt.NDArra
             g[i] *= math.cos(z[i])
 
 
+def activate(code: int, z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """f(z) for activation `code`, elementwise in numpy (no compiling): previews, grid passes."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if code == 0:
+            return z.copy()
+        if code == 1:
+            return _np_sigmoid(z)
+        if code == 2:
+            return np.tanh(z)
+        if code == 3:
+            return np.where(z > 0.0, z, 0.0)
+        if code == 4:
+            return np.where(z > 0.0, z, LEAKY_SLOPE * z)
+        if code == 5:
+            return np.where(z > 0.0, z, np.expm1(np.minimum(z, 0.0)))
+        if code == 6:
+            return SELU_SCALE * np.where(z > 0.0, z, SELU_ALPHA * np.expm1(np.minimum(z, 0.0)))
+        if code == 7:
+            return 0.5 * z * (1.0 + np.tanh(GELU_C * (z + 0.044715 * z * z * z)))
+        if code == 8:
+            return _np_softplus(z)
+        if code == 9:
+            return z * _np_sigmoid(z)
+        if code == 10:
+            return z * np.tanh(_np_softplus(z))
+        if code == 11:
+            return np.sin(z)
+    raise ValueError(f"unknown activation code {code}")
+
+
+def derivative(code: int, z: npt.NDArray[np.float64],
+               a: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """f'(z) for activation `code`, where a = f(z), elementwise in numpy."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if code == 0:
+            return np.ones_like(z)
+        if code == 1:
+            return a * (1.0 - a)
+        if code == 2:
+            return 1.0 - a * a
+        if code == 3:
+            return np.where(z > 0.0, 1.0, 0.0)
+        if code == 4:
+            return np.where(z > 0.0, 1.0, LEAKY_SLOPE)
+        if code == 5:
+            return np.where(z > 0.0, 1.0, a + 1.0)
+        if code == 6:
+            return np.where(z > 0.0, SELU_SCALE, a + SELU_SCALE * SELU_ALPHA)
+        if code == 7:
+            t = np.tanh(GELU_C * (z + 0.044715 * z * z * z))
+            return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_C * (1.0 + 0.134145 * z * z)
+        if code == 8:
+            return np.where(z <= SOFTPLUS_THRESHOLD, _np_sigmoid(z), 1.0)
+        if code == 9:
+            s = _np_sigmoid(z)
+            return s + z * s * (1.0 - s)
+        if code == 10:
+            t = np.tanh(_np_softplus(z))
+            return t + z * (1.0 - t * t) * _np_sigmoid(z)
+        if code == 11:
+            return np.cos(z)
+    raise ValueError(f"unknown activation code {code}")
+
+
+def _np_sigmoid(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    e = np.exp(-np.abs(z))  # never overflows
+    return np.where(z >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _np_softplus(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return np.where(z > SOFTPLUS_THRESHOLD, z, np.log1p(np.exp(np.minimum(z, SOFTPLUS_THRESHOLD))))
+
+
 def curve(name: str, z: npt.ArrayLike) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """(f(z), f'(z)) of a registered activation, for plots; z is 1-D."""
+    """(f(z), f'(z)) of a registered activation, for plots; z is 1-D.
+
+    Plain numpy, so that drawing a preview never waits for numba to compile (the same formulas
+    as activate_row and scale_by_derivative).
+    """
     code = ACTIVATIONS[name].code
     z = np.ascontiguousarray(z, dtype=np.float64)
-    values = np.empty_like(z)
-    slopes = np.ones_like(z)
-    activate_row(code, z, values, z.shape[0])
-    scale_by_derivative(code, z, values, slopes, z.shape[0])
-    return values, slopes
+    values = activate(code, z)
+    return values, derivative(code, z, values)

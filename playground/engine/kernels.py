@@ -37,15 +37,30 @@ C_EPOCH, C_STEP, C_CURSOR, C_OPT_T, C_GRAD_STEPS, C_BEST_EPOCH, C_STALE = range(
 KERNEL = {"cache": True, "nogil": True, "fastmath": FASTMATH}
 
 
+_U12, _U25, _U27, _U11, _U32 = (np.uint64(k) for k in (12, 25, 27, 11, 32))
+_LOW32 = np.uint64(0xFFFFFFFF)
+_MULT_LO = np.uint64(2685821657736338717 & 0xFFFFFFFF)  # xorshift64*'s multiplier, in halves
+_MULT_HI = np.uint64(2685821657736338717 >> 32)
+
+
 @njit(**KERNEL)
 def next_uniform(rng: np.ndarray) -> float:
-    """Uniform float in [0, 1) from the xorshift64* state rng: uint64 (1,)."""
+    """Uniform float in [0, 1) from the xorshift64* state rng: uint64 (1,).
+
+    The 64-bit product x * M mod 2^64 is built from 32-bit halves so that no step overflows:
+    the same bits as a wrapping multiply, without numpy's overflow warning in plain Python.
+    """
     x = rng[0]
-    x ^= x >> np.uint64(12)
-    x ^= x << np.uint64(25)
-    x ^= x >> np.uint64(27)
+    x ^= x >> _U12
+    x ^= x << _U25
+    x ^= x >> _U27
     rng[0] = x
-    return float((x * np.uint64(2685821657736338717)) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    x_lo = x & _LOW32
+    x_hi = x >> _U32
+    low = x_lo * _MULT_LO
+    mid = ((x_hi * _MULT_LO) & _LOW32) + ((x_lo * _MULT_HI) & _LOW32) + (low >> _U32)
+    product = ((mid & _LOW32) << _U32) | (low & _LOW32)
+    return float(product >> _U11) * (1.0 / 9007199254740992.0)
 
 
 @njit(**KERNEL)
@@ -365,8 +380,8 @@ def optimizer_step(code, hyper, lr, params, grads, S1, S2, S3, t, scalars):
         eps = hyper[6]
         amsgrad = hyper[14] != 0.0
         decoupled = hyper[15] != 0.0
-        bc1 = 1.0 - b1**t
-        bc2_sqrt = math.sqrt(1.0 - b2**t)
+        bc1 = 1.0 - b1 ** float(t)  # float powers: libm's pow, as in plain Python
+        bc2_sqrt = math.sqrt(1.0 - b2 ** float(t))
         step = lr / bc1
         for i in range(n):
             if decoupled:
@@ -386,7 +401,7 @@ def optimizer_step(code, hyper, lr, params, grads, S1, S2, S3, t, scalars):
         b1 = hyper[4]
         b2 = hyper[5]
         eps = hyper[6]
-        clr = lr / (1.0 - b1**t)
+        clr = lr / (1.0 - b1 ** float(t))
         for i in range(n):
             g = grads[i] + wd * params[i]
             S1[i] = b1 * S1[i] + (1.0 - b1) * g
@@ -403,7 +418,7 @@ def optimizer_step(code, hyper, lr, params, grads, S1, S2, S3, t, scalars):
             scalars[0] = 1.0
         scalars[0] *= mu
         mu_product = scalars[0]
-        bc2 = 1.0 - b2**t
+        bc2 = 1.0 - b2 ** float(t)
         c_grad = lr * (1.0 - mu) / (1.0 - mu_product)
         c_avg = lr * mu_next / (1.0 - mu_product * mu_next)
         for i in range(n):
@@ -421,9 +436,9 @@ def scheduled_lr(code, base_lr, sched, epoch, fraction):
     if code == 0:
         return base_lr
     if code == 1:
-        return base_lr * sched[1] ** (epoch // int(sched[0]))
+        return base_lr * sched[1] ** float(epoch // int(sched[0]))
     if code == 2:
-        return base_lr * sched[1] ** epoch
+        return base_lr * sched[1] ** float(epoch)
     if code == 3:
         t_max = sched[2]
         e = min(float(epoch), t_max)

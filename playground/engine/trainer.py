@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +21,10 @@ EVAL_TILE = 512
 BUFFERS = 6  # activation buffers of rows × batch: A, Y, H, M, XH, D
 MAX_BUFFER_BYTES = 384 * 2**20  # so that any session trains within 1 GB, or is refused
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+# What the Trainer runs on: the kernels module (compiled by numba), or anything with the same
+# four entry points, e.g. pure.PythonKernels while numba compiles (see engine/compiler.py).
+Kernels = Any
 MAX_GRID = 400
 
 Array = npt.NDArray[np.float64]
@@ -110,7 +115,9 @@ class Trainer:
     """Trains one network on one data set, a chunk of steps at a time (see DESIGN §2, §3)."""
 
     def __init__(self, network: NetworkSpec, training: TrainingSpec, data: TrainingData,
-                 weights: list[LayerWeights] | None = None) -> None:
+                 weights: list[LayerWeights] | None = None, *, kernels: Kernels | None = None
+                 ) -> None:
+        self.kernels: Kernels = kernels if kernels is not None else K
         self.network = network
         self.training = training
         self._layout = Layout.of(network)
@@ -292,7 +299,7 @@ class Trainer:
             return 0
         t = self.training
         layout = self._layout
-        status, done = K.train_steps(
+        status, done = self.kernels.train_steps(
             np.int64(steps), self._params, self._grads, layout.table, layout.dropout,
             np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)),
             np.int64(LOSS_CODE[self._loss_name]), self._X, self._y, self._perm, bool(t.shuffle),
@@ -379,7 +386,7 @@ class Trainer:
         n = X.shape[1]
         if n == 0:
             return math.nan, None
-        total, correct = K.evaluate(
+        total, correct = self.kernels.evaluate(
             self._params, self._layout.table, np.int64(OUT_KIND.get(self._loss_name, 2)),
             np.int64(LOSS_CODE[self._loss_name]), X, y, self._A, self._Y, self._bn_mean,
             self._bn_var,
@@ -403,9 +410,9 @@ class Trainer:
         X = self._features(np.asarray(xy, float).reshape(-1, 2))
         out = np.empty((self._layout.n_rows, X.shape[1]), dtype=dtype)
         if X.shape[1]:
-            K.grid_pass(self._params, self._layout.table,
-                        np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)), X,
-                        self._A, self._Y, self._bn_mean, self._bn_var, out)
+            self.kernels.grid_pass(self._params, self._layout.table,
+                                   np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)), X,
+                                   self._A, self._Y, self._bn_mean, self._bn_var, out)
         rows = (*self._layout.row_offsets, self._layout.n_rows)
         return tuple(out[rows[i] : rows[i + 1]] for i in range(len(rows) - 1))
 
@@ -456,8 +463,9 @@ class Trainer:
         """The schedule's learning rate at the current position."""
         cursor = int(self._counters[K.C_CURSOR])
         fraction = (cursor // self.training.batch_size) / max(self.steps_per_epoch, 1)
-        return float(K.scheduled_lr(np.int64(self._sched_code), self._hyper[0], self._sched,
-                                    np.int64(self.schedule_epoch), fraction))
+        return float(self.kernels.scheduled_lr(np.int64(self._sched_code), self._hyper[0],
+                                               self._sched, np.int64(self.schedule_epoch),
+                                               fraction))
 
     # ----- resume exactly (engine/resume.py) ----------------------------------------------
 

@@ -53,6 +53,8 @@ class TrainingStatusBar(QStatusBar):
         if status.state == "warming_up":
             total = status.warmup_total
             text += f"… {status.warmup_done}/{total}" if total else "…"
+        if status.engine:  # e.g. the fast engine compiling while Python trains
+            text += f" · {status.engine}"
         color = STATE_COLOR.get(status.state, TEXT_MUTED)
         self.state_label.setText(f"<span style='color:{color}'>●</span> {text}")
         self.epoch_label.setText(f"Epoch {status.epoch:,}")

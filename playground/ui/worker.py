@@ -26,6 +26,7 @@ from playground.engine import (
     TrainingSpec,
 )
 from playground.engine.resume import TrainingState
+from playground.engine.startup import KernelProvider
 
 FRAME_INTERVAL = 1.0 / 60.0  # seconds between frames, at most
 RECORD_INTERVAL = 1.0 / 240.0  # seconds between metric records (curves) while training
@@ -33,6 +34,7 @@ CHUNK_SECONDS = 0.008  # target duration of one chunk of training steps
 MAX_CHUNK_STEPS = 1_000_000
 MAX_RECORDS = 2000  # metric records kept for the UI between two takes
 IDLE_WAIT = 0.25  # seconds the idle loop waits for a command
+ENGINE_POLL = 0.05  # seconds between loads of compiled kernels while idle
 
 
 # ----- commands (UI thread → worker) -----------------------------------------------------------
@@ -163,6 +165,7 @@ class WorkerStatus:
     run: int = 0  # as Frame.run
     step: int = 0  # mini-batch steps of this run
     applied: int = 0  # commands applied so far (compare with TrainingWorker.sent)
+    engine: str = ""  # which kernels run, while that is news (e.g. the fast engine compiling)
 
 
 class TrainingWorker:
@@ -188,6 +191,7 @@ class TrainingWorker:
         self._do_warm_up = warm_up
         self._frame_interval = frame_interval
         self._trainer: Trainer | None = None
+        self._provider: KernelProvider | None = None  # kernels for the first start (warm_up)
         self._running = False
         self._pending_steps = 0
         self._speed: float | None = None
@@ -316,38 +320,46 @@ class TrainingWorker:
 
     def _main(self) -> None:
         if self._do_warm_up:
-            try:
-                self._warm_up()
-            except _StopRequested:
-                return
-        self._build_trainer(self._network, self._training, self._data, self._weights,
-                            self._state)
-        while not self._stopping:
-            try:
-                self._apply_commands(self._wait_time())
-                if self._stopping:
-                    break
-                self._train_chunk()
-                self._record_if_due()
-                self._publish_if_due()
-            except Exception as error:  # a bug must not kill the thread: report, keep serving
-                traceback.print_exc()
-                self._block("internal", f"Internal error in training: {error!r}")
-                self._changed = True
-            self._update_status()
-
-    def _warm_up(self) -> None:
+            self._provider = self._make_provider()
+            self._provider.begin()
+            self._chunk_steps = 1  # plain Python: grow from one step, to keep chunks short
         try:
-            from playground.engine.warmup import warm_up
-        except ImportError:
+            self._build_trainer(self._network, self._training, self._data, self._weights,
+                                self._state)
+            while not self._stopping:
+                try:
+                    self._apply_commands(self._wait_time())
+                    if self._stopping:
+                        break
+                    self._train_chunk()
+                    self._record_if_due()
+                    self._publish_if_due()
+                    self._advance_engine()
+                except Exception as error:  # a bug must not kill the thread: report, go on
+                    traceback.print_exc()
+                    self._block("internal", f"Internal error in training: {error!r}")
+                    self._changed = True
+                self._update_status()
+        finally:
+            if self._provider is not None:
+                self._provider.stop()
+
+    def _make_provider(self) -> KernelProvider:
+        """The kernels of a first start (tests replace this to simulate the compiler)."""
+        return KernelProvider()
+
+    def _advance_engine(self) -> None:
+        """Between chunks: poll the compiler, or load one compiled kernel; switch when ready.
+
+        Both kinds of kernels compute the same steps, so the epoch and the weights go on as
+        they are; only the chunk size grows to the faster engine."""
+        provider = self._provider
+        if provider is None or provider.compiled and self._trainer is not None and (
+                self._trainer.kernels is provider.kernels):
             return
-
-        def progress(done: int, total: int) -> None:
-            if self._stop_requested.is_set():
-                raise _StopRequested
-            self._set_status(state="warming_up", warmup_done=done, warmup_total=total)
-
-        warm_up(progress)
+        if provider.advance() and self._trainer is not None:
+            self._trainer.kernels = provider.kernels
+            self._changed = True
 
     def _wait_time(self) -> float:
         """How long to wait for a command before the next chunk (0 while training)."""
@@ -359,6 +371,8 @@ class TrainingWorker:
             return 0.0 if missing <= 0 else min(missing / steps_per_s, self._frame_interval)
         if self._changed:
             return max(0.0, self._frame_interval / 4)
+        if self._provider is not None and self._provider.phase == "loading":
+            return ENGINE_POLL
         return IDLE_WAIT
 
     def _apply_commands(self, wait: float) -> None:
@@ -474,7 +488,8 @@ class TrainingWorker:
         self._problems.clear()
         try:
             self._trainer = Trainer(network, training, data,
-                                    list(weights) if weights is not None else None)
+                                    list(weights) if weights is not None else None,
+                                    kernels=self._provider.kernels if self._provider else None)
             if weights is not None:  # an opened session: its schedule (and state) continue
                 try:
                     self._trainer.resume(self._epoch_offset, state)
@@ -618,6 +633,8 @@ class TrainingWorker:
 
     def _update_status(self) -> None:
         status = self._current_status()
+        if self._provider is not None:
+            status = dataclasses.replace(status, engine=self._provider.text())
         with self._lock:
             self._status = status
 
@@ -642,10 +659,6 @@ class TrainingWorker:
     def _set_status(self, **changes: object) -> None:
         with self._lock:
             self._status = dataclasses.replace(self._status, **changes)
-
-
-class _StopRequested(Exception):
-    """Raised inside the warm-up's progress callback to end the thread early."""
 
 
 def _friendly(reason: str) -> str:
