@@ -112,8 +112,13 @@ class LayerCard(QFrame):
         self.batch_norm_action.triggered.connect(
             lambda on: controller.set_layer(self.layer, batch_norm=on))
         self.options_button.setMenu(menu)
-        layout.addWidget(mark_advanced(self.options_button))
-        self.options_button.setVisible(not look.presentation)
+        # Presentation mode hides the row (advanced); a compact card hides the button in it.
+        self.options_row = mark_advanced(QWidget())
+        row_layout = QHBoxLayout(self.options_row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(self.options_button)
+        layout.addWidget(self.options_row)
+        self.options_row.setVisible(not look.presentation)
 
         self.minus_button.clicked.connect(lambda: controller.change_units(self.layer, -1))
         self.plus_button.clicked.connect(lambda: controller.change_units(self.layer, +1))
@@ -143,6 +148,7 @@ class LayerCard(QFrame):
         self.compact = compact
         for widget in (self.minus_button, self.plus_button, self.activation_box):
             widget.setVisible(not compact)
+        self.options_button.setVisible(not compact)
         self.summary_label.setVisible(compact)
         self._update_summary()
 
@@ -277,7 +283,7 @@ class NetworkPanel(QWidget):
         """Card sizes for the look (their options button hides in presentation mode)."""
         for card in self._cards:
             card.activation_box.scale = look.scale
-            card.options_button.setVisible(not look.presentation)
+            card.options_row.setVisible(not look.presentation)
         self._fit_cards(force=True)
         self.title_header.set_widgets([self.features_title, self.layers_control,
                                        self.output_title])
