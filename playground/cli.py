@@ -54,16 +54,27 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Train a session for some epochs and save it with the new weights."""
-    from playground.session import load_session, save_session
+    from playground.session import MAX_EPOCH, load_session, save_session
 
+    if args.save:
+        check_output(args.save, (".json",), "a session")
     session = load_session(args.session)
-    trainer = session.make_trainer()
+    if session.epoch + args.epochs > MAX_EPOCH:
+        raise CommandError(f"{args.session}: epoch: {session.epoch} + {args.epochs} epochs would "
+                           f"pass the largest epoch count ({MAX_EPOCH}); train fewer epochs")
+    try:
+        trainer = session.make_trainer()
+    except ValueError as error:
+        message = str(error)
+        if message.startswith("batch_size:"):
+            message = "training." + message
+        raise CommandError(f"{args.session}: {message}") from None
     report = TrainingReport(trainer, args.epochs, sys.stderr if sys.stderr.isatty() else None)
     for _ in range(args.epochs):
         trainer.run_epochs(1)
         if trainer.diverged:
             report.close()
-            raise CommandError(f"{trainer.message} Nothing was saved.")
+            raise CommandError(f"{args.session}: {trainer.message} Nothing was saved.")
         if trainer.stopped_early:
             break
         report.update()
@@ -74,7 +85,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                               epoch=session.epoch + trainer.epoch, state=trainer.export_state())
     if args.save:
         save_session(trained, args.save)
-        print(f"saved {args.save} (epoch {trained.epoch})")
+        say(f"saved {args.save} (epoch {trained.epoch})")
     else:
         print("not saved (add --save OUT.json to keep the trained weights)", file=sys.stderr)
     return 0
@@ -86,24 +97,39 @@ def cmd_export(args: argparse.Namespace) -> int:
     from playground.session import load_session
 
     check_export_path(args.output)
+    check_output(args.output, (), "a model", inputs=(args.session,))
     session = load_session(args.session)
     if session.weights is None:
         _note(f"{args.session} has no trained weights; exporting the initial weights "
               f"(train it first: {PROG} train {args.session} --epochs 100)")
-    export_model(args.output, session.to_model())
-    print(f"wrote {args.output}")
+    try:
+        model = session.to_model()
+    except ValueError as error:
+        raise CommandError(f"{args.session}: {error}") from None
+    export_model(args.output, model)
+    say(f"wrote {args.output}")
     return 0
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
     """Predict with a session or a model for the points of a CSV file."""
     from playground.io.atomic import atomic_write_text
+    from playground.io.forward import OverflowingPoint
     from playground.io.prediction_csv import format_predictions, read_point_table
     from playground.session import model_from_file
 
+    if args.output:
+        check_output(args.output, CSV_SUFFIXES, "CSV", inputs=(args.model, args.input))
     table = read_point_table(args.input)
     model = model_from_file(args.model, warn=_note)
-    text = format_predictions(table, model.network.problem, model.predict(table.xy))
+    try:
+        outputs = model.predict(table.xy)
+    except OverflowingPoint as error:
+        x1, x2 = table.xy[error.index]
+        line = f"line {table.lines[error.index]}: " if table.lines else ""
+        raise CommandError(f"{args.input}: {line}the point ({x1:g}, {x2:g}) cannot be predicted:"
+                           f" {error}") from None
+    text = format_predictions(table, model.network.problem, outputs)
     if args.output:
         atomic_write_text(args.output, text)
     else:
@@ -121,6 +147,7 @@ def cmd_data(args: argparse.Namespace) -> int:
     points = generate(args.name, n=args.n, noise=args.noise, seed=args.seed,
                       test_ratio=args.test_ratio, **options)
     if args.output:
+        check_output(args.output, CSV_SUFFIXES, "CSV")
         write_csv(args.output, points)
     else:
         sys.stdout.write(format_csv(points))
@@ -132,6 +159,49 @@ def cmd_bench(argv: list[str], app: App | None) -> int:
     from playground.bench import main as bench_main
 
     return int(bench_main(argv, gui_bench=app.bench if app is not None else None) or 0)
+
+
+CSV_SUFFIXES = (".csv", ".txt", "")
+
+
+def check_output(output: str, suffixes: tuple[str, ...], what: str,
+                 inputs: tuple[str, ...] = ()) -> None:
+    """Refuse an output that is one of the inputs, or whose suffix names another format."""
+    from playground.io.atomic import is_special_output
+
+    for given in inputs:
+        try:
+            same = os.path.samefile(output, given)
+        except OSError:
+            same = False
+        if same:
+            raise CommandError(f"{output}: is also the input ({given}); write to another file "
+                               "(the input would be lost)")
+    suffix = os.path.splitext(output)[1].lower()
+    if suffixes and suffix not in suffixes and not is_special_output(output):
+        shown = ", ".join(f"'{s}'" for s in suffixes if s)
+        raise CommandError(f"{output}: the {suffix!r} suffix does not fit: this writes {what} "
+                           f"(use a name ending in {shown})"
+                           + ("; to export a model: nn-playground export SESSION -o MODEL"
+                              if ".json" in suffixes else ""))
+
+
+def say(text: str) -> None:
+    """Print a line on stdout; a reader that left (closed pipe) never stops the command."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Send the rest of stdout to the null device (its reader has gone)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def start_app(app: App | None, session_path: str | None) -> int:
@@ -164,12 +234,12 @@ class TrainingReport:
         if self.bar is not None:
             self.bar.update(self.done - self.bar.n)
         elif self.done % self.every == 0 and self.done < self.epochs:
-            print(self.summary(), flush=True)
+            say(self.summary())
 
     def finish(self) -> None:
         """The final summary line (on stdout), after clearing the bar."""
         self.close()
-        print(self.summary(), flush=True)
+        say(self.summary())
 
     def close(self) -> None:
         """Draw the bar a last time and end its line."""

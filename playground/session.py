@@ -16,6 +16,7 @@ import numpy as np
 
 from playground.data.generators import generate
 from playground.data.points import MAX_POINTS, SPLITS, Points
+from playground.engine.network import Layout, initial_params, unpack_weights
 from playground.engine.resume import TrainingState, check_state
 from playground.engine.spec import (
     LayerSpec,
@@ -27,6 +28,7 @@ from playground.engine.spec import (
     check_weights,
 )
 from playground.engine.trainer import Trainer, TrainingData
+from playground.engine.trainer import standardization as trainer_standardization
 from playground.io.atomic import atomic_write_text
 from playground.io.json_format import (
     FormatError,
@@ -148,8 +150,10 @@ class Session:
         if self.weights is not None:
             object.__setattr__(self, "weights", tuple(self.weights))
             _as_session_error("", check_weights, self.network, self.weights)
-        if isinstance(self.epoch, bool) or not isinstance(self.epoch, int) or self.epoch < 0:
-            raise SessionError(f"epoch: {self.epoch!r} must be a whole number >= 0")
+        if (isinstance(self.epoch, bool) or not isinstance(self.epoch, int)
+                or not 0 <= self.epoch <= MAX_EPOCH):
+            raise SessionError(f"epoch: {self.epoch!r} must be a whole number from 0 to "
+                               f"{MAX_EPOCH}")
         if self.notes is not None and not isinstance(self.notes, Notes):
             raise SessionError("notes: expected Notes(title, text)")
         if self.state is not None:  # a state that no longer fits (optimizer, data) is dropped
@@ -196,8 +200,19 @@ class Session:
         return trainer
 
     def to_model(self) -> Model:
-        """The exportable model: network, current weights and the data's standardization."""
-        return Model.from_trainer(self.make_trainer())
+        """The exportable model: network, current weights and the data's standardization.
+
+        No Trainer (no training buffers) and no training points needed, unless the network
+        standardizes its inputs (then the training points give the mean and std)."""
+        weights = self.weights
+        if weights is None:  # the initial weights, as a Trainer would start from
+            layout = Layout.of(self.network)
+            params = initial_params(self.network, layout, self.training.init, self.training.seed)
+            weights = tuple(unpack_weights(layout, params, np.zeros(layout.n_rows),
+                                           np.ones(layout.n_rows)))
+        xy, _ = self.points.train()
+        standardization = _as_session_error("", trainer_standardization, self.network, xy)
+        return Model(self.network, tuple(weights), standardization)
 
     @classmethod
     def from_model(cls, model: Model, points: Points | None = None,
@@ -217,6 +232,12 @@ class Session:
         training = TrainingSpec(OptimizerSpec("sgd", 0.03), batch_size=10, init="glorot_uniform",
                                 seed=0)
         return cls(points, network, training)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value as echoed in a message: repr, cut to `limit` characters with an ellipsis."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _problem_text(problem: str, classes: int) -> str:
@@ -393,7 +414,7 @@ def points_from_dict(data: Any, path: str) -> Points:
         split = row[3]
         if split not in SPLITS:  # a JSON string, list, ... : only the two names compare equal
             raise fail(child(row_path, 3), f"split must be \"train\" or \"test\", got "
-                                           f"{split!r}")
+                                           f"{_short(split)}")
         is_test[i] = split == "test"
     return Points(xy, labels, is_test, problem, classes)
 
@@ -401,8 +422,8 @@ def points_from_dict(data: Any, path: str) -> Points:
 def _label(value: Any, path: str, problem: str, classes: int) -> float:
     label = expect_number(value, path)
     if problem == "classification" and not (label.is_integer() and 0 <= label < classes):
-        raise fail(path, f"label {value!r} is out of range for {classes} classes (use a class "
-                         f"index 0 to {classes - 1})")
+        raise fail(path, f"label {_short(value)} is out of range for {classes} classes (use a "
+                         f"class index 0 to {classes - 1})")
     return label
 
 

@@ -41,17 +41,28 @@ def _check_number(value: Any, path: str, low: float, high: float, *, low_open: b
                   high_open: bool = False) -> None:
     """Reject non-numbers, NaN/Inf and values outside [low, high] (or open ends)."""
     _check(isinstance(value, (int, float)) and not isinstance(value, bool), path,
-           f"expected a number, got {value!r}")
+           f"expected a number, got {_short(value)}")
+    _check(not (isinstance(value, int) and abs(value) > 2**1023), path,
+           f"{_short(value)} is out of range")  # float() of it would overflow
     _check(math.isfinite(value), path, f"must be finite, got {value!r}")
     too_low = value <= low if low_open else value < low
     too_high = value >= high if high_open else value > high
     bounds = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-    _check(not (too_low or too_high), path, f"{value!r} is out of range {bounds}")
+    _check(not (too_low or too_high), path, f"{_short(value)} is out of range {bounds}")
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A value as echoed in a message, cut to `limit` characters with an ellipsis."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        digits = len(str(abs(value)))  # no repr of a huge integer: it may be too long to make
+        return f"{str(value)[:limit]}… ({digits} digits)"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _check_name(value: Any, registry: dict, path: str, what: str) -> None:
-    _check(value in registry, path,
-           f"unknown {what} {value!r} (choose one of: {choices(registry)})")
+    _check(isinstance(value, str) and value in registry, path,
+           f"unknown {what} {_short(value)} (choose one of: {choices(registry)})")
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,7 @@ class LayerSpec:
     def __post_init__(self) -> None:
         _check(isinstance(self.units, int) and not isinstance(self.units, bool)
                and 1 <= self.units <= MAX_UNITS, "units",
-               f"{self.units!r} is out of range (1 to {MAX_UNITS} units)")
+               f"{_short(self.units)} is out of range (1 to {MAX_UNITS} units)")
         _check_name(self.activation, ACTIVATIONS, "activation", "activation")
         _check_number(self.dropout, "dropout", 0.0, 1.0, high_open=True)
         _check(isinstance(self.batch_norm, bool), "batch_norm", "expected true or false")
@@ -96,7 +107,7 @@ class NetworkSpec:
         _check_name(self.problem, dict.fromkeys(PROBLEMS), "problem", "problem")
         if self.problem == "classification":
             _check(isinstance(self.classes, int) and 2 <= self.classes <= MAX_CLASSES, "classes",
-                   f"{self.classes!r} is out of range (2 to {MAX_CLASSES} classes)")
+                   f"{_short(self.classes)} is out of range (2 to {MAX_CLASSES} classes)")
         else:
             _check(self.classes == 1, "classes", "regression has one output (classes = 1)")
 
@@ -210,7 +221,7 @@ class TrainingSpec:
         _check(isinstance(self.optimizer, OptimizerSpec), "optimizer", "expected an optimizer")
         _check(isinstance(self.batch_size, int) and not isinstance(self.batch_size, bool)
                and 1 <= self.batch_size <= MAX_BATCH, "batch_size",
-               f"{self.batch_size!r} is out of range (1 to {MAX_BATCH})")
+               f"{_short(self.batch_size)} is out of range (1 to {MAX_BATCH})")
         _check(isinstance(self.shuffle, bool), "shuffle", "expected true or false")
         if self.loss is not None:
             _check_name(self.loss, LOSSES, "loss", "loss")
@@ -221,7 +232,8 @@ class TrainingSpec:
         _check(isinstance(self.schedule, ScheduleSpec), "schedule", "expected a schedule")
         _check_name(self.init, INITIALIZERS, "init", "initializer")
         _check(isinstance(self.seed, int) and not isinstance(self.seed, bool)
-               and 0 <= self.seed < 2**63, "seed", f"{self.seed!r} must be a whole number >= 0")
+               and 0 <= self.seed < 2**63, "seed",
+               f"{_short(self.seed)} must be a whole number >= 0")
         _check(isinstance(self.early_stopping_patience, int)
                and 0 <= self.early_stopping_patience <= 100_000, "early_stopping_patience",
                "must be a whole number of epochs >= 0")

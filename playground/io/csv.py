@@ -6,15 +6,19 @@ import csv
 import io
 import math
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from playground.data.points import MAX_POINTS, SPLITS, Points, too_many_points
-from playground.io.atomic import atomic_write_text
+from playground.io.atomic import atomic_write_text, read_bytes_limited
 from playground.problems import MAX_CLASSES, MIN_CLASSES, PROBLEMS
 
+MAX_CSV_BYTES = 50 * 1024 * 1024
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+NONFINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.ASCII | re.IGNORECASE)
 REQUIRED_COLUMNS = ("x1", "x2", "label")
 COLUMNS = (*REQUIRED_COLUMNS, "split")
 MAX_ROWS = MAX_POINTS
@@ -27,9 +31,8 @@ def read_csv(
     path: str | os.PathLike[str], problem: str | None = None, classes: int | None = None
 ) -> Points:
     """Read a dataset CSV; problem and classes are inferred from the labels when not given."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as file:
-            text = file.read()
+    try:  # a regular file of at most 50 MB: never a FIFO or an endless device
+        text = read_bytes_limited(path, MAX_CSV_BYTES, "CSV file").decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError("not a UTF-8 text file (expected CSV text: x1,x2,label)") from None
     return parse_csv(text, problem, classes)
@@ -37,7 +40,7 @@ def read_csv(
 
 def parse_csv(text: str, problem: str | None = None, classes: int | None = None) -> Points:
     """Parse dataset CSV text; see read_csv."""
-    reader = csv.reader(io.StringIO(text), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # \n, \r\n or bare \r
     try:
         header, columns = _read_header(reader)
         xy: list[tuple[float, float]] = []
@@ -145,10 +148,11 @@ def _read_header(reader: Reader) -> tuple[list[str], dict[str, int]]:
     for position, name in enumerate(header):
         if name not in COLUMNS:
             raise ValueError(
-                f"line {line}: unknown column {name!r} (expected x1, x2, label and optional split)"
+                f"line {line}: unknown column {shorten(name)} (expected x1, x2, label and "
+                "optional split)"
             )
         if name in columns:
-            raise ValueError(f"line {line}: duplicate column {name!r}")
+            raise ValueError(f"line {line}: duplicate column {shorten(name)}")
         columns[name] = position
     for name in REQUIRED_COLUMNS:
         if name not in columns:
@@ -157,21 +161,30 @@ def _read_header(reader: Reader) -> tuple[list[str], dict[str, int]]:
 
 
 def parse_number(field: str, name: str, line: int) -> float:
-    """The finite float in field, or ValueError naming the line and column."""
-    try:
-        value = float(field)
-    except ValueError:
-        raise ValueError(f"line {line}: {name} is not a number: {field.strip()!r}") from None
+    """The finite float in field (ASCII digits, sign, point, exponent; no underscores), or
+    ValueError naming the line and column."""
+    text = field.strip(" \t")
+    if not NUMBER.fullmatch(text):
+        if NONFINITE.fullmatch(text):
+            raise ValueError(f"line {line}: {name} must be finite, got {shorten(text)}")
+        raise ValueError(f"line {line}: {name} is not a number: {shorten(text)}")
+    value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"line {line}: {name} must be finite, got {field.strip()!r}")
+        raise ValueError(f"line {line}: {name} must be finite, got {shorten(text)}")
     return value
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A value as echoed in a message: repr, cut to `limit` characters with an ellipsis."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def _split(field: str, line: int) -> bool:
     """True for "test", False for "train", else ValueError naming the line."""
     split = field.strip().lower()
     if split not in SPLITS:
-        raise ValueError(f"line {line}: split must be 'train' or 'test', got {field.strip()!r}")
+        raise ValueError(f"line {line}: split must be 'train' or 'test', got "
+                         f"{shorten(field.strip())}")
     return split == "test"
 
 

@@ -10,8 +10,9 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any, TypeVar
+
+from playground.io.atomic import read_bytes_limited
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_INTEGER = 2**63
@@ -30,12 +31,14 @@ def fail(path: str, message: str) -> FormatError:
 
 def read_json_file(path: str | os.PathLike[str], kind: str) -> Any:
     """Parse a JSON file of at most 50 MB; `kind` ("session", "model") words the errors."""
-    file = Path(path)
-    size = file.stat().st_size  # FileNotFoundError / PermissionError pass through as OSError
+    size = os.stat(path).st_size  # FileNotFoundError / PermissionError pass through as OSError
     if size > MAX_FILE_BYTES:
         raise fail("", f"the file is too large ({size / 2**20:.0f} MB; a {kind} file is at most "
                        f"{MAX_FILE_BYTES // 2**20} MB)")
-    data = file.read_bytes()
+    try:  # capped: a device or a growing file is never read without bound
+        data = read_bytes_limited(path, MAX_FILE_BYTES, f"{kind} file")
+    except ValueError as error:
+        raise fail("", str(error)) from None
     if not data.strip():
         raise fail("", f"the file is empty (expected a {kind} JSON file)")
     try:
@@ -59,17 +62,63 @@ def parse_json(text: str, kind: str = "session") -> Any:
             nonfinite.append(True)
         return value
 
+    duplicates: list[bool] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        twice = None
+        for key, value in items:
+            if key in obj and twice is None:
+                twice = key
+            obj[key] = value
+        if twice is not None:
+            duplicates.append(True)
+            obj = _Duplicated(obj)
+            obj.duplicate = twice
+        return obj
+
     try:
-        data = json.loads(text, parse_constant=constant, parse_float=number)
+        data = json.loads(text, parse_constant=constant, parse_float=number,
+                          object_pairs_hook=pairs)
     except json.JSONDecodeError as error:
         raise fail("", f"not valid JSON ({error.msg} at line {error.lineno}, column "
                        f"{error.colno}); expected a {kind} JSON file") from None
     except (RecursionError, ValueError):  # absurd nesting, or an integer with > 4300 digits
         raise fail("", f"not a {kind} JSON file (nested too deeply or a number too long)") from None
+    if duplicates:
+        raise fail(_first_duplicate_path(data), "this key appears more than once in its object "
+                                                "(keep one)")
     if nonfinite:
         raise fail(_first_nonfinite_path(data), "NaN and Infinity are not allowed (use a finite "
                                                 "number)")
     return data
+
+
+class _Duplicated(dict):
+    """A parsed object in which a key appeared twice (`duplicate`: the first such key)."""
+
+    duplicate: str
+
+
+def _first_duplicate_path(data: Any) -> str:
+    """The JSON path of the first key that appears twice in its object."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, _Duplicated):
+            return child(path, _short_key(value.duplicate))
+        if isinstance(value, dict):
+            children = [(v, child(path, _short_key(k))) for k, v in value.items()]
+        elif isinstance(value, list):
+            children = [(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        else:
+            continue
+        stack.extend(reversed(children))
+    return "(somewhere)"
+
+
+def _short_key(key: str) -> str:
+    return key if len(key) <= 60 else key[:60] + "…"
 
 
 def _first_nonfinite_path(data: Any) -> str:
@@ -150,8 +199,8 @@ def expect_object(value: Any, path: str, required: Iterable[str], optional: Iter
     allowed = (*required, *optional)
     for key in value:
         if key not in allowed:
-            raise fail(child(path, key), f"unknown field (remove it; expected: "
-                                         f"{', '.join(allowed)})")
+            raise fail(child(path, _short_key(key)), f"unknown field (remove it; expected: "
+                                                     f"{', '.join(allowed)})")
     return value
 
 
@@ -170,7 +219,9 @@ def expect_number(value: Any, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise fail(path, f"expected a number, got {_kind(value)}")
     if isinstance(value, int) and abs(value) >= MAX_INTEGER:
-        raise fail(path, f"{value} is too large")
+        shown = str(value) if abs(value) < 10**40 else (f"{str(value)[:40]}… "
+                                                        f"({len(str(abs(value)))} digits)")
+        raise fail(path, f"{shown} is too large")
     if not math.isfinite(value):
         raise fail(path, "NaN and Infinity are not allowed (use a finite number)")
     return float(value)
@@ -181,7 +232,8 @@ def expect_int(value: Any, path: str, low: int = 0, high: int = MAX_INTEGER - 1)
     if isinstance(value, bool) or not isinstance(value, int):
         raise fail(path, f"expected a whole number, got {_kind(value)}")
     if not low <= value <= high:
-        raise fail(path, f"{value} is out of range ({low} to {high})")
+        shown = str(value) if abs(value) < 10**40 else f"{str(value)[:40]}…"
+        raise fail(path, f"{shown} is out of range ({low} to {high})")
     return value
 
 

@@ -17,6 +17,7 @@ from onnx import TensorProto, helper, numpy_helper
 from playground.engine.activations import GELU_C, LEAKY_SLOPE, SELU_ALPHA, SELU_SCALE
 from playground.engine.kernels import BN_EPS
 from playground.io.atomic import atomic_write_bytes
+from playground.io.json_format import FormatError
 from playground.io.model_json import Model
 
 OPSET = 17
@@ -154,5 +155,15 @@ def _make_model(g: GraphBuilder, model: Model) -> onnx.ModelProto:
 
 
 def write_onnx(path: str | os.PathLike[str], model: Model) -> None:
-    """Write the model as ONNX atomically."""
+    """Write the model as ONNX atomically (float32: every parameter must fit in float32)."""
+    limit = float(np.finfo(np.float32).max)
+    arrays = [np.asarray(a, np.float64) for a in model.standardization]
+    for lw in model.weights:
+        arrays += [lw.W, lw.b]
+        if lw.bn is not None:
+            arrays += [lw.bn.gamma, lw.bn.beta, lw.bn.running_mean, lw.bn.running_var]
+    if any(np.any(np.abs(a) > limit) for a in arrays):
+        raise FormatError("weights: some values are beyond float32 range (about 3.4e38): the "
+                          "ONNX model could not give the app's predictions (train again with a "
+                          "lower learning rate)")
     atomic_write_bytes(path, build_onnx(model).SerializeToString())

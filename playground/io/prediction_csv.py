@@ -11,7 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 from playground.data.points import MAX_POINTS
-from playground.io.csv import parse_number
+from playground.io.atomic import read_bytes_limited
+from playground.io.csv import parse_number, shorten
 from playground.io.json_format import MAX_FILE_BYTES
 
 OUTPUT_COLUMN = "prediction"
@@ -24,18 +25,18 @@ class PointTable:
     header: list[str]
     rows: list[list[str]]
     xy: npt.NDArray[np.float64]
+    lines: tuple[int, ...] = ()  # the line of each row in the file
 
 
 def read_point_table(path: str | os.PathLike[str]) -> PointTable:
     """Read a CSV with columns x1 and x2 (others are carried along); ValueError names the line."""
-    if os.path.getsize(path) > MAX_FILE_BYTES:
-        raise ValueError(f"{os.fspath(path)}: the file is too large (at most "
-                         f"{MAX_FILE_BYTES // 2**20} MB)")
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as file:
-            text = file.read()
+    name = os.fspath(path)
+    try:  # a regular file of at most 50 MB: never a FIFO or an endless device
+        text = read_bytes_limited(path, MAX_FILE_BYTES, "CSV file").decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError(f"{os.fspath(path)}: not a UTF-8 text file") from None
+        raise ValueError(f"{name}: not a UTF-8 text file") from None
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
     try:
         return parse_point_table(text)
     except ValueError as error:
@@ -44,7 +45,7 @@ def read_point_table(path: str | os.PathLike[str]) -> PointTable:
 
 def parse_point_table(text: str) -> PointTable:
     """Parse CSV text; see read_point_table."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))  # \n, \r\n or bare \r
     try:
         header = next((row for row in reader if any(f.strip() for f in row)), None)
         if header is None:
@@ -53,10 +54,11 @@ def parse_point_table(text: str) -> PointTable:
         for name in ("x1", "x2"):
             if names.count(name) != 1:
                 raise ValueError(f"line {reader.line_num}: expected one column {name!r} "
-                                 f"(header: {','.join(header)})")
+                                 f"(header: {shorten(','.join(header))})")
         columns = (names.index("x1"), names.index("x2"))
         rows: list[list[str]] = []
         xy: list[tuple[float, float]] = []
+        lines: list[int] = []
         for row in reader:
             if not any(f.strip() for f in row):
                 continue
@@ -68,9 +70,10 @@ def parse_point_table(text: str) -> PointTable:
             xy.append(tuple(parse_number(row[c], n, reader.line_num)
                             for c, n in zip(columns, ("x1", "x2"), strict=True)))
             rows.append(row)
+            lines.append(reader.line_num)
     except csv.Error as error:
         raise ValueError(f"line {reader.line_num}: {error}") from None
-    return PointTable(header, rows, np.array(xy, dtype=np.float64).reshape(-1, 2))
+    return PointTable(header, rows, np.array(xy, dtype=np.float64).reshape(-1, 2), tuple(lines))
 
 
 def prediction_columns(problem: str, outputs: int) -> list[str]:
