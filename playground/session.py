@@ -29,8 +29,9 @@ from playground.engine.spec import (
 )
 from playground.engine.trainer import Trainer, TrainingData
 from playground.engine.trainer import standardization as trainer_standardization
-from playground.io.atomic import atomic_write_text
+from playground.io.atomic import atomic_write_bytes
 from playground.io.json_format import (
+    MAX_FILE_BYTES,
     FormatError,
     build_spec,
     check_header,
@@ -317,8 +318,17 @@ def _plain(value: Any) -> Any:
 
 
 def save_session(session: Session, path: str | os.PathLike[str]) -> None:
-    """Write the session JSON atomically: the old file survives any error."""
-    atomic_write_text(path, dump_json(session_to_dict(session)))
+    """Write the session JSON atomically: the old file survives any error.
+
+    A file is never written that loading would refuse as too large: the optional `state` is
+    left out when it alone would pass the limit, else the save is refused."""
+    data = dump_json(session_to_dict(session)).encode("utf-8")
+    if len(data) > MAX_FILE_BYTES and session.state is not None:
+        data = dump_json(session_to_dict(session.replace(state=None))).encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        raise SessionError(f"{os.fspath(path)}: the session would take {len(data) / 2**20:.0f} "
+                           f"MB, more than a session file may ({MAX_FILE_BYTES // 2**20} MB)")
+    atomic_write_bytes(path, data)
 
 
 # ----- from JSON ---------------------------------------------------------------------------

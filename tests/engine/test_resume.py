@@ -168,3 +168,18 @@ def test_a_state_that_no_longer_fits_is_dropped_when_settings_change(tmp_path) -
     assert session.state is not None
     changed = session.replace(training=TrainingSpec(OptimizerSpec("sgd", 0.1)))
     assert changed.state is None  # the optimizer starts afresh, as in the window
+
+
+def test_a_save_never_writes_a_file_too_large_to_load(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    import playground.session as session_module
+
+    session = load_session(_saved(tmp_path, lambda d: None))
+    without = len(session_module.dump_json(session_module.session_to_dict(
+        session.replace(state=None))).encode())
+    monkeypatch.setattr(session_module, "MAX_FILE_BYTES", without + 10)
+    save_session(session, tmp_path / "out.json")  # the state alone would pass the limit
+    assert load_session(tmp_path / "out.json").state is None
+    monkeypatch.setattr(session_module, "MAX_FILE_BYTES", without - 10)
+    with pytest.raises(SessionError, match="more than a session file may"):
+        save_session(session, tmp_path / "refused.json")
+    assert not (tmp_path / "refused.json").exists()
