@@ -9,6 +9,7 @@ from pathlib import Path
 from platformdirs import user_cache_path
 
 APP_NAME = "nn-playground"
+COMPILER_CHILD_VARIABLE = "NN_PLAYGROUND_COMPILE_KERNELS"  # = compiler.CHILD_VARIABLE
 
 
 def user_cache_dir() -> Path:
@@ -28,3 +29,9 @@ def configure_frozen_runtime() -> None:
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
     except OSError:
         pass  # numba then compiles without caching; the app still runs
+    # Started by engine/compiler.py to compile the kernels (sys.executable is this app, not a
+    # Python): do that and exit, in either executable, before any window or command line.
+    if os.environ.get(COMPILER_CHILD_VARIABLE):  # (checked first: numba loads only then)
+        from playground.engine.compiler import run_child_if_asked
+
+        run_child_if_asked()

@@ -131,3 +131,106 @@ class _StallMeter:
 
     def stop(self) -> None:
         self._timer.stop()
+
+
+# ----- cold start: launch → training visible, with an empty (or a warm) numba cache -----------
+
+COLD_START_VARIABLE = "NN_PLAYGROUND_COLD_START_T0"  # the launcher's time.time() at launch
+
+
+def measure_start(cache_dir: str | None = None, seconds: float = 30.0) -> dict[str, float]:
+    """Launch the app in a new process (empty numba cache unless `cache_dir` is given), press
+    Play as soon as the window shows, and report: seconds from launch to the window, to the
+    first trained epoch on screen and to the compiled kernels; the longest UI-thread stall
+    while Python trains, while the compiled kernels load, and overall (ms)."""
+    import json
+    import subprocess
+    import sys
+
+    folder = Path(tempfile.mkdtemp(prefix="nn-playground-start-"))
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir or str(folder / "numba"),
+               XDG_CONFIG_HOME=str(folder / "config"), XDG_DATA_HOME=str(folder / "data"))
+    env[COLD_START_VARIABLE] = repr(time.time())
+    code = ("import sys, json; from playground.ui.gui_bench import start_child; "
+            f"print(json.dumps(start_child({seconds!r})))")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, check=True, timeout=seconds + 300)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def start_child(seconds: float) -> dict[str, float]:
+    """In the launched process: what `measure_start` reports."""
+    t0 = float(os.environ.get(COLD_START_VARIABLE, time.time()))
+    import playground.engine  # noqa: F401  - numba before Qt, as the app does
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+
+    from .app import make_application
+    from .main_window import MainWindow
+
+    app = make_application()
+    window = MainWindow(autosave=False)
+    controller = window.controller
+    window.show()
+    app.processEvents()
+    shown = time.time() - t0
+    stall = _StallMeter(QElapsedTimer, QTimer)
+    stall.start()
+    controller.play()  # as Space the moment the window shows
+    marks: dict[str, float] = {"launch_to_window_s": shown}
+    stalls = {"python": 0.0, "loading": 0.0, "compiled": 0.0}
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(20)
+
+    def check() -> None:
+        now = time.time() - t0
+        frame = controller.frame
+        if "launch_to_training_s" not in marks and frame is not None and frame.epoch >= 1:
+            marks["launch_to_training_s"] = now
+        provider = controller.worker._provider
+        phase = provider.phase if provider is not None else "compiled"
+        if phase == "compiled" and "launch_to_fast_engine_s" not in marks:
+            marks["launch_to_fast_engine_s"] = now
+        key = phase if phase in stalls else "python"
+        stalls[key] = max(stalls[key], stall.take())
+        if now > seconds:
+            loop.quit()
+
+    poll.timeout.connect(check)
+    poll.start()
+    loop.exec()
+    poll.stop()
+    stall.stop()
+    epoch = controller.frame.epoch if controller.frame is not None else 0
+    window.shutdown()
+    window.close()
+    app.processEvents()
+    return {**marks, "max_ui_stall_ms_python": stalls["python"],
+            "max_ui_stall_ms_loading": stalls["loading"],
+            "max_ui_stall_ms_compiled": stalls["compiled"],
+            "max_ui_stall_ms": max(stalls.values()), "epoch_at_end": epoch,
+            "seconds": seconds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m playground.ui.gui_bench start [--seconds S]`: cold, then warm start."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m playground.ui.gui_bench",
+                                     description="Measure the app's first start (cold numba "
+                                                 "cache) and a second start (warm cache).")
+    parser.add_argument("what", choices=["start"])
+    parser.add_argument("--seconds", type=float, default=30.0, help="how long each run watches")
+    args = parser.parse_args(argv)
+    cache = tempfile.mkdtemp(prefix="nn-playground-bench-numba-")
+    cold = measure_start(cache, args.seconds)
+    warm = measure_start(cache, min(args.seconds, 10.0))
+    print(json.dumps({"cold": cold, "warm": warm}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import queue
+import sys
 import threading
 import time
 import traceback
@@ -35,6 +36,7 @@ MAX_CHUNK_STEPS = 1_000_000
 MAX_RECORDS = 2000  # metric records kept for the UI between two takes
 IDLE_WAIT = 0.25  # seconds the idle loop waits for a command
 ENGINE_POLL = 0.05  # seconds between loads of compiled kernels while idle
+PYTHON_SWITCH_INTERVAL = 0.0005  # the GIL's switch interval while plain Python trains
 
 
 # ----- commands (UI thread → worker) -----------------------------------------------------------
@@ -192,6 +194,7 @@ class TrainingWorker:
         self._frame_interval = frame_interval
         self._trainer: Trainer | None = None
         self._provider: KernelProvider | None = None  # kernels for the first start (warm_up)
+        self._switch_interval: float | None = None  # the GIL's, to restore
         self._running = False
         self._pending_steps = 0
         self._speed: float | None = None
@@ -323,6 +326,11 @@ class TrainingWorker:
             self._provider = self._make_provider()
             self._provider.begin()
             self._chunk_steps = 1  # plain Python: grow from one step, to keep chunks short
+            if not self._provider.compiled:
+                # Plain Python holds the GIL between forced switches: make those short, so
+                # that the UI thread never waits long for it (until the compiled kernels).
+                self._switch_interval = sys.getswitchinterval()
+                sys.setswitchinterval(PYTHON_SWITCH_INTERVAL)
         try:
             self._build_trainer(self._network, self._training, self._data, self._weights,
                                 self._state)
@@ -343,6 +351,8 @@ class TrainingWorker:
         finally:
             if self._provider is not None:
                 self._provider.stop()
+            if self._switch_interval is not None:
+                sys.setswitchinterval(self._switch_interval)
 
     def _make_provider(self) -> KernelProvider:
         """The kernels of a first start (tests replace this to simulate the compiler)."""
@@ -360,6 +370,9 @@ class TrainingWorker:
         if provider.advance() and self._trainer is not None:
             self._trainer.kernels = provider.kernels
             self._changed = True
+        if provider.compiled and self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
 
     def _wait_time(self) -> float:
         """How long to wait for a command before the next chunk (0 while training)."""
