@@ -68,8 +68,6 @@ def test_the_loss_chart_follows_the_data_after_reset_new_data_and_restore(qtbot,
 
 
 def test_the_gradient_legend_shows_every_layer_on_a_narrow_plot(qtbot, make_window) -> None:  # noqa: ANN001
-    from playground.ui.plots import short_name
-
     window = make_window(_lesson("07-vanishing-gradients"), 1024, 768)
     controller, metrics = window.controller, window.metrics
     metrics.show_tab("Gradients")
@@ -82,7 +80,7 @@ def test_the_gradient_legend_shows_every_layer_on_a_narrow_plot(qtbot, make_wind
     legend = item.legend
     names = [label.text for _, label in legend.items]
     full = [f"layer {i}" for i in range(1, 7)] + ["output"]
-    assert names in (full, [short_name(name) for name in full])  # short: "L1" ... "out"
+    assert names in (full, [f"L{i}" for i in range(1, 7)] + ["out"])  # short when narrow
     view = plot.viewport().rect()
     box = item.vb.sceneBoundingRect()
     for sample, label in legend.items:
@@ -209,3 +207,25 @@ def test_presentation_with_lesson_notes_shows_every_layer_the_output_and_the_nam
         top_left = widget.mapTo(window, widget.rect().topLeft())
         assert top_left.x() + widget.width() <= width + 1, widget
         assert top_left.y() + widget.height() <= height + 1, widget
+
+
+@pytest.mark.parametrize(("lesson", "size", "presenting"), [
+    ("02-hidden-layer-xor", (1280, 720), False), ("02-hidden-layer-xor", (1024, 768), False),
+    ("07-vanishing-gradients", (1024, 768), False), ("07-vanishing-gradients", (1024, 768), True)])
+def test_the_network_titles_never_overlap_beside_the_notes(qtbot, make_window, lesson, size,  # noqa: ANN001
+                                                           presenting) -> None:
+    window = make_window(_lesson(lesson), *size)
+    window.set_presentation(presenting)
+    window.resize(*size)
+    panel = window.network_panel
+    qtbot.waitUntil(lambda: panel.title_header.width() > 100, timeout=WAIT_MS)
+    qtbot.wait(100)
+    titles = [panel.features_title, panel.layers_control, panel.output_title]
+    rects = [title.geometry() for title in titles]
+    for left, right in zip(rects, rects[1:], strict=False):
+        assert left.right() < right.left(), (left, right)  # "FEATUR[+][−] 1 HIDDEN LAYE…"
+    for title in titles:
+        assert title.width() >= title.sizeHint().width()  # nothing cut
+    cards = [card.geometry() for card in panel.cards]
+    for left, right in zip(cards, cards[1:], strict=False):
+        assert left.right() < right.left()
