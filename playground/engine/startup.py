@@ -43,14 +43,15 @@ class KernelProvider:
         self.phase = "compiled"  # "python", "loading", "compiled" or "failed"
         self.error = ""
         self._shown = 0.0  # progress shown (never goes back)
-        self._progress_at = (0, 0.0)  # (reported thousandths, when it was first seen)
         self._started = clock()
+        self._progress_at = (0, self._started)  # (reported thousandths, when first seen)
         self._last_load = 0.0
         self._ready_at: float | None = None
 
     def begin(self) -> None:
         """Start: at once on the Python path, with the compiler child if the cache is cold."""
         self._started = self._clock()
+        self._progress_at = (0, self._started)
         if self._cache_is_warm():
             self.phase = "loading"
             self._python = PythonKernels()
@@ -108,7 +109,7 @@ class KernelProvider:
     def text(self) -> str:
         """One line for the status bar ('' once the fast engine has been ready a while)."""
         if self.phase == "python":
-            return (f"Training with the Python engine while the fast engine compiles… "
+            return (f"on the Python engine while the fast engine compiles… "
                     f"{self._compile_percent()} %")
         if self.phase == "loading":
             done = self._loader.done if self._loader is not None else 0
@@ -116,7 +117,8 @@ class KernelProvider:
             return f"Loading the fast engine… {done}/{total}" if total else (
                 "Loading the fast engine…")
         if self.phase == "failed":
-            return f"Python engine (slow): the fast engine could not be compiled: {self.error}"
+            return ("on the Python engine (slow): the fast engine could not be compiled: "
+                    f"{self.error}")
         if self._ready_at is not None and self._clock() - self._ready_at < READY_NOTE_SECONDS:
             return "Fast engine ready"
         return ""
