@@ -27,7 +27,11 @@ CLASS_COLORS: tuple[RGB, ...] = (
     ORANGE, BLUE, (46, 158, 68), (214, 51, 74), (142, 92, 198), (140, 98, 57), (224, 96, 176),
     (18, 164, 176),
 )  # fmt: skip
-CLASS_MARKERS: tuple[str, ...] = ("o", "s", "t", "d", "p", "h", "star", "t1")
+# The marker shapes are pyqtgraph's symbols (pyqtgraph.graphicsItems.ScatterPlotItem.Symbols),
+# drawn as they are by the plot and by the class picker (icons.marker_path): one table for both.
+# pyqtgraph's "t" points down, "t1" up.
+CLASS_MARKERS: tuple[str, ...] = ("o", "s", "t1", "d", "p", "h", "star", "t")
+MARKER_SCALES: dict[str, float] = {"s": 0.88}  # squares look bigger than circles of one width
 
 LUT_SIZE = 256
 

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
+from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QTransform,
+)
 
 from . import colors
 from .theme import TEXT
@@ -161,22 +171,7 @@ def marker_icon(label: int, size: int = 48, filled: bool = True,
 
 
 def marker_path(marker: str, cx: float, cy: float, r: float) -> QPainterPath:
-    """A QPainterPath of a pyqtgraph-like marker centred at (cx, cy) with radius r."""
-    path = QPainterPath()
-    if marker == "o":
-        path.addEllipse(QPointF(cx, cy), r, r)
-        return path
-    if marker == "s":
-        path.addRect(QRectF(cx - 0.85 * r, cy - 0.85 * r, 1.7 * r, 1.7 * r))
-        return path
-    corners = {"t": (3, 90.0), "t1": (3, -90.0), "d": (4, 90.0), "p": (5, 90.0), "h": (6, 0.0),
-               "star": (10, 90.0)}[marker]
-    count, start = corners
-    points = []
-    for i in range(count):
-        angle = math.radians(start + 360.0 * i / count)
-        radius = r * (0.45 if marker == "star" and i % 2 else 1.0)
-        points.append(QPointF(cx + radius * math.cos(angle), cy - radius * math.sin(angle)))
-    path.addPolygon(QPolygonF(points))
-    path.closeSubpath()
-    return path
+    """The path of a pyqtgraph marker (a key of pyqtgraph's Symbols) centred at (cx, cy), as
+    wide as a circle of radius r, in the orientation the plot draws it (y pointing down)."""
+    scale = 2.0 * r * colors.MARKER_SCALES.get(marker, 1.0)
+    return QTransform().translate(cx, cy).scale(scale, scale).map(Symbols[marker])
