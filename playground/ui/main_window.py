@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -49,13 +49,14 @@ from .plots import LossSummary, MetricsPanel
 from .presentation import set_advanced_visible
 from .shortcuts import PRESET_KEYS, SHORTCUTS, CheatSheet, TypingGuard, make_action
 from .training_panel import TrainingSettings, TransportBar
+from .window_geometry import activate, place_window, save_window_geometry
 
 APP_TITLE = "NN Playground"
 LEFT_WIDTH = 312
 LEFT_WIDTH_COMPACT = 284  # below COMPACT_BELOW pixels of central width
 LEFT_WIDTH_PRESENTING = 100  # one column of preset thumbnails
 COMPACT_BELOW = 1400
-RIGHT_MIN_WIDTH = 340
+RIGHT_MIN_WIDTH = 300  # with the notes open the window still fits a 1024×768 screen
 RIGHT_MAX_WIDTH = 560
 RIGHT_MIN_WIDTH_PRESENTING = 280
 RIGHT_MAX_WIDTH_PRESENTING = 720
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(controller, parent=self) if autosave else None
         self.cheat_sheet: CheatSheet | None = None
         self._closed = False
+        self._shown = False
         self._typing_guard = TypingGuard(self)
         app = QApplication.instance()
         if app is not None:
@@ -135,7 +137,7 @@ class MainWindow(QMainWindow):
         if saved_palette in colors.PALETTES:
             self.set_palette(saved_palette)
         self._update_title()
-        self.resize(1440, 900)
+        place_window(self, self._settings)  # the last geometry, or a size fitting the screen
 
     # ----- composition ----------------------------------------------------------------------
 
@@ -293,6 +295,7 @@ class MainWindow(QMainWindow):
 
     def _on_look_changed(self, look: Look) -> None:
         on = look.presentation
+        size = self.size()  # rearranging may grow the window for a moment (past the screen)
         set_advanced_visible(self, not on)
         self.menuBar().setVisible(not on)
         self.status_bar.setVisible(not on)
@@ -302,7 +305,17 @@ class MainWindow(QMainWindow):
         self.commands[f"palette_{look.palette}"].setChecked(True)
         self._update_leave()
         self._update_left_width()
+        self._keep_size(size)
         self._fit_notes()
+
+    def _keep_size(self, size: QSize) -> None:
+        """Back to `size` (or the new minimum size) after a rearrangement grew the window."""
+        if self.windowState() & (Qt.WindowState.WindowMaximized
+                                 | Qt.WindowState.WindowFullScreen):
+            return
+        for _ in range(4):  # the new minimum size, from the innermost layout out
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.resize(size.expandedTo(self.minimumSizeHint()))
 
     def _arrange(self, presenting: bool) -> None:
         """Presentation: the presets as one column (when there is room), the network with the
@@ -420,6 +433,12 @@ class MainWindow(QMainWindow):
 
     # ----- layout ---------------------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._shown:  # the first show: keyboard focus at once, no click needed
+            self._shown = True
+            activate(self)
+
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().resizeEvent(event)
         self._update_left_width()
@@ -484,6 +503,8 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        if self._shown:
+            save_window_geometry(self, self._settings)
         if self.gif.recording:
             self.gif.stop()
         app = QApplication.instance()
