@@ -18,17 +18,23 @@ All kernels are free functions on arrays. Shared conventions:
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 from numba import njit
 
 from .activations import FASTMATH, activate_row, scale_by_derivative, sigmoid
+from .optimizers import Hyper, optimizer_step
+from .registry import ScheduleOptions
 
 N_IN, N_OUT, W_OFF, B_OFF, G_OFF, BE_OFF, ACT, ROW_IN, ROW_OUT = range(9)
 BN_EPS = 1e-5
 BN_MOMENTUM = 0.1
 OUT_SIGMOID, OUT_SOFTMAX, OUT_LINEAR = 0, 1, 2
-LOSS_BCE, LOSS_CE, LOSS_MSE, LOSS_MAE, LOSS_HUBER = 0, 1, 2, 3, 4
+LOSS_BCE, LOSS_CE, LOSS_MSE, LOSS_MAE, LOSS_HUBER = 0, 1, 2, 3, 4  # registry.LOSSES' codes
+SCHEDULE_CONSTANT, SCHEDULE_STEP, SCHEDULE_EXPONENTIAL, SCHEDULE_COSINE, SCHEDULE_ONE_CYCLE = (
+    0, 1, 2, 3, 4)  # registry.SCHEDULES' codes
 STATUS_OK, STATUS_DIVERGED, STATUS_EARLY_STOP = 0, 1, 2
 
 # Counter slots of the int64 `counters` array that the training loop advances.
@@ -206,12 +212,15 @@ def loss_and_delta(loss_code, Y, A, D, r_out, n_out, targets, nb, want_delta):
             elif loss_code == LOSS_MAE:
                 total += abs(d)
                 g = 1.0 if d > 0.0 else (-1.0 if d < 0.0 else 0.0)
-            elif abs(d) < 1.0:
-                total += 0.5 * d * d
-                g = d
+            elif loss_code == LOSS_HUBER:
+                if abs(d) < 1.0:
+                    total += 0.5 * d * d
+                    g = d
+                else:
+                    total += abs(d) - 0.5
+                    g = 1.0 if d > 0.0 else -1.0
             else:
-                total += abs(d) - 0.5
-                g = 1.0 if d > 0.0 else -1.0
+                raise ValueError("loss_and_delta: unknown loss code")
             if want_delta:
                 D[r_out, b] = g * scale
     return total, correct
@@ -319,140 +328,33 @@ def clip_by_global_norm(grads, max_norm):
 
 
 @njit(**KERNEL)
-def optimizer_step(code, hyper, lr, params, grads, S1, S2, S3, t, scalars):
-    """One update with PyTorch's rule; t is the 1-based step; S1..S3 float64 (P,) state.
+def scheduled_lr(code, base_lr, options, epoch, fraction):
+    """Learning rate at (epoch, fraction of the epoch done) for schedule `code`.
 
-    hyper: float64 (16,) by registry.HYPER_SLOTS; scalars: float64 (2,) extra state (NAdam's
-    mu product).
+    options: registry.ScheduleOptions; epoch: int64; fraction: float64 in [0, 1).
     """
-    wd = hyper[7]
-    n = params.shape[0]
-    if code == 0:  # sgd / momentum / nesterov
-        mom = hyper[1]
-        damp = hyper[2]
-        nesterov = hyper[3] != 0.0
-        for i in range(n):
-            g = grads[i] + wd * params[i]
-            if mom != 0.0:
-                if t == 1:
-                    S1[i] = g
-                else:
-                    S1[i] = mom * S1[i] + (1.0 - damp) * g
-                g = g + mom * S1[i] if nesterov else S1[i]
-            params[i] -= lr * g
-    elif code == 1:  # adagrad
-        clr = lr / (1.0 + (t - 1) * hyper[12])
-        eps = hyper[6]
-        for i in range(n):
-            g = grads[i] + wd * params[i]
-            S1[i] += g * g
-            params[i] -= clr * g / (math.sqrt(S1[i]) + eps)
-    elif code == 2:  # rmsprop
-        alpha = hyper[9]
-        eps = hyper[6]
-        mom = hyper[1]
-        centered = hyper[10] != 0.0
-        for i in range(n):
-            g = grads[i] + wd * params[i]
-            S1[i] = alpha * S1[i] + (1.0 - alpha) * g * g
-            if centered:
-                S3[i] = alpha * S3[i] + (1.0 - alpha) * g
-                avg = math.sqrt(S1[i] - S3[i] * S3[i]) + eps
-            else:
-                avg = math.sqrt(S1[i]) + eps
-            if mom > 0.0:
-                S2[i] = mom * S2[i] + g / avg
-                params[i] -= lr * S2[i]
-            else:
-                params[i] -= lr * g / avg
-    elif code == 3:  # adadelta
-        rho = hyper[8]
-        eps = hyper[6]
-        for i in range(n):
-            g = grads[i] + wd * params[i]
-            S1[i] = rho * S1[i] + (1.0 - rho) * g * g
-            delta = math.sqrt(S2[i] + eps) / math.sqrt(S1[i] + eps) * g
-            S2[i] = rho * S2[i] + (1.0 - rho) * delta * delta
-            params[i] -= lr * delta
-    elif code == 4:  # adam / adamw / amsgrad
-        b1 = hyper[4]
-        b2 = hyper[5]
-        eps = hyper[6]
-        amsgrad = hyper[14] != 0.0
-        decoupled = hyper[15] != 0.0
-        bc1 = 1.0 - b1 ** float(t)  # float powers: libm's pow, as in plain Python
-        bc2_sqrt = math.sqrt(1.0 - b2 ** float(t))
-        step = lr / bc1
-        for i in range(n):
-            if decoupled:
-                params[i] *= 1.0 - lr * wd
-                g = grads[i]
-            else:
-                g = grads[i] + wd * params[i]
-            S1[i] = b1 * S1[i] + (1.0 - b1) * g
-            S2[i] = b2 * S2[i] + (1.0 - b2) * g * g
-            if amsgrad:
-                S3[i] = max(S3[i], S2[i])
-                denom = math.sqrt(S3[i]) / bc2_sqrt + eps
-            else:
-                denom = math.sqrt(S2[i]) / bc2_sqrt + eps
-            params[i] -= step * S1[i] / denom
-    elif code == 5:  # adamax
-        b1 = hyper[4]
-        b2 = hyper[5]
-        eps = hyper[6]
-        clr = lr / (1.0 - b1 ** float(t))
-        for i in range(n):
-            g = grads[i] + wd * params[i]
-            S1[i] = b1 * S1[i] + (1.0 - b1) * g
-            S2[i] = max(b2 * S2[i], abs(g) + eps)
-            params[i] -= clr * S1[i] / S2[i]
-    else:  # nadam
-        b1 = hyper[4]
-        b2 = hyper[5]
-        eps = hyper[6]
-        psi = hyper[11]
-        mu = b1 * (1.0 - 0.5 * 0.96 ** (t * psi))
-        mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
-        if t == 1:
-            scalars[0] = 1.0
-        scalars[0] *= mu
-        mu_product = scalars[0]
-        bc2 = 1.0 - b2 ** float(t)
-        c_grad = lr * (1.0 - mu) / (1.0 - mu_product)
-        c_avg = lr * mu_next / (1.0 - mu_product * mu_next)
-        for i in range(n):
-            g = grads[i] + wd * params[i]
-            S1[i] = b1 * S1[i] + (1.0 - b1) * g
-            S2[i] = b2 * S2[i] + (1.0 - b2) * g * g
-            denom = math.sqrt(S2[i] / bc2) + eps
-            params[i] -= c_grad * g / denom
-            params[i] -= c_avg * S1[i] / denom
-
-
-@njit(**KERNEL)
-def scheduled_lr(code, base_lr, sched, epoch, fraction):
-    """Learning rate at (epoch, fraction of the epoch done); sched: float64 (8,) options."""
-    if code == 0:
+    if code == SCHEDULE_CONSTANT:
         return base_lr
-    if code == 1:
-        return base_lr * sched[1] ** float(epoch // int(sched[0]))
-    if code == 2:
-        return base_lr * sched[1] ** float(epoch)
-    if code == 3:
-        t_max = sched[2]
+    if code == SCHEDULE_STEP:
+        return base_lr * options.gamma ** float(epoch // int(options.step_size))
+    if code == SCHEDULE_EXPONENTIAL:
+        return base_lr * options.gamma ** float(epoch)
+    if code == SCHEDULE_COSINE:
+        t_max = options.t_max
         e = min(float(epoch), t_max)
-        return sched[3] + (base_lr - sched[3]) * (1.0 + math.cos(math.pi * e / t_max)) / 2.0
-    total = sched[4]
-    pct = sched[5]
-    initial = base_lr / sched[6]
-    final = initial / sched[7]
-    progress = min((epoch + fraction) / total, 1.0)
-    if progress < pct:
-        x = progress / pct
-        return initial + (base_lr - initial) * (1.0 - math.cos(math.pi * x)) / 2.0
-    x = (progress - pct) / (1.0 - pct)
-    return final + (base_lr - final) * (1.0 + math.cos(math.pi * x)) / 2.0
+        return options.eta_min + (base_lr - options.eta_min) * (
+            1.0 + math.cos(math.pi * e / t_max)) / 2.0
+    if code == SCHEDULE_ONE_CYCLE:
+        pct = options.pct_start
+        initial = base_lr / options.div_factor
+        final = initial / options.final_div_factor
+        progress = min((epoch + fraction) / options.total_epochs, 1.0)
+        if progress < pct:
+            x = progress / pct
+            return initial + (base_lr - initial) * (1.0 - math.cos(math.pi * x)) / 2.0
+        x = (progress - pct) / (1.0 - pct)
+        return final + (base_lr - final) * (1.0 + math.cos(math.pi * x)) / 2.0
+    raise ValueError("scheduled_lr: unknown schedule code")
 
 
 @njit(**KERNEL)
@@ -498,21 +400,93 @@ def grid_pass(params, layout, out_kind, X, A, Y, bn_mean, bn_var, out):
                 out[r, start + b] = A[r, b]
 
 
+class Network(NamedTuple):
+    """A network's arrays, as the training loop reads and updates them."""
+
+    params: npt.NDArray[np.float64]  # (P,) every parameter, in the layout's order
+    grads: npt.NDArray[np.float64]  # (P,) dL/dparams of the current batch
+    layout: npt.NDArray[np.int64]  # (L, 9) per dense layer: N_IN ... ROW_OUT
+    dropout: npt.NDArray[np.float64]  # (L,) inverted-dropout rate of each layer's output
+    bn_mean: npt.NDArray[np.float64]  # (R,) batch norm's running means, by unit row
+    bn_var: npt.NDArray[np.float64]  # (R,) batch norm's running variances
+    weight_mask: npt.NDArray[np.bool_]  # (P,) True at weights (regularised), False at the rest
+    w_offset: npt.NDArray[np.int64]  # (L,) where each layer's W starts in params
+    w_length: npt.NDArray[np.int64]  # (L,) its size
+
+
+class Data(NamedTuple):
+    """The training and test points as features: X float64 (F, N), targets float64 (N,)."""
+
+    X: npt.NDArray[np.float64]
+    targets: npt.NDArray[np.float64]  # class index or value of each point
+    X_test: npt.NDArray[np.float64]  # (F, N_test), N_test may be 0
+    targets_test: npt.NDArray[np.float64]  # (N_test,)
+
+
+class Buffers(NamedTuple):
+    """Working memory of one batch: float64 (R, B) feature-major, see the module docstring."""
+
+    A: npt.NDArray[np.float64]
+    Y: npt.NDArray[np.float64]
+    H: npt.NDArray[np.float64]
+    M: npt.NDArray[np.float64]
+    XH: npt.NDArray[np.float64]
+    INV: npt.NDArray[np.float64]  # (R,)
+    D: npt.NDArray[np.float64]
+    TB: npt.NDArray[np.float64]  # (B,) the batch's targets
+
+
+class Settings(NamedTuple):
+    """The training settings the loop reads (immutable: the Trainer makes a new one)."""
+
+    out_kind: int  # OUT_SIGMOID, OUT_SOFTMAX or OUT_LINEAR
+    loss_code: int  # LOSS_*
+    shuffle: bool  # reshuffle at each epoch's start
+    batch_size: int
+    reg_kind: int  # 0 none, 1 L1, 2 L2
+    reg_rate: float
+    clip: float  # max global gradient norm; 0: no clipping
+    patience: int  # early stopping after this many epochs without a better test loss; 0: off
+    optimizer_code: int  # registry.OPTIMIZERS[...].code
+    hyper: Hyper
+    schedule_code: int  # SCHEDULE_*
+    schedule: ScheduleOptions
+
+
+class State(NamedTuple):
+    """What the loop advances in place besides the parameters."""
+
+    perm: npt.NDArray[np.int64]  # (N,) the epoch's order of the training points
+    rng: npt.NDArray[np.uint64]  # (1,) xorshift64* state: shuffles and dropout masks
+    counters: npt.NDArray[np.int64]  # (7,) by C_EPOCH ... C_STALE
+    grad_sq: npt.NDArray[np.float64]  # (L,) running sum of ||dL/dW_l||² of the data loss
+    stats: npt.NDArray[np.float64]  # (4,) last batch loss, penalty, lr, best test loss
+    S1: npt.NDArray[np.float64]  # (P,) the optimizer's state arrays (its `buffers`)
+    S2: npt.NDArray[np.float64]  # (P,)
+    S3: npt.NDArray[np.float64]  # (P,)
+    scalars: npt.NDArray[np.float64]  # (2,) the optimizer's scalar state (NAdam's mu product)
+    best_params: npt.NDArray[np.float64]  # (P,) the best weights so far (early stopping)
+    best_bn: npt.NDArray[np.float64]  # (2, R) their batch-norm running means and variances
+
+
 @njit(**KERNEL)
-def train_steps(n_steps, params, grads, layout, dropout, out_kind, loss_code, X, targets, perm,
-                shuffle_on, batch_size, A, Y, H, M, XH, INV, D, TB, bn_mean, bn_var, rng,
-                weight_mask, reg_kind, reg_rate, clip, opt_code, hyper, sched_code, sched,
-                S1, S2, S3, scalars, counters, grad_sq, layer_w_off, layer_w_len,
-                X_test, targets_test, patience, best_params, best_bn, stats):
+def train_steps(n_steps, net, data, buffers, settings, state):
     """Run up to n_steps mini-batch steps; return (status, steps_done).
 
-    X: float64 (F, N) training features, targets float64 (N,), perm int64 (N,) the epoch order,
-    TB: float64 (B,) the batch's targets.
-    counters: int64 (7,) epoch, step, cursor, optimizer t, steps since last reset of grad_sq,
-    best epoch and stale epochs (early stopping). grad_sq: float64 (L,) running sum of
-    ||dL/dW_l||² of the data loss. stats: float64 (4,) last batch loss, penalty, lr, best test
-    loss (early stopping). best_params/best_bn: copies restored on early stop.
+    net: Network, data: Data, buffers: Buffers, settings: Settings, state: State (each field's
+    shape and dtype is given where the named tuple is defined). On early stopping the best
+    parameters and batch-norm statistics are restored.
     """
+    params, grads, layout, dropout = net.params, net.grads, net.layout, net.dropout
+    bn_mean, bn_var = net.bn_mean, net.bn_var
+    X, targets, X_test, targets_test = data.X, data.targets, data.X_test, data.targets_test
+    A, Y, H, M, XH, INV, D, TB = buffers
+    perm, rng, counters, grad_sq, stats = (state.perm, state.rng, state.counters, state.grad_sq,
+                                           state.stats)
+    batch_size = settings.batch_size
+    out_kind = settings.out_kind
+    loss_code = settings.loss_code
+    patience = settings.patience
     n = X.shape[1]
     n_feat = X.shape[0]
     n_layers = layout.shape[0]
@@ -522,7 +496,7 @@ def train_steps(n_steps, params, grads, layout, dropout, out_kind, loss_code, X,
     n_batches = (n + batch_size - 1) // batch_size
     for s in range(n_steps):
         cursor = counters[C_CURSOR]
-        if cursor == 0 and shuffle_on:
+        if cursor == 0 and settings.shuffle:
             shuffle(perm, rng)
         nb = min(batch_size, n - cursor)
         for k in range(n_feat):
@@ -533,7 +507,8 @@ def train_steps(n_steps, params, grads, layout, dropout, out_kind, loss_code, X,
         for b in range(nb):
             TB[b] = targets[perm[cursor + b]]
         epoch = counters[C_EPOCH]
-        lr = scheduled_lr(sched_code, hyper[0], sched, epoch, (cursor // batch_size) / n_batches)
+        lr = scheduled_lr(settings.schedule_code, settings.hyper.lr, settings.schedule, epoch,
+                          (cursor // batch_size) / n_batches)
         forward(params, layout, dropout, A, Y, H, M, XH, INV, bn_mean, bn_var, nb, True, out_kind,
                 rng)
         loss_sum, _ = loss_and_delta(loss_code, Y, A, D, r_out, n_out, TB, nb, True)
@@ -545,14 +520,15 @@ def train_steps(n_steps, params, grads, layout, dropout, out_kind, loss_code, X,
         backward(params, grads, layout, dropout, A, Y, H, M, XH, INV, D, nb)
         for layer in range(n_layers):
             acc = 0.0
-            for i in range(layer_w_off[layer], layer_w_off[layer] + layer_w_len[layer]):
+            for i in range(net.w_offset[layer], net.w_offset[layer] + net.w_length[layer]):
                 acc += grads[i] * grads[i]
             grad_sq[layer] += acc
-        penalty = regularize(params, grads, weight_mask, reg_kind, reg_rate)
-        if clip > 0.0:
-            clip_by_global_norm(grads, clip)
+        penalty = regularize(params, grads, net.weight_mask, settings.reg_kind, settings.reg_rate)
+        if settings.clip > 0.0:
+            clip_by_global_norm(grads, settings.clip)
         counters[C_OPT_T] += 1
-        optimizer_step(opt_code, hyper, lr, params, grads, S1, S2, S3, counters[C_OPT_T], scalars)
+        optimizer_step(settings.optimizer_code, settings.hyper, lr, params, grads, state.S1,
+                       state.S2, state.S3, counters[C_OPT_T], state.scalars)
         stats[0] = loss_sum / nb
         stats[1] = penalty
         stats[2] = lr
@@ -570,15 +546,15 @@ def train_steps(n_steps, params, grads, layout, dropout, out_kind, loss_code, X,
                     stats[3] = test_loss
                     counters[C_BEST_EPOCH] = counters[C_EPOCH]
                     counters[C_STALE] = 0
-                    best_params[:] = params
-                    best_bn[0, :] = bn_mean
-                    best_bn[1, :] = bn_var
+                    state.best_params[:] = params
+                    state.best_bn[0, :] = bn_mean
+                    state.best_bn[1, :] = bn_var
                 else:
                     counters[C_STALE] += 1
                     if counters[C_STALE] >= patience:
-                        params[:] = best_params
-                        bn_mean[:] = best_bn[0]
-                        bn_var[:] = best_bn[1]
+                        params[:] = state.best_params
+                        bn_mean[:] = state.best_bn[0]
+                        bn_var[:] = state.best_bn[1]
                         counters[C_CURSOR] = 0
                         return STATUS_EARLY_STOP, s + 1
         counters[C_CURSOR] = cursor

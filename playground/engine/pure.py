@@ -2,9 +2,10 @@
 
 The app trains on this copy while numba compiles the real kernels in another process (see
 compiler.py), so that training starts the moment the window shows. `load()` executes the source
-of activations.py and kernels.py a second time, in fresh module objects whose `numba.njit` is an
-identity decorator and whose `from .activations import ...` finds the plain copy, so every inner
-call stays in plain Python (a `.py_func` would call the compiled callees, and compile them).
+of activations.py, optimizers.py and kernels.py a second time, in fresh module objects whose
+`numba.njit` is an identity decorator and whose `from .activations import ...` finds the plain
+copy, so every inner call stays in plain Python (a `.py_func` would call the compiled callees,
+and compile them).
 
 Differences from the compiled kernels: none in the arithmetic (no fastmath reordering in the
 kernels, see activations.FASTMATH); the `math` functions that raise in Python where the compiled
@@ -28,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-_MODULES = ("activations", "kernels")  # in import order
+_MODULES = ("activations", "optimizers", "kernels")  # in import order
 NUMPY_TILE = 4096  # points per vectorised eval pass (bounds the memory of big grids)
 _lock = threading.Lock()
 _loaded: types.ModuleType | None = None

@@ -2,12 +2,16 @@
 
 Each entry carries its kernel code (where a kernel needs one), its PyTorch-named defaults and a
 formula for tooltips. The UI fills its menus from these dicts; the specs validate against them.
+Activations (activations.py) and optimizers (optimizers.py) live with their kernels.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+from .activations import ACTIVATIONS, Activation
+from .optimizers import HYPER_OPTIONS, OPTIMIZERS, Hyper, Optimizer, Option, hyper_of
 
 
 @dataclass(frozen=True)
@@ -40,61 +44,6 @@ def default_loss(problem: str, classes: int) -> str:
 
 
 @dataclass(frozen=True)
-class Optimizer:
-    """An optimizer with PyTorch's update rule and default hyper-parameters."""
-
-    name: str
-    code: int
-    defaults: dict[str, Any]
-    rule: str
-    title: str = ""
-
-
-# Hyper-parameter slots of the kernel's float64 array, by PyTorch name.
-HYPER_SLOTS = {
-    "lr": 0, "momentum": 1, "dampening": 2, "nesterov": 3, "beta1": 4, "beta2": 5, "eps": 6,
-    "weight_decay": 7, "rho": 8, "alpha": 9, "centered": 10, "momentum_decay": 11,
-    "lr_decay": 12, "initial_accumulator_value": 13, "amsgrad": 14, "decoupled": 15,
-}  # fmt: skip
-
-_ADAM = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0}
-
-OPTIMIZERS: dict[str, Optimizer] = {
-    o.name: o
-    for o in (
-        Optimizer("sgd", 0, {"lr": 0.03, "weight_decay": 0.0},
-                  "θ ← θ − η·g", "SGD"),
-        Optimizer("momentum", 0, {"lr": 0.03, "momentum": 0.9, "dampening": 0.0,
-                                  "weight_decay": 0.0},
-                  "v ← μ·v + g;  θ ← θ − η·v", "Momentum"),
-        Optimizer("nesterov", 0, {"lr": 0.03, "momentum": 0.9, "weight_decay": 0.0,
-                                  "nesterov": True},
-                  "v ← μ·v + g;  θ ← θ − η·(g + μ·v)", "Nesterov"),
-        Optimizer("adagrad", 1, {"lr": 0.01, "lr_decay": 0.0, "weight_decay": 0.0,
-                                 "initial_accumulator_value": 0.0, "eps": 1e-10},
-                  "G ← G + g²;  θ ← θ − η·g / (√G + ε)", "Adagrad"),
-        Optimizer("rmsprop", 2, {"lr": 0.01, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0,
-                                 "momentum": 0.0, "centered": False},
-                  "v ← α·v + (1−α)·g²;  θ ← θ − η·g / (√v + ε)", "RMSprop"),
-        Optimizer("adadelta", 3, {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0},
-                  "v ← ρv + (1−ρ)g²;  Δ ← √(u+ε)/√(v+ε)·g;  u ← ρu + (1−ρ)Δ²;  θ ← θ − η·Δ",
-                  "Adadelta"),
-        Optimizer("adam", 4, dict(_ADAM),
-                  "m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η·m̂ / (√v̂ + ε)", "Adam"),
-        Optimizer("adamw", 4, dict(_ADAM, weight_decay=1e-2, decoupled=True),
-                  "θ ← θ − ηλθ;  then Adam without λ in g", "AdamW"),
-        Optimizer("adamax", 5, dict(_ADAM, lr=2e-3),
-                  "m ← β₁m + (1−β₁)g;  u ← max(β₂u, |g| + ε);  θ ← θ − η/(1−β₁ᵗ)·m/u", "Adamax"),
-        Optimizer("nadam", 6, dict(_ADAM, lr=2e-3, momentum_decay=4e-3),
-                  "Adam with Nesterov momentum: θ ← θ − η·(μₜ₊₁m̂ + (1−μₜ)ĝ) / (√v̂ + ε)",
-                  "NAdam"),
-        Optimizer("amsgrad", 4, dict(_ADAM, amsgrad=True),
-                  "Adam with v̂ ← max(v̂, v): the step size never grows", "AMSGrad"),
-    )
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
 class Schedule:
     """A learning-rate schedule (per epoch; one-cycle per step), with PyTorch-like options."""
 
@@ -104,8 +53,31 @@ class Schedule:
     formula: str
 
 
-SCHEDULE_SLOTS = {"step_size": 0, "gamma": 1, "t_max": 2, "eta_min": 3, "total_epochs": 4,
-                  "pct_start": 5, "div_factor": 6, "final_div_factor": 7}  # fmt: skip
+class ScheduleOptions(NamedTuple):
+    """Every schedule's options as the kernels read them (float64; a schedule reads its own)."""
+
+    step_size: float = 0.0
+    gamma: float = 0.0
+    t_max: float = 0.0
+    eta_min: float = 0.0
+    total_epochs: float = 0.0
+    pct_start: float = 0.0
+    div_factor: float = 0.0
+    final_div_factor: float = 0.0
+
+
+SCHEDULE_OPTIONS: dict[str, Option] = {
+    "step_size": Option("Step size (epochs)", "Multiply the rate by γ every step_size epochs",
+                        integer=True),
+    "gamma": Option("Gamma (γ)", "γ: the factor the rate is multiplied by"),
+    "t_max": Option("T max (epochs)", "Epochs of the cosine's way down from η to η_min",
+                    integer=True),
+    "eta_min": Option("Minimum LR", "η_min: the lowest rate the cosine reaches"),
+    "total_epochs": Option("Total epochs", "Length of the one-cycle run in epochs", integer=True),
+    "pct_start": Option("Warm-up share", "Share of the run spent warming up"),
+    "div_factor": Option("Start divisor", "The run starts at η / div_factor"),
+    "final_div_factor": Option("Final divisor", "It ends at η / (div_factor · final_div_factor)"),
+}
 
 SCHEDULES: dict[str, Schedule] = {
     s.name: s
@@ -151,6 +123,12 @@ REGULARIZATIONS: dict[str, str] = {
     "l1": "penalty λ·Σ|W|, gradient λ·sign(W) (weights only, never biases)",
     "l2": "penalty λ/2·ΣW², gradient λ·W (weights only, never biases)",
 }
+
+
+__all__ = ["ACTIVATIONS", "HYPER_OPTIONS", "INITIALIZERS", "LOSSES", "OPTIMIZERS",
+           "REGULARIZATIONS", "SCHEDULES", "SCHEDULE_OPTIONS", "Activation", "Hyper",
+           "Initializer", "Loss", "Optimizer", "Option", "Schedule", "ScheduleOptions", "choices",
+           "default_loss", "hyper_of"]
 
 
 def choices(registry: dict[str, Any]) -> str:

@@ -21,18 +21,6 @@ from .spec import NetworkSpec, OptimizerSpec, TrainingSpec
 Array = npt.NDArray[np.float64]
 LayerArrays = tuple[dict[str, Array], ...]
 
-# The optimizer's state arrays by PyTorch name, for each optimizer code (kernel slots S1, S2, S3).
-OPTIMIZER_BUFFERS: dict[int, tuple[str, ...]] = {
-    0: ("momentum_buffer",),
-    1: ("sum",),
-    2: ("square_avg", "momentum_buffer", "grad_avg"),
-    3: ("square_avg", "acc_delta"),
-    4: ("exp_avg", "exp_avg_sq", "max_exp_avg_sq"),
-    5: ("exp_avg", "exp_inf"),
-    6: ("exp_avg", "exp_avg_sq"),
-}
-
-
 @dataclass(frozen=True, eq=False)
 class TrainingState:
     """What continuing training needs besides the weights and the epoch.
@@ -64,7 +52,7 @@ def optimizer_buffer_names(optimizer: OptimizerSpec) -> tuple[str, ...]:
         unused.add("grad_avg")
     if not hyper.get("amsgrad"):
         unused.add("max_exp_avg_sq")
-    names = OPTIMIZER_BUFFERS[OPTIMIZERS[optimizer.name].code]
+    names = OPTIMIZERS[optimizer.name].buffers
     return tuple(name for name in names if name not in unused)
 
 
@@ -72,7 +60,7 @@ def export_state(optimizer: OptimizerSpec, layout: Layout, slots: tuple[Array, A
                  scalars: Array, rng: npt.NDArray[np.uint64], counters: npt.NDArray[np.int64],
                  perm: npt.NDArray[np.int64]) -> TrainingState:
     """A TrainingState copied from a Trainer's arrays."""
-    by_name = dict(zip(OPTIMIZER_BUFFERS[OPTIMIZERS[optimizer.name].code], slots, strict=False))
+    by_name = dict(zip(OPTIMIZERS[optimizer.name].buffers, slots, strict=False))
     return TrainingState(
         optimizer=optimizer.name,
         optimizer_step=int(counters[K.C_OPT_T]),
@@ -89,7 +77,7 @@ def import_state(state: TrainingState, layout: Layout, slots: tuple[Array, Array
                  scalars: Array, rng: npt.NDArray[np.uint64], counters: npt.NDArray[np.int64],
                  perm: npt.NDArray[np.int64]) -> None:
     """Write a (checked) TrainingState into a Trainer's arrays."""
-    by_name = dict(zip(OPTIMIZER_BUFFERS[OPTIMIZERS[state.optimizer].code], slots, strict=False))
+    by_name = dict(zip(OPTIMIZERS[state.optimizer].buffers, slots, strict=False))
     for name, layers in state.buffers:
         by_name[name][:] = flat(layout, layers)
     counters[K.C_OPT_T] = state.optimizer_step

@@ -13,7 +13,7 @@ from . import kernels as K
 from . import resume as resuming
 from .features import expand
 from .network import LOSS_CODE, OUT_KIND, Layout, initial_params, pack_weights, unpack_weights
-from .registry import HYPER_SLOTS, OPTIMIZERS, SCHEDULE_SLOTS, SCHEDULES
+from .registry import OPTIMIZERS, SCHEDULES, ScheduleOptions, hyper_of
 from .resume import TrainingState
 from .spec import LayerWeights, NetworkSpec, TrainingSpec, check_weights
 
@@ -169,18 +169,10 @@ class Trainer:
 
     def _set_hyper(self) -> None:
         spec = self.training
-        hyper = np.zeros(len(HYPER_SLOTS))
-        for key, value in spec.optimizer.hyper().items():
-            if key == "betas":
-                hyper[HYPER_SLOTS["beta1"]], hyper[HYPER_SLOTS["beta2"]] = value
-            else:
-                hyper[HYPER_SLOTS[key]] = float(value)
-        self._hyper = hyper
+        self._hyper = hyper_of(spec.optimizer.hyper())
         self._opt_code = OPTIMIZERS[spec.optimizer.name].code
-        sched = np.zeros(len(SCHEDULE_SLOTS))
-        for key, value in spec.schedule.params().items():
-            sched[SCHEDULE_SLOTS[key]] = float(value)
-        self._sched = sched
+        self._sched = ScheduleOptions(**{key: float(value)
+                                         for key, value in spec.schedule.params().items()})
         self._sched_code = SCHEDULES[spec.schedule.name].code
         self._reg_kind = {"none": 0, "l1": 1, "l2": 2}[spec.regularization]
 
@@ -299,19 +291,24 @@ class Trainer:
             return 0
         t = self.training
         layout = self._layout
-        status, done = self.kernels.train_steps(
-            np.int64(steps), self._params, self._grads, layout.table, layout.dropout,
-            np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)),
-            np.int64(LOSS_CODE[self._loss_name]), self._X, self._y, self._perm, bool(t.shuffle),
-            np.int64(t.batch_size), self._A, self._Y, self._H, self._M, self._XH, self._INV,
-            self._D, self._TB, self._bn_mean, self._bn_var, self._rng, layout.weight_mask,
-            np.int64(self._reg_kind), float(t.regularization_rate),
-            float(t.grad_clip or 0.0), np.int64(self._opt_code), self._hyper,
-            np.int64(self._sched_code), self._sched, self._S1, self._S2, self._S3,
-            self._scalars, self._counters, self._grad_sq, layout.w_offset, layout.w_length,
-            self._X_test, self._y_test, np.int64(t.early_stopping_patience),
-            self._best_params, self._best_bn, self._stats,
-        )
+        network = K.Network(self._params, self._grads, layout.table, layout.dropout,
+                            self._bn_mean, self._bn_var, layout.weight_mask, layout.w_offset,
+                            layout.w_length)
+        data = K.Data(self._X, self._y, self._X_test, self._y_test)
+        buffers = K.Buffers(self._A, self._Y, self._H, self._M, self._XH, self._INV, self._D,
+                            self._TB)
+        settings = K.Settings(
+            out_kind=int(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)),
+            loss_code=int(LOSS_CODE[self._loss_name]), shuffle=bool(t.shuffle),
+            batch_size=int(t.batch_size), reg_kind=int(self._reg_kind),
+            reg_rate=float(t.regularization_rate), clip=float(t.grad_clip or 0.0),
+            patience=int(t.early_stopping_patience), optimizer_code=int(self._opt_code),
+            hyper=self._hyper, schedule_code=int(self._sched_code), schedule=self._sched)
+        state = K.State(self._perm, self._rng, self._counters, self._grad_sq, self._stats,
+                        self._S1, self._S2, self._S3, self._scalars, self._best_params,
+                        self._best_bn)
+        status, done = self.kernels.train_steps(np.int64(steps), network, data, buffers,
+                                                settings, state)
         if status == K.STATUS_OK and not self._fits_float32():
             self.diverged = True
             self.message = (f"Training diverged at epoch {self.epoch}, step {self.step}: the "
@@ -463,7 +460,7 @@ class Trainer:
         """The schedule's learning rate at the current position."""
         cursor = int(self._counters[K.C_CURSOR])
         fraction = (cursor // self.training.batch_size) / max(self.steps_per_epoch, 1)
-        return float(self.kernels.scheduled_lr(np.int64(self._sched_code), self._hyper[0],
+        return float(self.kernels.scheduled_lr(np.int64(self._sched_code), self._hyper.lr,
                                                self._sched, np.int64(self.schedule_epoch),
                                                fraction))
 

@@ -7,8 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from playground.engine.activations import GELU_C, LEAKY_SLOPE, SELU_ALPHA, SELU_SCALE
-from playground.engine.activations import SOFTPLUS_THRESHOLD as THRESHOLD
+from playground.engine.activations import ACTIVATIONS
 from playground.engine.features import expand
 from playground.engine.kernels import BN_EPS
 from playground.engine.spec import LayerWeights, NetworkSpec
@@ -21,24 +20,9 @@ def sigmoid(z: Array) -> Array:
     return np.exp(-np.logaddexp(0.0, -z))
 
 
-def softplus(z: Array) -> Array:
-    """ln(1 + e^z), the identity above 20 as torch.nn.Softplus."""
-    return np.where(z > THRESHOLD, z, np.log1p(np.exp(np.minimum(z, THRESHOLD))))
-
-
+# Each activation's numpy form, from the engine's registry (the Trainer's eval pass uses it too).
 NUMPY_ACTIVATIONS: dict[str, Callable[[Array], Array]] = {
-    "linear": lambda z: z,
-    "sigmoid": sigmoid,
-    "tanh": np.tanh,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "leaky_relu": lambda z: np.where(z > 0.0, z, LEAKY_SLOPE * z),
-    "elu": lambda z: np.where(z > 0.0, z, np.expm1(np.minimum(z, 0.0))),
-    "selu": lambda z: SELU_SCALE * np.where(z > 0.0, z, SELU_ALPHA * np.expm1(np.minimum(z, 0.0))),
-    "gelu": lambda z: 0.5 * z * (1.0 + np.tanh(GELU_C * (z + 0.044715 * z**3))),
-    "softplus": softplus,
-    "swish": lambda z: z * sigmoid(z),
-    "mish": lambda z: z * np.tanh(softplus(z)),
-    "sine": np.sin,
+    name: activation.numpy for name, activation in ACTIVATIONS.items()
 }
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from playground.engine.activations import GELU_C, LEAKY_SLOPE, SELU_ALPHA, SELU_SCALE
+from playground.engine.activations import ACTIVATIONS, OnnxStep
 from playground.engine.kernels import BN_EPS
 from playground.io.atomic import atomic_write_bytes
 from playground.io.json_format import FormatError
@@ -54,33 +54,18 @@ class GraphBuilder:
         return output
 
 
-def _softplus(g: GraphBuilder, x: str) -> str:
-    """relu(x) + ln(1 + e^-|x|): ln(1 + e^x) without overflow (PyTorch's threshold is moot)."""
-    tail = g.op("Log", g.op("Add", g.const(1.0), g.op("Exp", g.op("Neg", g.op("Abs", x)))))
-    return g.op("Add", g.op("Relu", x), tail, hint="softplus")
-
-
-def _gelu(g: GraphBuilder, x: str) -> str:
-    """x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))), the tanh approximation."""
-    cube = g.op("Mul", g.op("Mul", x, x), x)
-    inner = g.op("Mul", g.const(GELU_C), g.op("Add", x, g.op("Mul", g.const(0.044715), cube)))
-    return g.op("Mul", g.op("Mul", g.const(0.5), x), g.op("Add", g.const(1.0), g.op("Tanh", inner)),
-                hint="gelu")
+def build_activation(g: GraphBuilder, steps: tuple[OnnxStep, ...], x: str) -> str:
+    """The nodes of an activation's ONNX steps (its registry entry) applied to x; f(x)'s name."""
+    names = {"x": x}
+    for output, op_type, inputs, attributes in steps:
+        tensors = [names[i] if isinstance(i, str) else g.const(i) for i in inputs]
+        names[output] = g.op(op_type, *tensors, hint=output, **dict(attributes))
+    return names[steps[-1][0]] if steps else x
 
 
 ONNX_ACTIVATIONS: dict[str, Callable[[GraphBuilder, str], str]] = {
-    "linear": lambda g, x: x,
-    "sigmoid": lambda g, x: g.op("Sigmoid", x),
-    "tanh": lambda g, x: g.op("Tanh", x),
-    "relu": lambda g, x: g.op("Relu", x),
-    "leaky_relu": lambda g, x: g.op("LeakyRelu", x, alpha=LEAKY_SLOPE),
-    "elu": lambda g, x: g.op("Elu", x, alpha=1.0),
-    "selu": lambda g, x: g.op("Selu", x, alpha=SELU_ALPHA, gamma=SELU_SCALE),
-    "gelu": _gelu,
-    "softplus": _softplus,
-    "swish": lambda g, x: g.op("Mul", x, g.op("Sigmoid", x), hint="swish"),
-    "mish": lambda g, x: g.op("Mul", x, g.op("Tanh", _softplus(g, x)), hint="mish"),
-    "sine": lambda g, x: g.op("Sin", x),
+    name: lambda g, x, steps=activation.onnx: build_activation(g, steps, x)
+    for name, activation in ACTIVATIONS.items()
 }
 
 # Each feature from the columns x1, x2 (each [N, 1]).

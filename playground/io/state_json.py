@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from playground.engine.registry import OPTIMIZERS
 from playground.engine.resume import TrainingState, buffer_shapes, optimizer_buffer_names
 from playground.engine.spec import NetworkSpec, TrainingSpec
 from playground.io.json_format import (
@@ -45,7 +46,7 @@ def state_to_dict(state: TrainingState) -> dict[str, Any]:
     for name, layers in state.buffers:
         optimizer[name] = [{key: _encode(value) for key, value in entry.items()}
                            for entry in layers]
-    if state.optimizer == "nadam":
+    if "mu_product" in OPTIMIZERS[state.optimizer].scalars:
         optimizer["mu_product"] = state.mu_product
     data: dict[str, Any] = {"optimizer": optimizer, "rng": f"{state.rng:016x}",
                             "cursor": state.cursor}
@@ -60,7 +61,7 @@ def state_from_dict(data: Any, path: str, network: NetworkSpec, training: Traini
     data = expect_object(data, path, STATE_FIELDS, ("order",))
     opt_path = child(path, "optimizer")
     names = optimizer_buffer_names(training.optimizer)
-    extra = ("mu_product",) if training.optimizer.name == "nadam" else ()
+    extra = OPTIMIZERS[training.optimizer.name].scalars
     optimizer = expect_object(data["optimizer"], opt_path, ("name", "step", *names), extra)
     name = expect_str(optimizer["name"], child(opt_path, "name"))
     if name != training.optimizer.name:

@@ -13,11 +13,11 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from playground.engine import NetworkSpec
+from playground.engine import ACTIVATIONS, NetworkSpec
 
 from . import colors
 
-BOUNDED_ACTIVATIONS = frozenset({"tanh", "sigmoid", "sine"})  # outputs within [-1, 1]
+BOUNDED_ACTIVATIONS = frozenset(name for name, a in ACTIVATIONS.items() if a.bounded)  # [-1, 1]
 
 
 @dataclass(frozen=True)

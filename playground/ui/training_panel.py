@@ -38,6 +38,7 @@ from playground.engine import (
     TrainingSpec,
     default_loss,
 )
+from playground.engine.registry import HYPER_OPTIONS, SCHEDULE_OPTIONS
 from playground.engine.spec import MAX_BATCH
 
 from .appearance import Look
@@ -60,36 +61,9 @@ from .worker import WorkerStatus
 
 SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 300, 1000, None)  # epochs/s, None=max
 REGULARIZATION_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-HYPER_TITLES = {"momentum": "Momentum", "dampening": "Dampening", "nesterov": "Nesterov",
-                "weight_decay": "Weight decay", "eps": "Epsilon", "rho": "Rho (ρ)",
-                "alpha": "Alpha (α)", "centered": "Centered", "lr_decay": "LR decay",
-                "initial_accumulator_value": "Initial accumulator", "amsgrad": "AMSGrad",
-                "decoupled": "Decoupled decay", "momentum_decay": "Momentum decay",
-                "betas": "Betas (β₁, β₂)", "step_size": "Step size (epochs)", "gamma": "Gamma (γ)",
-                "t_max": "T max (epochs)", "eta_min": "Minimum LR",
-                "total_epochs": "Total epochs", "pct_start": "Warm-up share",
-                "div_factor": "Start divisor", "final_div_factor": "Final divisor"}  # fmt: skip
-HYPER_HELP = {
-    "momentum": "μ: how much of the last step carries over (v ← μ·v + g)",
-    "dampening": "Scales the new gradient in the momentum buffer: v ← μ·v + (1 − dampening)·g",
-    "weight_decay": "λ: adds λ·θ to the gradient (an L2 pull toward 0 inside the optimizer)",
-    "eps": "ε: keeps the division stable: … / (√v + ε)",
-    "rho": "ρ: decay of the running averages of g² and of the squared steps",
-    "alpha": "α: decay of the running average of g²: v ← α·v + (1 − α)·g²",
-    "centered": "Divide by an estimate of the gradient's variance instead of v",
-    "lr_decay": "The rate shrinks as η / (1 + (t − 1)·lr_decay)",
-    "initial_accumulator_value": "The starting value of G, the sum of squared gradients",
-    "betas": "β₁, β₂: decay of the running averages of g (m) and of g² (v)",
-    "momentum_decay": "ψ: NAdam's momentum schedule μₜ = β₁·(1 − ½·0.96^(t·ψ))",
-    "step_size": "Multiply the rate by γ every step_size epochs",
-    "gamma": "γ: the factor the rate is multiplied by",
-    "t_max": "Epochs of the cosine's way down from η to η_min",
-    "eta_min": "η_min: the lowest rate the cosine reaches",
-    "total_epochs": "Length of the one-cycle run in epochs",
-    "pct_start": "Share of the run spent warming up",
-    "div_factor": "The run starts at η / div_factor",
-    "final_div_factor": "It ends at η / (div_factor · final_div_factor)",
-}  # fmt: skip
+# The optimizers' and schedules' options: their titles and help live in the engine's registry.
+HYPER_TITLES = {key: option.title for key, option in {**HYPER_OPTIONS, **SCHEDULE_OPTIONS}.items()}
+HYPER_HELP = {key: option.help for key, option in {**HYPER_OPTIONS, **SCHEDULE_OPTIONS}.items()}
 FORM_LABEL_WIDTH = 96
 PROBLEM_TITLES = {"classification": "Classification", "regression": "Regression"}
 SPEED_WIDTH = 110
@@ -651,7 +625,8 @@ class TrainingSettings(QWidget):
                 layout.addWidget(edit)
             self._hyper_widgets[key] = edits
             return row
-        edit = NumberEdit(float(default), integer=key in ("step_size", "total_epochs", "t_max"))
+        edit = NumberEdit(float(default), integer=key in SCHEDULE_OPTIONS
+                          and SCHEDULE_OPTIONS[key].integer)
         edit.setToolTip(tip)
         edit.committed.connect(lambda value: self._commit(setter, key, value))
         self._hyper_widgets[key] = edit

@@ -1,7 +1,9 @@
 """A slow, obvious numpy reference of the engine, written from PyTorch's definitions.
 
 Nothing here imports the engine: every formula is written out again, so that a test comparing
-the two can fail. Arrays are sample-major, as in PyTorch: inputs (n, features), z = x W^T + b.
+the two can fail (an activation added after this file falls back to its registry entry's numpy
+reference, see `activation`). Arrays are sample-major, as in PyTorch: inputs (n, features),
+z = x W^T + b.
 """
 
 from __future__ import annotations
@@ -77,6 +79,20 @@ ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]
     "mish": (_mish, _mish_slope),
     "sine": (np.sin, np.cos),
 }  # fmt: skip
+
+
+def activation(name: str) -> tuple[Callable[[Array], Array], Callable[[Array], Array]]:
+    """(f, f') of an activation: written out above for the documented ones (PyTorch's
+    definitions). One added later brings its own numpy reference in its registry entry, the
+    only place that reaches into the engine (test_activations checks that reference against
+    finite differences)."""
+    if name in ACTIVATIONS:
+        return ACTIVATIONS[name]
+    from playground.engine.activations import ACTIVATIONS as REGISTRY
+
+    entry = REGISTRY[name]
+    return entry.numpy, lambda z: entry.numpy_derivative(z, entry.numpy(z))
+
 
 # ----- losses: value (mean) and gradient with respect to the output layer's logits -----------
 
@@ -226,7 +242,7 @@ class NaiveNet:
             if layer.activation is None:
                 h = y
             else:
-                h = ACTIVATIONS[layer.activation][0](y)
+                h = activation(layer.activation)[0](y)
             mask = masks[i] if (train and masks is not None) else None
             out = h * mask if mask is not None else h
             traces.append(LayerTrace(a, z, y, h, out, mask, xhat, mean, var))
@@ -303,7 +319,7 @@ class NaiveNet:
             below = self.layers[i - 1]
             d_a = delta @ layer.W
             d_h = d_a * traces[i - 1].mask if traces[i - 1].mask is not None else d_a
-            delta = d_h * ACTIVATIONS[below.activation][1](traces[i - 1].y)
+            delta = d_h * activation(below.activation)[1](traces[i - 1].y)
         return loss, [g for layer_grads in reversed(per_layer) for g in layer_grads]
 
 

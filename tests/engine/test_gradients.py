@@ -29,7 +29,7 @@ PROBLEMS = {
     "mae": ("regression", 1, "mae"),
     "huber": ("regression", 1, "huber"),
 }
-SMOOTH = ["sigmoid", "tanh", "elu", "selu", "gelu", "softplus", "swish", "mish", "sine", "linear"]
+KINKED = {"relu", "leaky_relu"}  # finite differences would straddle the kink at 0
 
 
 def make_case(
@@ -245,9 +245,8 @@ def test_dropout_gradients_match_the_reference_with_the_same_masks(activation, b
 
 @pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "bn"])
 @pytest.mark.parametrize(("activation", "problem"), [
-    ("tanh", "binary"), ("sigmoid", "three_class"), ("gelu", "mse"), ("softplus", "huber"),
-    ("swish", "binary"), ("mish", "three_class"), ("sine", "mse"), ("elu", "binary"),
-    ("selu", "three_class"), ("linear", "mse"),
+    (name, ("binary", "three_class", "mse", "huber")[i % 4])
+    for i, name in enumerate(sorted(set(ACTIVATIONS) - KINKED))
 ])  # fmt: skip
 def test_gradients_match_finite_differences(activation, problem, batch_norm):
     finite_difference_check(*make_case(activation, problem, batch_norm, widths=(4, 3)))

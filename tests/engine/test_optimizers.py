@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from playground.engine import kernels as K
+from playground.engine.optimizers import HYPER_OPTIONS, KERNELS, Hyper, optimizer_step
 from playground.engine.registry import OPTIMIZERS
 from playground.engine.spec import LayerSpec, OptimizerSpec
 from tests.engine import naive
@@ -52,6 +53,23 @@ def test_registry_defaults_are_pytorchs():
             defaults.pop("lr")
         assert defaults == expected, name
         assert optimizer.rule and optimizer.title
+
+
+def test_every_optimizer_code_has_one_kernel_and_an_unknown_code_fails():
+    for optimizer in OPTIMIZERS.values():
+        assert KERNELS[optimizer.code] is optimizer.kernel, optimizer.name
+        assert 1 <= len(optimizer.buffers) <= 3 and len(optimizer.scalars) <= 2
+    n = 4
+    arrays = [np.zeros(n) for _ in range(5)]
+    with pytest.raises(ValueError, match="unknown optimizer code"):
+        optimizer_step(max(KERNELS) + 1, Hyper(lr=0.1), 0.1, *arrays, 1, np.ones(2))
+
+
+def test_the_options_the_form_shows_have_a_title_and_help():
+    for optimizer in OPTIMIZERS.values():
+        for key in optimizer.defaults:
+            assert key == "lr" or key in HYPER_OPTIONS, (optimizer.name, key)
+    assert all(option.title and option.help for option in HYPER_OPTIONS.values())
 
 
 @pytest.mark.parametrize(("name", "lr", "options"), CASES, ids=IDS)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from playground.engine import kernels as K
-from playground.engine.registry import SCHEDULE_SLOTS, SCHEDULES
+from playground.engine.registry import SCHEDULES, ScheduleOptions
 from playground.engine.spec import OptimizerSpec, ScheduleSpec
 from tests.engine import naive
 from tests.engine.engine_pass import assert_close, make_case, naive_state
@@ -25,10 +25,17 @@ BATCH = 3
 
 
 def kernel_lr(name: str, epoch: int, fraction: float, options: dict[str, float]) -> float:
-    sched = np.zeros(len(SCHEDULE_SLOTS))
-    for key, value in {**SCHEDULES[name].defaults, **options}.items():
-        sched[SCHEDULE_SLOTS[key]] = value
+    values = {key: float(value) for key, value in {**SCHEDULES[name].defaults, **options}.items()}
+    sched = ScheduleOptions(**values)
     return K.scheduled_lr(np.int64(SCHEDULES[name].code), LR, sched, np.int64(epoch), fraction)
+
+
+def test_every_schedule_code_has_a_kernel_and_an_unknown_code_fails():
+    assert sorted(s.code for s in SCHEDULES.values()) == [
+        K.SCHEDULE_CONSTANT, K.SCHEDULE_STEP, K.SCHEDULE_EXPONENTIAL, K.SCHEDULE_COSINE,
+        K.SCHEDULE_ONE_CYCLE]
+    with pytest.raises(ValueError, match="unknown schedule code"):
+        K.scheduled_lr(np.int64(99), LR, ScheduleOptions(), np.int64(0), 0.0)
 
 
 def test_registry_offers_the_documented_schedules():
