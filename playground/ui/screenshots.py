@@ -53,13 +53,16 @@ def train_spiral(window: MainWindow, wait: Wait) -> None:
 
 
 def train_lesson(window: MainWindow, wait: Wait, lesson: str, epochs: int) -> None:
-    """A lesson opened (with its notes) and trained for about `epochs` epochs."""
+    """A lesson opened (with its notes) and trained for about `epochs` epochs, or to the first
+    epoch where the lesson pauses by itself."""
     controller = window.controller
     if not window.open_lesson(lesson):
         raise ValueError(f"no lesson named {lesson!r}")
     controller.set_speed(100)  # a readable epoch count on the curves
     controller.play()
-    wait(lambda: controller.frame is not None and controller.frame.epoch >= epochs, WAIT_MS)
+    wait(lambda: controller.frame is not None and controller.frame.epoch > 0
+         and (controller.frame.epoch >= epochs or controller.status.state == "paused"),
+         WAIT_MS)
     controller.pause()
     wait(lambda: controller.status.state == "paused", WAIT_MS)
 
@@ -73,8 +76,10 @@ def settle(window: MainWindow, wait: Wait, width: int, height: int) -> None:
          and controller.frame.snapshot.grid.request == controller.grid, WAIT_MS)
     epoch = controller.status.epoch
 
-    def curves_drawn() -> bool:
-        x, _ = window.metrics.train_curve.getData()
+    def curves_drawn() -> bool:  # the loss curve, or the gradients' when that tab is in front
+        metrics = window.metrics
+        curves = metrics.gradient_curves if metrics.tabs.currentIndex() == 2 else []
+        x, _ = (curves[0] if curves else metrics.train_curve).getData()
         return x is not None and len(x) > 3 and x[-1] >= epoch - 1
 
     wait(curves_drawn, WAIT_MS)
