@@ -27,26 +27,29 @@ def _has_window_manager() -> bool:
 
 
 def _start_window_manager() -> subprocess.Popen | None:
+    """openbox on $DISPLAY, once it manages the screen (None: not installed, or another window
+    manager already runs there). Tried again while the display is still coming up."""
     if shutil.which(WINDOW_MANAGER) is None or _has_window_manager():
         return None
+    deadline = time.monotonic() + 60
     with tempfile.TemporaryFile() as log:  # what it says, for the error below
-        process = subprocess.Popen([WINDOW_MANAGER, "--sm-disable"], stdin=subprocess.DEVNULL,
-                                   stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if _has_window_manager():
-                return process if process.poll() is None else None
-            if process.poll() is not None:  # it quit: another window manager took the display?
+            process = subprocess.Popen([WINDOW_MANAGER, "--sm-disable"],
+                                       stdin=subprocess.DEVNULL, stdout=log,
+                                       stderr=subprocess.STDOUT)
+            while time.monotonic() < deadline and process.poll() is None:
                 if _has_window_manager():
-                    return None
-                break
-            time.sleep(0.05)
-        process.kill()
-        process.wait()
+                    return process
+                time.sleep(0.05)
+            if _has_window_manager():  # it quit: another window manager took the display
+                return None
+            process.kill()
+            process.wait()
+            time.sleep(0.5)
         log.seek(0)
-        said = log.read().decode(errors="replace").strip()
+        said = log.read().decode(errors="replace").strip().splitlines()
     raise pytest.UsageError(f"{WINDOW_MANAGER} did not start on DISPLAY="
-                            f"{os.environ['DISPLAY']}: {said or 'no message'}")
+                            f"{os.environ['DISPLAY']}: {said[-1] if said else 'no message'}")
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-xvfb has started Xvfb and set DISPLAY

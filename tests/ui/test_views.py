@@ -197,3 +197,18 @@ def test_dense_points_stay_readable_small_dots_without_white_outline(window) -> 
     window.controller.set_points(few_points)
     assert not any(item.isVisible() or len(item.xy) for item in view.dense_items)
     assert len(view.scatter.data) == few_points.n
+
+
+def test_the_output_axes_tick_alike_and_never_crowd(qtbot, make_window) -> None:  # noqa: ANN001
+    for width, height in ((1280, 720), (1024, 768), (1920, 1080)):
+        window = make_window(None, width, height)
+        qtbot.waitUntil(lambda w=window: w.controller.frame is not None, timeout=WAIT_MS)
+        plot_item = window.output_view.plot.getPlotItem()
+        (x0, x1), (y0, y1) = plot_item.getViewBox().viewRange()
+        bottom, left = plot_item.getAxis("bottom"), plot_item.getAxis("left")
+        x_step = bottom.tickSpacing(x0, x1, bottom.width())[0][0]
+        y_step = left.tickSpacing(y0, y1, left.height())[0][0]
+
+        assert x_step == y_step  # one unit looks the same both ways
+        assert x_step * bottom.width() / (x1 - x0) >= 0.99 * bottom.min_gap
+        assert y_step * left.height() / (y1 - y0) >= 0.99 * left.min_gap
