@@ -335,6 +335,20 @@ BY_CODE: dict[int, Activation] = {a.code: a for a in ACTIVATIONS.values()}
 
 # ----- the kernels' dispatch, generated from the registry ------------------------------------
 #
+# numba's cache keys a kernel on its own file only: the compiled forward/backward of kernels.py
+# keep the dispatch they were compiled with. After editing this file or optimizers.py, clear the
+# cache (`find playground -name '*.nb[ic]' -delete`, or use a fresh NUMBA_CACHE_DIR).
+STALE_CACHE_HINT = (
+    " (if you just added it: numba's cached kernels.py predates it; clear the "
+    "cache, see activations.py)"
+)
+
+
+def raise_unknown_code(message: str) -> str:
+    """A generated dispatch's last line: raise with a constant message (numba needs one)."""
+    return f"    raise ValueError({message + STALE_CACHE_HINT!r})"
+
+
 # A numba kernel cannot call through a Python dict, so each dispatch is an `if code == K` chain
 # with one loop per activation (the scalar kernel inlined in it), written out from ACTIVATIONS
 # when this module loads. It is compiled with this file's name so that numba caches it (and
@@ -354,7 +368,7 @@ def _dispatch_source() -> str:
             "        return",
         ]
     lines += [
-        '    raise ValueError("activate_row: unknown activation code")',
+        raise_unknown_code("activate_row: unknown activation code"),
         "",
         "",
         "def scale_by_derivative(code, z, a, g, n):",
@@ -368,7 +382,7 @@ def _dispatch_source() -> str:
             f"            g[i] = backward_{a.code}(z[i], a[i], g[i])",
             "        return",
         ]
-    lines.append('    raise ValueError("scale_by_derivative: unknown activation code")')
+    lines.append(raise_unknown_code("scale_by_derivative: unknown activation code"))
     return "\n".join(lines) + "\n"
 
 

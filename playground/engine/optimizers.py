@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from numba import njit
 
-from .activations import FASTMATH
+from .activations import FASTMATH, raise_unknown_code
 
 # An optimizer's kernel, inlined into the dispatch below:
 #     step(hyper, lr, params, grads, S1, S2, S3, t, scalars) -> None
@@ -310,7 +310,7 @@ def _dispatch_source() -> str:
             f"        kernel_{code}(hyper, lr, params, grads, S1, S2, S3, t, scalars)",
             "        return",
         ]
-    lines.append('    raise ValueError("optimizer_step: unknown optimizer code")')
+    lines.append(raise_unknown_code("optimizer_step: unknown optimizer code"))
     return "\n".join(lines) + "\n"
 
 
