@@ -467,6 +467,12 @@ class MetricsPanel(QWidget):
         self._on_network_changed()
         self._apply_look(self._look)
 
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        """No: the wrapped hint would make the column's layout give this panel the height the
+        output view needs (the view then overlaps its own check boxes)."""
+        return False
+
+
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().resizeEvent(event)
         self._fit_tab_names()

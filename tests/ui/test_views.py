@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QCheckBox
 
 from playground.data.generators import generate
 from playground.engine import ACTIVATIONS, INITIALIZERS, OPTIMIZERS, SCHEDULES
@@ -212,3 +214,24 @@ def test_the_output_axes_tick_alike_and_never_crowd(qtbot, make_window) -> None:
         assert x_step == y_step  # one unit looks the same both ways
         assert x_step * bottom.width() / (x1 - x0) >= 0.99 * bottom.min_gap
         assert y_step * left.height() / (y1 - y0) >= 0.99 * left.min_gap
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "presentation"])
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=["1024x768", "1280x720"])
+def test_the_output_column_never_squeezes_a_view_below_its_minimum(
+        qtbot, make_window, size, presenting) -> None:  # noqa: ANN001
+    window = make_window(None, *size)
+    window.set_presentation(presenting)
+    window.resize(*size)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.controller.frame is not None, timeout=WAIT_MS)
+    layout = window.output_card.layout()
+    layout.activate()
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        assert item.widget().height() >= item.minimumSize().height(), type(item.widget())
+    view = window.output_view
+    below_plot = view.plot.geometry().bottom()
+    boxes = [box.mapTo(view, QPoint(0, 0)).y() for box in view.findChildren(QCheckBox)
+             if box.isVisible()]
+    assert min(boxes, default=below_plot + 1) > below_plot  # the axis labels are not covered
