@@ -22,10 +22,12 @@ from playground.engine.pure import PythonKernels, load
 from playground.engine.startup import KernelProvider
 
 # The compiled kernels use fastmath (reassociation, fused multiply-add): the two paths agree to
-# rounding. Measured: bit for bit without fastmath; with it ~1e-16 per step, up to ~1e-10
-# after 100 steps of batch norm + Adam (batch norm amplifies the last bits).
+# rounding. Measured: bit for bit without fastmath; with it ~1e-16 per step on weights. The
+# biases of a layer before batch norm have a true gradient of 0, so theirs is rounding noise
+# (~1e-17) that Adam turns into steps of lr·g/eps ≈ 1e-11: those biases are noise of that size
+# on both paths (up to 2.2e-10 apart after 12 steps with a fresh cache), hence the tolerance.
 STEPS = 12
-TOLERANCE = 1e-12
+TOLERANCE = 1e-9
 
 
 def _data(seed: int = 0, n: int = 60) -> TrainingData:
@@ -102,7 +104,9 @@ def test_plain_kernels_are_plain_python() -> None:
 
 
 def test_plain_kernels_diverge_like_the_compiled_ones() -> None:
-    network = NetworkSpec(("x1", "x2"), (LayerSpec(8, "relu"), LayerSpec(8, "sine")),
+    # linear layers: the weights grow geometrically to overflow at the same step on both paths
+    # (a chaotic net, e.g. with sine, would amplify rounding into a different step count)
+    network = NetworkSpec(("x1", "x2"), (LayerSpec(8, "linear"), LayerSpec(8, "linear")),
                           problem="regression", classes=1)
     training = TrainingSpec(OptimizerSpec("sgd", 10.0), batch_size=5)
     data = _data()
