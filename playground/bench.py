@@ -1,9 +1,12 @@
-"""`nn-playground bench`: the two fixed workloads of DESIGN §6, against plain numpy (and torch)."""
+"""`nn-playground bench`: the two fixed workloads of DESIGN §6, against plain numpy (and torch,
+and JAX when they are installed)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -180,6 +183,133 @@ def torch_rate(workload: Workload) -> float | None:
     return _rate(epoch, workload.points)
 
 
+# ----- JAX: a jitted epoch (lax.scan over the mini-batches), float64, one thread ----------------
+
+JAX_XLA_FLAGS = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+
+
+def jax_model(workload: Workload, jnp, jax,  # noqa: ANN001 - jax's modules, from the caller
+              weights: list | None = None) -> tuple:
+    """(params, state, step) of the workload in JAX: step(params, state, xb, yb) ->
+    (params, state, mean BCE loss of the batch), one sgd or PyTorch-Adam update, as the engine.
+
+    weights: [W0, b0, W1, b1, ...] to start from (else glorot uniform, as NumpyNet)."""
+    def forward(params, x):  # noqa: ANN001, ANN202
+        for i in range(0, len(params) - 2, 2):
+            z = x @ params[i].T + params[i + 1]
+            x = jnp.tanh(z) if workload.activation == "tanh" else jnp.maximum(z, 0.0)
+        return (x @ params[-2].T + params[-1])[:, 0]
+
+    def loss_fn(params, x, y):  # noqa: ANN001, ANN202
+        z = forward(params, x)  # binary cross-entropy with logits; softplus, whose gradient is
+        # right at z = 0 (max(z, 0) + log1p(exp(-|z|)) differentiates to 0 - y there, and the
+        # spiral's first points sit at the origin)
+        return jnp.mean(jax.nn.softplus(z) - z * y)
+
+    value_and_grad = jax.value_and_grad(loss_fn)
+    lr = workload.lr
+
+    def step(params, state, x, y):  # noqa: ANN001, ANN202
+        loss, grads = value_and_grad(params, x, y)
+        if workload.optimizer == "sgd":
+            return [p - lr * g for p, g in zip(params, grads, strict=True)], state, loss
+        t, m, v = state
+        b1, b2, eps = 0.9, 0.999, 1e-8
+        t = t + 1.0
+        m = [b1 * mi + (1.0 - b1) * g for mi, g in zip(m, grads, strict=True)]
+        v = [b2 * vi + (1.0 - b2) * g * g for vi, g in zip(v, grads, strict=True)]
+        step_size = lr / (1.0 - b1**t)
+        bc2_sqrt = jnp.sqrt(1.0 - b2**t)
+        params = [p - step_size * mi / (jnp.sqrt(vi) / bc2_sqrt + eps)
+                  for p, mi, vi in zip(params, m, v, strict=True)]
+        return params, (t, m, v), loss
+
+    rng = np.random.default_rng(0)
+    sizes = (2, *workload.hidden, 1)
+    params = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        bound = np.sqrt(6.0 / (n_in + n_out))
+        params += [jnp.asarray(rng.uniform(-bound, bound, (n_out, n_in))), jnp.zeros(n_out)]
+    if weights is not None:
+        params = [jnp.array(np.array(p, dtype=np.float64)) for p in weights]  # copies
+    zeros = [jnp.zeros_like(p) for p in params]
+    state = (jnp.asarray(0.0), zeros, list(zeros))
+    return params, state, step
+
+
+def jax_epoch(workload: Workload, jnp, jax) -> Callable[[], None]:  # noqa: ANN001
+    """One shuffled epoch of the workload per call: the order drawn by numpy, then one jitted
+    function gathers the batches and runs the full ones in a lax.scan, then the smaller last one
+    (the fastest of the variants tried: a device-side permutation or an unrolled scan were
+    slower)."""
+    params, state, step = jax_model(workload, jnp, jax)
+    xy, labels = workload.data()
+    X, y = jnp.asarray(xy), jnp.asarray(labels)
+    n, batch = len(xy), workload.batch_size
+    full = n // batch
+
+    def scan_step(carry, batch_xy):  # noqa: ANN001, ANN202
+        params, state, loss = step(*carry, *batch_xy)
+        return (params, state), loss
+
+    @jax.jit
+    def epoch(params, state, order):  # noqa: ANN001, ANN202
+        xs, ys = X[order], y[order]
+        (params, state), _ = jax.lax.scan(
+            scan_step, (params, state),
+            (xs[: full * batch].reshape(full, batch, -1), ys[: full * batch].reshape(full, batch)))
+        if full * batch < n:
+            params, state, _ = step(params, state, xs[full * batch :], ys[full * batch :])
+        return params, state
+
+    rng = np.random.default_rng(0)
+    box = [params, state]
+
+    def run_epoch() -> None:
+        box[:] = epoch(*box, rng.permutation(n))
+        jax.block_until_ready(box)
+
+    return run_epoch
+
+
+def jax_rates() -> dict[str, float | None]:
+    """Training samples/s of the JAX epoch per workload, measured in a child process (JAX's
+    one-thread flags must be set before it loads); None for each without JAX."""
+    nothing: dict[str, float | None] = {w.name: None for w in WORKLOADS}
+    if getattr(sys, "frozen", False):
+        return nothing
+    try:
+        import importlib.util
+        if importlib.util.find_spec("jax") is None:
+            return nothing
+    except (ImportError, ValueError):
+        return nothing
+    env = dict(os.environ, XLA_FLAGS=JAX_XLA_FLAGS, JAX_PLATFORMS="cpu",
+               JAX_ENABLE_X64="1")
+    try:
+        child = subprocess.run(
+            [sys.executable, "-c", "from playground.bench import _jax_child; _jax_child()"],
+            env=env, capture_output=True, text=True, timeout=600, check=True)
+        return {**nothing, **json.loads(child.stdout.strip().splitlines()[-1])}
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError) as error:
+        print(f"bench: JAX could not be measured ({error})", file=sys.stderr)
+        return nothing
+
+
+def jax_rate(workload: Workload) -> float:
+    """Training samples/s of the jitted JAX epoch (call with JAX's flags set, see jax_rates)."""
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    return _rate(jax_epoch(workload, jnp, jax), workload.points)
+
+
+def _jax_child() -> None:
+    """The child process of jax_rates: one JSON line {workload: samples/s}."""
+    print(json.dumps({w.name: jax_rate(w) for w in WORKLOADS}))
+
+
 def grid_ms(workload: Workload, resolution: int = 200) -> float:
     """Milliseconds of one grid pass yielding every neuron's output (best of 5)."""
     trainer = workload.trainer()
@@ -198,11 +328,13 @@ def run_bench() -> dict:
     """Every figure of DESIGN §6 as one dict (the `--json` output)."""
     warm_up()
     result: dict = {}
+    jax = jax_rates()
     for workload in WORKLOADS:
         result[workload.name] = {
             "samples_per_s": engine_rate(workload),
             "numpy_samples_per_s": numpy_rate(workload),
             "torch_samples_per_s": torch_rate(workload),
+            "jax_samples_per_s": jax[workload.name],
         }
     result["grid_ms"] = grid_ms(WORKLOADS[1])
     return result
@@ -210,6 +342,7 @@ def run_bench() -> dict:
 
 TARGETS = {"W1": 3_000_000, "W2": 1_000_000}
 GRID_TARGET_MS = 10.0
+JAX_TARGET_RATIO = 2.0
 
 
 def format_report(result: dict) -> str:
@@ -225,6 +358,14 @@ def format_report(result: dict) -> str:
                      f"(target {target:,}: {ok})")
         lines.append(f"    numpy {r['numpy_samples_per_s']:,.0f}/s "
                      f"(engine ×{r['samples_per_s'] / r['numpy_samples_per_s']:.0f}){torch_part}")
+        jax_rate_ = r.get("jax_samples_per_s")
+        if jax_rate_:
+            ok = "ok" if r["samples_per_s"] >= JAX_TARGET_RATIO * jax_rate_ else "BELOW TARGET"
+            lines.append(f"    JAX (jitted epoch, one thread) {jax_rate_:,.0f}/s: engine/JAX "
+                         f"= {r['samples_per_s'] / jax_rate_:.2f} (target ≥ "
+                         f"{JAX_TARGET_RATIO:g}: {ok})")
+        else:
+            lines.append("    JAX not installed (pip install 'nn-playground[bench]')")
     ok = "ok" if result["grid_ms"] <= GRID_TARGET_MS else "ABOVE TARGET"
     lines.append(f"W2 grid pass 200×200, every neuron: {result['grid_ms']:.2f} ms "
                  f"(target ≤ {GRID_TARGET_MS:g} ms: {ok})")

@@ -334,15 +334,14 @@ class Trainer:
                         and np.all(self._bn_var <= FLOAT32_MAX))
 
     def run_epochs(self, epochs: int) -> int:
-        """Run whole epochs (finishing the current one first); return the steps run."""
-        total = 0
-        for _ in range(epochs):
-            want = self.steps_left_in_epoch
-            done = self.run(want)
-            total += done
-            if done < want:
-                break
-        return total
+        """Run whole epochs (finishing the current one first); return the steps run.
+
+        One kernel call for all of them: each call costs ~20 µs of Python and numba dispatch,
+        a third of a W1 epoch.
+        """
+        if epochs <= 0:
+            return 0
+        return self.run(self.steps_left_in_epoch + (epochs - 1) * self.steps_per_epoch)
 
     def _divergence_message(self) -> str:
         layer = self._first_nonfinite_layer()
