@@ -73,9 +73,9 @@ def test_a_lazy_qt_import_in_the_core_is_caught(scratch):
 
 def test_a_relative_import_of_the_ui_is_caught(scratch):
     report = broken(
-        scratch, "playground.data.palette", "from ..ui import colors\n", HEADLESS, LAYERS
+        scratch, "playground.data.palette", "from ..ui.widgets import colors\n", HEADLESS, LAYERS
     )
-    assert "playground.data.palette -> playground.ui.colors" in report
+    assert "playground.data.palette -> playground.ui.widgets.colors" in report
 
 
 def test_an_upward_import_is_caught(scratch):

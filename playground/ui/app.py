@@ -13,9 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 import playground.engine  # noqa: F401
 from playground import __version__
-
-from .main_window import MainWindow
-from .theme import apply_theme
+from playground.ui.main_window import MainWindow
+from playground.ui.widgets.theme import apply_theme
 
 APP_NAME = "NN Playground"
 ORGANIZATION = "nn-playground"

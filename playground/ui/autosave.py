@@ -11,8 +11,7 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
 from playground.io.atomic import atomic_write_text
 from playground.session import Session, SessionError, load_session, save_session
-
-from .controller import Controller
+from playground.ui.controller import Controller
 
 AUTOSAVE_SECONDS = 5.0
 AUTOSAVE_NAME = "autosave.json"

@@ -27,9 +27,8 @@ from playground.engine import (
     ScheduleSpec,
 )
 from playground.session import Session, load_session, save_session
-
-from .appearance import Appearance
-from .worker import Frame, Record, TrainingWorker, WorkerStatus
+from playground.ui.widgets.appearance import Appearance
+from playground.worker import Frame, Record, TrainingWorker, WorkerStatus
 
 # The learning rates + and − step through (TensorFlow Playground's ladder).
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)

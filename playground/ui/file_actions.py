@@ -17,10 +17,9 @@ from playground.io.csv import LabelSummary, read_csv, write_csv
 from playground.io.model import EXPORTERS, export_model
 from playground.lessons import Lesson
 from playground.session import SessionError
-
-from .controller import Controller
-from .figures import FIGURES, export_figure
-from .shortcuts import make_action
+from playground.ui.classroom.figures import FIGURES, export_figure
+from playground.ui.classroom.shortcuts import make_action
+from playground.ui.controller import Controller
 
 MAX_RECENT = 8
 RECENT_KEY = "files/recent"

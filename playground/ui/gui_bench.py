@@ -46,8 +46,8 @@ def run_gui_bench(seconds: float = 5.0) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 
-    from .app import make_application
-    from .main_window import MainWindow
+    from playground.ui.app import make_application
+    from playground.ui.main_window import MainWindow
 
     app = make_application()
     session = w1_session()
@@ -166,8 +166,8 @@ def start_child(seconds: float) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
-    from .app import make_application
-    from .main_window import MainWindow
+    from playground.ui.app import make_application
+    from playground.ui.main_window import MainWindow
 
     app = make_application()
     window = MainWindow(autosave=False)

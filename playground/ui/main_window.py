@@ -26,18 +26,22 @@ from PySide6.QtWidgets import (
 from playground.data.generators import DATASETS
 from playground.lessons import LESSONS, Lesson
 from playground.session import Session
-
-from . import colors
-from .appearance import Look
-from .autosave import Autosaver, autosaved_file, pending_restore
-from .controller import Controller
-from .data_panel import DataPanel
-from .feedback import MessageBanner, TrainingStatusBar
-from .file_actions import FileActions
-from .gif_recorder import GifRecorder
-from .heatmap_view import OutputView
-from .network_panel import NetworkPanel
-from .notes_panel import (
+from playground.ui.autosave import Autosaver, autosaved_file, pending_restore
+from playground.ui.classroom.gif_recorder import GifRecorder
+from playground.ui.classroom.presentation import set_advanced_visible
+from playground.ui.classroom.shortcuts import (
+    PRESET_KEYS,
+    SHORTCUTS,
+    CheatSheet,
+    TypingGuard,
+    make_action,
+)
+from playground.ui.controller import Controller
+from playground.ui.file_actions import FileActions
+from playground.ui.panels.data_panel import DataPanel
+from playground.ui.panels.feedback import MessageBanner, TrainingStatusBar
+from playground.ui.panels.network_panel import NetworkPanel
+from playground.ui.panels.notes_panel import (
     NOTES_SHARE_PRESENTING,
     NOTES_WIDTH,
     NOTES_WIDTH_PRESENTING,
@@ -45,11 +49,12 @@ from .notes_panel import (
     lessons_menu,
     named_tab,
 )
-from .plots import LossSummary, MetricsPanel
-from .presentation import set_advanced_visible
-from .shortcuts import PRESET_KEYS, SHORTCUTS, CheatSheet, TypingGuard, make_action
-from .training_panel import TrainingSettings, TransportBar
-from .window_geometry import activate, place_window, save_window_geometry
+from playground.ui.panels.training_panel import TrainingSettings, TransportBar
+from playground.ui.views.heatmap_view import OutputView
+from playground.ui.views.plots import LossSummary, MetricsPanel
+from playground.ui.widgets import colors
+from playground.ui.widgets.appearance import Look
+from playground.ui.window_geometry import activate, place_window, save_window_geometry
 
 APP_TITLE = "NN Playground"
 LEFT_WIDTH = 312

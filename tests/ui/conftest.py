@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from playground.session import Session
 from playground.ui.main_window import MainWindow
-from playground.ui.theme import apply_theme
+from playground.ui.widgets.theme import apply_theme
 
 WAIT_MS = 30_000  # generous: two shared cores, and numba may load kernels on first use
 

@@ -16,10 +16,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from playground.session import Session, save_session
-from playground.ui import colors, window_geometry
+from playground.ui import window_geometry
 from playground.ui.autosave import Autosaver
-from playground.ui.choice_preview import PreviewCombo
 from playground.ui.main_window import MainWindow
+from playground.ui.widgets import colors
+from playground.ui.widgets.choice_preview import PreviewCombo
 from playground.ui.window_geometry import (
     FRAME_ROOM,
     fit_rect,

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from playground.lessons import LESSONS
 from playground.session import Session
-from playground.ui.plots import TABS
+from playground.ui.views.plots import TABS
 
 from .conftest import WAIT_MS
 
@@ -91,7 +91,7 @@ def test_the_gradient_legend_shows_every_layer_on_a_narrow_plot(qtbot, make_wind
 
 
 def test_log_ticks_never_crowd_and_read_as_powers() -> None:
-    from playground.ui.plots import log_ticks, power_text
+    from playground.ui.views.plots import log_ticks, power_text
 
     ticks = log_ticks(-6.2, 0.3, 60, 16)  # six decades on 60 px
     assert len(ticks) >= 2

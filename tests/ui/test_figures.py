@@ -11,8 +11,8 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication
 
 from playground.ui import app as app_module
-from playground.ui.figures import FIGURE_HEIGHT, FIGURE_WIDTH, FIGURES
-from playground.ui.gif_recorder import GifRecorder
+from playground.ui.classroom.figures import FIGURE_HEIGHT, FIGURE_WIDTH, FIGURES
+from playground.ui.classroom.gif_recorder import GifRecorder
 
 from .conftest import WAIT_MS
 
@@ -103,7 +103,7 @@ def test_record_gif_collects_frames_while_training_and_writes_an_animation(
     # 10 frames a second: each frame shows for 100 ms, or a multiple where nothing moved
     assert durations and all(d > 0 and d % 100 == 0 for d in durations)
     assert not np.array_equal(frames[0], frames[-1])  # the boundary (and the epoch) moved
-    for before, after in zip(frames, frames[1:]):
+    for before, after in zip(frames, frames[1:], strict=False):
         assert not np.array_equal(before, after)  # no frame repeats the one before
 
 

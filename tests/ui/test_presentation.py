@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from playground.engine import ACTIVATIONS, OPTIMIZERS
-from playground.ui import colors
-from playground.ui.appearance import PRESENTATION_SCALE
-from playground.ui.neuron_style import lut
-from playground.ui.presentation import advanced_widgets
-from playground.ui.theme import scale_lengths
+from playground.ui.classroom.presentation import advanced_widgets
+from playground.ui.widgets import colors
+from playground.ui.widgets.appearance import PRESENTATION_SCALE
+from playground.ui.widgets.neuron_style import lut
+from playground.ui.widgets.theme import scale_lengths
 
 from .conftest import WAIT_MS
 

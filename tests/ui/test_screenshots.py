@@ -1,6 +1,7 @@
-"""The README's scenes (playground/ui/screenshots.py), taken into a temporary folder: each one
-prepares the real window and saves a picture of it at its size. The tests never write into the
-repository; `python -m playground.ui.screenshots` makes docs/screenshots/."""
+"""The README's scenes (playground/ui/classroom/screenshots.py), taken into a temporary
+folder: each one prepares the real window and saves a picture of it at its size. The tests
+never write into the repository; `python -m playground.ui.classroom.screenshots` makes
+docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground.ui.screenshots import SCENES, Scene, take
+from playground.ui.classroom.screenshots import SCENES, Scene, take
 
 # the scenes that fit the test display with a window frame around them
 SMALL_SCENES = [scene for scene in SCENES if scene.size[0] <= 1280]

@@ -7,8 +7,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from playground.data.generators import DATASETS
+from playground.ui.classroom.shortcuts import SHORTCUTS, cheat_sheet_html, key_text
 from playground.ui.controller import LEARNING_RATES
-from playground.ui.shortcuts import SHORTCUTS, cheat_sheet_html, key_text
 
 from .conftest import WAIT_MS
 

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QCheckBox
 
 from playground.data.generators import generate
 from playground.engine import ACTIVATIONS, INITIALIZERS, OPTIMIZERS, SCHEDULES
-from playground.ui.heatmap_view import POINT_SIZE, point_style
-from playground.ui.neuron_style import lut
+from playground.ui.views.heatmap_view import POINT_SIZE, point_style
+from playground.ui.widgets.neuron_style import lut
 
 from .conftest import WAIT_MS
 

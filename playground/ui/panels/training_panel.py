@@ -40,9 +40,11 @@ from playground.engine import (
 )
 from playground.engine.registry import HYPER_OPTIONS, SCHEDULE_OPTIONS
 from playground.engine.spec import MAX_BATCH
-
-from .appearance import Look
-from .choice_preview import (
+from playground.ui.classroom.presentation import mark_advanced
+from playground.ui.classroom.shortcuts import tip_with_keys
+from playground.ui.controller import LEARNING_RATES, Controller
+from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.choice_preview import (
     PreviewCombo,
     activation_icon,
     activation_preview,
@@ -51,13 +53,10 @@ from .choice_preview import (
     schedule_preview,
     set_icon_size,
 )
-from .controller import LEARNING_RATES, Controller
-from .flow_layout import FlowLayout
-from .icons import icon
-from .presentation import mark_advanced
-from .shortcuts import tip_with_keys
-from .theme import TEXT
-from .worker import WorkerStatus
+from playground.ui.widgets.flow_layout import FlowLayout
+from playground.ui.widgets.icons import icon
+from playground.ui.widgets.theme import TEXT
+from playground.worker import WorkerStatus
 
 SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 300, 1000, None)  # epochs/s, None=max
 REGULARIZATION_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)

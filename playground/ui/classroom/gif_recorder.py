@@ -21,11 +21,10 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
 from playground.io.atomic import atomic_write_bytes
-
-from .controller import Controller
-from .figures import render_widget
-from .theme import FONT_FAMILIES, TEXT
-from .worker import Frame
+from playground.ui.classroom.figures import render_widget
+from playground.ui.controller import Controller
+from playground.ui.widgets.theme import FONT_FAMILIES, TEXT
+from playground.worker import Frame
 
 GIF_FPS = 10.0
 MAX_FRAMES = 300

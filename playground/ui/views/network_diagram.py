@@ -30,13 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from playground.engine import FEATURES, GridRequest, LayerWeights, NetworkSpec
-
-from . import colors
-from .appearance import Look
-from .controller import Controller, label_range
-from .neuron_style import lut32, render_neuron
-from .theme import ACCENT, BORDER_STRONG, TEXT, TEXT_MUTED
-from .worker import Frame
+from playground.ui.controller import Controller, label_range
+from playground.ui.widgets import colors
+from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.neuron_style import lut32, render_neuron
+from playground.ui.widgets.theme import ACCENT, BORDER_STRONG, TEXT, TEXT_MUTED
+from playground.worker import Frame
 
 THUMBNAIL_PIXELS = 50  # the grid is subsampled to about this many pixels per side
 MAX_NEURON = 58.0

@@ -27,17 +27,16 @@ from PySide6.QtWidgets import (
 
 from playground.data.points import Points
 from playground.engine import GridRequest
-
-from . import colors
-from .appearance import Look
-from .controller import Controller, label_range
-from .drawing import PointDrawing
-from .icons import icon
-from .neuron_style import lut, neuron_style
-from .presentation import mark_advanced
-from .shortcuts import tip_with_keys
-from .theme import TEXT_MUTED, text_color
-from .worker import Frame
+from playground.ui.classroom.presentation import mark_advanced
+from playground.ui.classroom.shortcuts import tip_with_keys
+from playground.ui.controller import Controller, label_range
+from playground.ui.views.drawing import PointDrawing
+from playground.ui.widgets import colors
+from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.icons import icon
+from playground.ui.widgets.neuron_style import lut, neuron_style
+from playground.ui.widgets.theme import TEXT_MUTED, text_color
+from playground.worker import Frame
 
 EXTENT = 6.0
 GRID_RESOLUTION = 100

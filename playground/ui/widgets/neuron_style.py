@@ -14,8 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from playground.engine import ACTIVATIONS, NetworkSpec
-
-from . import colors
+from playground.ui.widgets import colors
 
 BOUNDED_ACTIVATIONS = frozenset(name for name, a in ACTIVATIONS.items() if a.bounded)  # [-1, 1]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
-from . import colors
-from .theme import apply_theme, length_scale
+from playground.ui.widgets import colors
+from playground.ui.widgets.theme import apply_theme, length_scale
 
 PRESENTATION_SCALE = 1.6  # fonts and lengths in presentation mode
 PRESENTATION_LINES = 1.9  # curve and outline widths in presentation mode

@@ -18,14 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from playground.engine import ACTIVATIONS, LayerSpec, NetworkSpec
-
-from .appearance import Look
-from .choice_preview import PreviewCombo, activation_preview
-from .controller import MAX_LAYERS, MAX_UNITS, Controller
-from .icons import icon
-from .network_diagram import MAX_NEURON, RIGHT_MARGIN, NetworkDiagram
-from .presentation import mark_advanced
-from .theme import TEXT
+from playground.ui.classroom.presentation import mark_advanced
+from playground.ui.controller import MAX_LAYERS, MAX_UNITS, Controller
+from playground.ui.views.network_diagram import MAX_NEURON, RIGHT_MARGIN, NetworkDiagram
+from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.choice_preview import PreviewCombo, activation_preview
+from playground.ui.widgets.icons import icon
+from playground.ui.widgets.theme import TEXT
 
 CARD_WIDTH = 92
 COMPACT_CARD_WIDTH = 34  # the least: below it the diagram scrolls sideways

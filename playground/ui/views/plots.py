@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .appearance import Look
-from .controller import Controller
-from .presentation import mark_advanced
-from .theme import ACCENT, TEXT, TEXT_MUTED, text_color
-from .worker import Frame, Record, WorkerStatus
+from playground.ui.classroom.presentation import mark_advanced
+from playground.ui.controller import Controller
+from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.theme import ACCENT, TEXT, TEXT_MUTED, text_color
+from playground.worker import Frame, Record, WorkerStatus
 
 MAX_HISTORY = 4000  # points per curve before the history is thinned out
 REDRAW_MS = 100  # curves redraw at most 10 times a second (the heatmaps at the frame rate)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStatusBar, QToolButton, QWidget
 
-from .controller import Controller
-from .theme import TEXT_MUTED
-from .worker import WorkerStatus
+from playground.ui.controller import Controller
+from playground.ui.widgets.theme import TEXT_MUTED
+from playground.worker import WorkerStatus
 
 STATE_TEXT = {"warming_up": "Preparing engine", "paused": "Paused", "running": "Training",
               "diverged": "Diverged", "stopped_early": "Stopped early",

@@ -32,9 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from playground.data.generators import DATASETS
-
-from . import colors
-from .figures import FIGURES
+from playground.ui.classroom.figures import FIGURES
+from playground.ui.widgets import colors
 
 
 @dataclass(frozen=True)

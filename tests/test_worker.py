@@ -16,15 +16,17 @@ from playground.engine import (
     TrainingData,
     TrainingSpec,
 )
-from playground.ui.worker import Frame, TrainingWorker
+from playground.worker import Frame, TrainingWorker
+
+from .waiting import wait_until
 
 TIMEOUT_MS = 30_000
 
 
 @pytest.fixture
-def wait(qtbot) -> Callable[[Callable[[], object]], None]:  # noqa: ANN001
-    """Wait for a condition (qtbot polls it; no sleeping)."""
-    return lambda condition: qtbot.waitUntil(lambda: bool(condition()), timeout=TIMEOUT_MS)
+def wait() -> Callable[[Callable[[], object]], None]:
+    """Wait for a condition of the worker thread (no Qt: the worker is headless)."""
+    return lambda condition: wait_until(condition, TIMEOUT_MS)
 
 
 def _data(n: int = 100) -> TrainingData:

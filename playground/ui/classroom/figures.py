@@ -20,8 +20,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen, QRegion
 from PySide6.QtWidgets import QWidget
 
 from playground.io.atomic import atomic_write_bytes
-
-from .theme import SURFACE
+from playground.ui.widgets.theme import SURFACE
 
 FIGURE_WIDTH = 1920
 FIGURE_HEIGHT = 1080

@@ -1,4 +1,5 @@
-"""The README's pictures, taken from the real window: `python -m playground.ui.screenshots`.
+"""The README's pictures, taken from the real window:
+`python -m playground.ui.classroom.screenshots`.
 
 Each scene prepares a shown main window (a trained spiral, presentation mode, a lesson with its
 notes), then saves `window.grab()` at the scene's size. Run it on a real X server (e.g. Xvfb with
@@ -18,10 +19,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
 
 from playground.engine import LayerSpec
+from playground.ui.main_window import MainWindow
 
-from .main_window import MainWindow
-
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 WAIT_MS = 120_000  # a cold numba cache compiles the kernels first
 
 Wait = Callable[[Callable[[], bool], int], None]  # wait(predicate, timeout_ms)
@@ -130,9 +130,9 @@ def take(scene: Scene, window: MainWindow, out_dir: Path, wait: Wait) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Take every scene (or those named) into --out (docs/screenshots by default)."""
-    from .app import make_application
+    from playground.ui.app import make_application
 
-    parser = argparse.ArgumentParser(prog="python -m playground.ui.screenshots",
+    parser = argparse.ArgumentParser(prog="python -m playground.ui.classroom.screenshots",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DOCS, help="folder for the PNGs")
     parser.add_argument("names", nargs="*", help="scene file names to take (default: all)")

@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
 
 from playground.data.generators import DATASETS, generate
 from playground.data.points import MAX_CLASSES, Points
-
-from . import colors
-from .appearance import Look
-from .controller import Controller, DataRecipe, DrawSettings, label_range
-from .icons import icon, marker_icon
-from .presentation import mark_advanced
-from .shortcuts import PRESET_KEYS
-from .theme import BORDER, TEXT
+from playground.ui.classroom.presentation import mark_advanced
+from playground.ui.classroom.shortcuts import PRESET_KEYS
+from playground.ui.controller import Controller, DataRecipe, DrawSettings, label_range
+from playground.ui.widgets import colors
+from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.icons import icon, marker_icon
+from playground.ui.widgets.theme import BORDER, TEXT
 
 THUMBNAIL = 62
 THUMBNAIL_PRESENTING = 48  # one column of thumbnails, each with its key

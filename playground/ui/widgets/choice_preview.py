@@ -24,8 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QVBoxLayout, QWidget
 
 from playground.engine import ACTIVATIONS, INITIALIZERS, OPTIMIZERS, SCHEDULES, curve
-
-from .theme import ACCENT, BORDER, BORDER_STRONG, SURFACE, TEXT, TEXT_MUTED
+from playground.ui.widgets.theme import ACCENT, BORDER, BORDER_STRONG, SURFACE, TEXT, TEXT_MUTED
 
 Z_RANGE = (-3.0, 3.0)
 Y_RANGE = (-1.5, 3.0)

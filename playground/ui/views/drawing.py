@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .controller import Controller
+from playground.ui.controller import Controller
 
 PICK_PIXELS = 9.0  # a press this close to a point grabs it
 ERASE_PIXELS = 14.0

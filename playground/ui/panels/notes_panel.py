@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QTextBrowser, QW
 
 from playground.lessons import LESSONS, Lesson
 from playground.session import Session
-
-from .appearance import Look
-from .controller import Controller
+from playground.ui.controller import Controller
+from playground.ui.widgets.appearance import Look
 
 NOTES_WIDTH = 380
 NOTES_WIDTH_PRESENTING = 340  # at most; about a fifth of the window (the playground needs room)

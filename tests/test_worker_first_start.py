@@ -23,7 +23,9 @@ from playground.engine import kernels as K
 from playground.engine.compiler import CompileState
 from playground.engine.pure import PythonKernels
 from playground.engine.startup import KernelProvider
-from playground.ui.worker import TrainingWorker
+from playground.worker import TrainingWorker
+
+from .waiting import wait_until
 
 TIMEOUT_MS = 60_000
 NETWORK = NetworkSpec(("x1", "x2"), (LayerSpec(4, "tanh"),))
@@ -31,9 +33,9 @@ TRAINING = TrainingSpec(OptimizerSpec("sgd", 0.03), batch_size=10)
 
 
 @pytest.fixture
-def wait(qtbot) -> Callable[[Callable[[], object]], None]:  # noqa: ANN001
-    """Wait for a condition (qtbot polls it; no sleeping)."""
-    return lambda condition: qtbot.waitUntil(lambda: bool(condition()), timeout=TIMEOUT_MS)
+def wait() -> Callable[[Callable[[], object]], None]:
+    """Wait for a condition of the worker thread (no Qt: the worker is headless)."""
+    return lambda condition: wait_until(condition, TIMEOUT_MS)
 
 
 class HeldCompiler:

@@ -18,8 +18,8 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-from . import colors
-from .theme import TEXT
+from playground.ui.widgets import colors
+from playground.ui.widgets.theme import TEXT
 
 Painter = Callable[[QPainter, QColor], None]
 SIZE = 24.0  # icons are drawn on a 24×24 canvas

@@ -1,0 +1,1 @@
+"""For teaching: presentation mode, shortcuts and cheat sheet, figures, GIFs, README pictures."""

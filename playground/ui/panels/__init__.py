@@ -1,0 +1,1 @@
+"""The panels a user works in: data, network, training, lesson notes, feedback."""

@@ -1,0 +1,1 @@
+"""What the playground draws: the output heatmap, the network diagram, the curves."""

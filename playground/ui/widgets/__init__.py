@@ -1,0 +1,1 @@
+"""Small reusable pieces: theme, colours, icons, layouts, pickers with previews."""
