@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from .activations import FASTMATH, activate_row, scale_by_derivative, sigmoid
+from .activations import ERROR_MODEL, FASTMATH, activate_row, scale_by_derivative, sigmoid
 from .optimizers import Hyper, optimizer_step
 from .registry import ScheduleOptions
 
@@ -40,7 +40,7 @@ STATUS_OK, STATUS_DIVERGED, STATUS_EARLY_STOP = 0, 1, 2
 # Counter slots of the int64 `counters` array that the training loop advances.
 C_EPOCH, C_STEP, C_CURSOR, C_OPT_T, C_GRAD_STEPS, C_BEST_EPOCH, C_STALE = range(7)
 
-KERNEL = {"cache": True, "nogil": True, "fastmath": FASTMATH}
+KERNEL = {"cache": True, "nogil": True, "fastmath": FASTMATH, "error_model": ERROR_MODEL}
 
 
 _U12, _U25, _U27, _U11, _U32 = (np.uint64(k) for k in (12, 25, 27, 11, 32))
