@@ -22,8 +22,12 @@ from numba import njit
 
 Array = npt.NDArray[np.float64]
 
-# fastmath without 'nnan'/'ninf', so that NaN checks survive optimisation.
-FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
+# No fastmath: the compiled kernels compute exactly what their plain-Python copy (pure.py) does,
+# so the weights are the same bits whichever engine ran (the app trains in Python until the
+# compiled kernels arrive). Reassociation and fused multiply-adds made the two drift apart in
+# the last bits (up to 2e-10 after 12 steps of batch norm + Adam): a run then depended on when
+# the fast engine came in. It cost ~14 % on W2.
+FASTMATH = False
 # numpy's error model: x / 0.0 gives ±inf or NaN (as numpy and the plain-Python copy, pure.py)
 # instead of raising ZeroDivisionError; the zero check it saves kept every loop with a division
 # from vectorising (Adam's update ran 2.7× slower).
