@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QRadioButton,
+    QSizePolicy,
     QStackedWidget,
     QTabBar,
     QToolButton,
@@ -41,8 +42,7 @@ TRAIN_PEN = pg.mkPen(TRAIN_COLOR, width=2)
 TEST_PEN = pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine)
 TABS = ("Loss", "Accuracy", "Gradients", "Weights")
 SHORT_TABS = ("Loss", "Acc.", "Grad.", "Wts.")
-TAB_HINTS = ("Data loss (the penalty is not included)", "Share of points classified right",
-             "‖∂L/∂W‖ per layer, log scale", "")
+TAB_HINTS = ("Data loss, no penalty", "Points classified right", "‖∂L/∂W‖ per layer", "")
 TAB_TIPS = ("Training loss (solid) and test loss (dashed) over the epochs: the data loss, "
             "without the regularization penalty",
             "Share of the training (solid) and test (dashed) points classified right",
@@ -403,7 +403,8 @@ class MetricsPanel(QWidget):
         top.setSpacing(8)
         self.hint_label = QLabel()
         self.hint_label.setProperty("role", "hint")
-        self.hint_label.setWordWrap(True)  # a narrow output column: wrap, do not widen it
+        # one line (a wrapped hint squeezed the plot below it); a narrow column clips it
+        self.hint_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top.addWidget(self.hint_label)
         top.addStretch(1)
         self.log_box = QCheckBox("Log scale")
