@@ -185,8 +185,8 @@ class MainWindow(QMainWindow):
         self.output_title.setProperty("role", "section")
         right.addWidget(self.output_title)
         right.addWidget(self.loss_summary)
-        right.addWidget(self.output_view, 5)
-        right.addWidget(self.metrics, 3)
+        right.addWidget(self.output_view, 1)
+        right.addWidget(self.metrics, 1)
         self.output_card.setMinimumWidth(RIGHT_MIN_WIDTH)
         self.output_card.setMaximumWidth(RIGHT_MAX_WIDTH)
         body.addWidget(self.output_card, 3)
@@ -345,8 +345,8 @@ class MainWindow(QMainWindow):
             self.metrics.show_tab(tab)
         # presenting a lesson that names a plot: the plot gets as much height as the output
         named = tab is not None and self.presenting
-        self._right_layout.setStretchFactor(self.output_view, 4 if named else 5)
-        self._right_layout.setStretchFactor(self.metrics, 7 if named else 3)
+        self._right_layout.setStretchFactor(self.output_view, 4 if named else 1)
+        self._right_layout.setStretchFactor(self.metrics, 7 if named else 1)
 
     def set_full_screen(self, on: bool) -> None:
         """Fill the screen (F11) or go back to a normal window."""

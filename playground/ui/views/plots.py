@@ -405,8 +405,7 @@ class MetricsPanel(QWidget):
         self.hint_label.setProperty("role", "hint")
         # one line (a wrapped hint squeezed the plot below it); a narrow column clips it
         self.hint_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        top.addWidget(self.hint_label)
-        top.addStretch(1)
+        top.addWidget(self.hint_label, 1)
         self.log_box = QCheckBox("Log scale")
         self.log_box.setToolTip("Show the loss on a logarithmic scale (small losses stay "
                                 "visible)")
