@@ -27,6 +27,31 @@ def w1_session() -> Session:
     return Session(points, network, training)
 
 
+def big_session() -> Session:
+    """The big network of DESIGN §6: spiral (500 points, seed 0), x1 x2, 8 hidden layers × 32 tanh
+    units, adam 0.01, batch 10."""
+    points = generate("spiral", n=500, noise=0.0, seed=0, test_ratio=0.0)
+    network = NetworkSpec(("x1", "x2"), tuple(LayerSpec(32, "tanh") for _ in range(8)),
+                          points.problem, points.classes)
+    training = TrainingSpec(OptimizerSpec("adam", 0.01), batch_size=10)
+    return Session(points, network, training)
+
+
+def grid_snapshot_ms(session: Session, repeats: int = 5) -> float:
+    """Milliseconds of one snapshot with the default grid pass (what the worker adds per frame),
+    best of `repeats`."""
+    from playground.engine import GridRequest
+
+    trainer = session.make_trainer()
+    trainer.snapshot(GridRequest())
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        trainer.snapshot(GridRequest())
+        best = min(best, time.perf_counter() - start)
+    return best * 1000.0
+
+
 def headless_samples_per_s(session: Session, seconds: float) -> float:
     """Training samples per second of the bare Trainer on this session (chunks of ~10 ms)."""
     trainer = session.make_trainer()
@@ -41,16 +66,26 @@ def headless_samples_per_s(session: Session, seconds: float) -> float:
     return steps * batch / elapsed
 
 
-def run_gui_bench(seconds: float = 5.0) -> dict[str, float]:
-    """Run the window offscreen on W1 as fast as possible; speeds and UI stalls in a dict."""
+def run_gui_bench(seconds: float = 5.0) -> dict:
+    """Run the window offscreen on W1, then on the big network (8×32), each as fast as possible;
+    speeds, frame rate, the UI thread's time per frame and stalls in a dict (the big network's
+    figures under "big")."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
-
     from playground.ui.app import make_application
-    from playground.ui.main_window import MainWindow
 
     app = make_application()
-    session = w1_session()
+    result = _measure_window(app, w1_session(), seconds)
+    big = big_session()
+    result["big"] = _measure_window(app, big, seconds)
+    result["big"]["grid_snapshot_ms"] = grid_snapshot_ms(big)
+    return result
+
+
+def _measure_window(app, session: Session, seconds: float) -> dict[str, float]:  # noqa: ANN001
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+
+    from playground.ui.main_window import MainWindow
+
     settings_file = Path(tempfile.mkdtemp(prefix="nn-playground-bench-")) / "settings.ini"
     stall = _StallMeter(QElapsedTimer, QTimer)
 
@@ -68,6 +103,21 @@ def run_gui_bench(seconds: float = 5.0) -> dict[str, float]:
                                                     QSettings.Format.IniFormat),
                         autosave=False)
     controller = window.controller
+    frames = {"count": 0, "ui_seconds": 0.0}
+
+    def on_frame(_frame: object) -> None:
+        frames["count"] += 1
+
+    def timed_tick() -> None:  # the controller's tick: takes the frame and draws every view
+        start = time.perf_counter()
+        before = frames["count"]
+        controller._on_tick()
+        if frames["count"] > before:
+            frames["ui_seconds"] += time.perf_counter() - start
+
+    controller.frame_ready.connect(on_frame)
+    controller._timer.timeout.disconnect(controller._on_tick)
+    controller._timer.timeout.connect(timed_tick)
     try:
         controller.set_frame_rate(FRAME_RATE)
         window.resize(1280, 800)
@@ -83,8 +133,10 @@ def run_gui_bench(seconds: float = 5.0) -> dict[str, float]:
         run_until(lambda: controller.status.state == "running", 30.0)
         stall.take()
         samples0, t0 = controller.worker.total_samples, time.perf_counter()
+        frames.update(count=0, ui_seconds=0.0)
         run_until(lambda: time.perf_counter() - t0 >= seconds, seconds + 30.0)
         samples1, t1 = controller.worker.total_samples, time.perf_counter()
+        drawn, ui_seconds = frames["count"], frames["ui_seconds"]
         stall_running = stall.take()
     finally:
         stall.stop()
@@ -97,6 +149,8 @@ def run_gui_bench(seconds: float = 5.0) -> dict[str, float]:
         "app_samples_per_s": app_rate,
         "headless_samples_per_s": headless_rate,
         "share": app_rate / headless_rate if headless_rate > 0 else 0.0,
+        "fps": drawn / (t1 - t0),
+        "ui_ms_per_frame": 1000.0 * ui_seconds / drawn if drawn else 0.0,
         "max_ui_stall_ms": stall_running,
         "max_ui_stall_ms_compiling": stall_compiling,
     }
