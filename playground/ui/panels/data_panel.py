@@ -144,22 +144,18 @@ class LabelledSlider(QWidget):
         self._timer.start()
 
 
-class DataPanel(QWidget):
-    """Presets, their parameters, and the drawing tools."""
+class PresetGallery(QWidget):
+    """The presets as a grid of thumbnails (one column with key badges when presenting)."""
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 12, 4)
-        layout.setSpacing(12)
-
-        layout.addWidget(mark_advanced(_section("WHICH DATA SET?")))
-        self.gallery = QButtonGroup(self)
-        self.gallery.setExclusive(True)
-        self._grid = grid = QGridLayout()
-        grid.setSpacing(6)
-        self.gallery_buttons: dict[str, GalleryButton] = {}
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(6)
+        self.buttons: dict[str, GalleryButton] = {}
         keys = dict(zip(DATASETS, PRESET_KEYS, strict=False))
         for i, (name, info) in enumerate(DATASETS.items()):
             button = GalleryButton()
@@ -170,34 +166,47 @@ class DataPanel(QWidget):
                               f"{info.description}")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.clicked.connect(lambda _=False, n=name: controller.set_recipe(name=n))
-            self.gallery.addButton(button)
-            self.gallery_buttons[name] = button
-            grid.addWidget(button, i // GALLERY_COLUMNS, i % GALLERY_COLUMNS)
-        layout.addLayout(grid)
-        # Everything below the gallery is hidden in presentation mode (keys 1–9 pick presets).
-        self.details_section = mark_advanced(QWidget())
-        details = QVBoxLayout(self.details_section)
-        details.setContentsMargins(0, 0, 0, 0)
-        details.setSpacing(12)
-        layout.addWidget(self.details_section)
-        layout = details
+            self.group.addButton(button)
+            self.buttons[name] = button
+            self._grid.addWidget(button, i // GALLERY_COLUMNS, i % GALLERY_COLUMNS)
+
+    def apply_look(self, look: Look) -> None:
+        """Thumbnails in the palette's colours, larger in presentation mode."""
+        size = THUMBNAIL_PRESENTING if look.presentation else THUMBNAIL
+        columns = 1 if look.presentation else GALLERY_COLUMNS
+        keys = dict(zip(DATASETS, PRESET_KEYS, strict=False))
+        for i, (name, button) in enumerate(self.buttons.items()):
+            badge = keys.get(name, "") if look.presentation else ""
+            button.setIcon(QIcon(dataset_thumbnail(name, size, look.palette, badge)))
+            button.setIconSize(QSize(size, size))
+            button.set_side(size + 8)
+            self._grid.removeWidget(button)
+            self._grid.addWidget(button, i // columns, i % columns)
+        self._grid.setSpacing(3 if look.presentation else 6)
+
+    def update_checked(self) -> None:
+        """Check the active preset's button (none when the points were edited by hand)."""
+        recipe = self._controller.recipe
+        active = self._controller.recipe_active
+        self.group.setExclusive(False)
+        for name, button in self.buttons.items():
+            button.setChecked(active and name == recipe.name)
+        self.group.setExclusive(True)
+
+
+class RecipeForm(QWidget):
+    """The preset's title and parameters: its option, test share, noise, point count."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
         self.dataset_title = QLabel()
         self.dataset_title.setProperty("role", "value")
         layout.addWidget(self.dataset_title)
-
-        self.option_row = QWidget()
-        option_layout = QHBoxLayout(self.option_row)
-        option_layout.setContentsMargins(0, 0, 0, 0)
-        self.option_label = QLabel()
-        self.option_label.setProperty("role", "caption")
-        self.option_box = QSpinBox()
-        self.option_box.setKeyboardTracking(False)
-        self.option_box.setToolTip("A parameter of this data set")
-        option_layout.addWidget(self.option_label)
-        option_layout.addStretch(1)
-        option_layout.addWidget(self.option_box)
-        layout.addWidget(self.option_row)
-
+        layout.addWidget(self._build_option_row())
         self.test_slider = LabelledSlider("Test data", 9, lambda p: f"{10 * p} %")
         self.noise_slider = LabelledSlider("Noise", 20, lambda p: f"{p * 0.05:.2f}")
         self.count_slider = LabelledSlider("Points", len(POINT_COUNTS) - 1,
@@ -212,15 +221,141 @@ class DataPanel(QWidget):
         self.regenerate_button.setToolTip("The same kind of data with a new random seed")
         layout.addWidget(self.regenerate_button)
 
-        self.drawing_section = QWidget()
-        section = QVBoxLayout(self.drawing_section)
-        section.setContentsMargins(0, 4, 0, 0)
-        section.setSpacing(12)
-        layout.addWidget(self.drawing_section)
-        layout = section  # the drawing tools go into their own (hideable) section
+        self.option_box.valueChanged.connect(self._on_option_changed)
+        self.test_slider.committed.connect(
+            lambda p: controller.set_recipe(test_ratio=p / 10))
+        self.noise_slider.committed.connect(lambda p: controller.set_recipe(noise=p * 0.05))
+        self.count_slider.committed.connect(lambda p: controller.set_recipe(n=POINT_COUNTS[p]))
+        self.regenerate_button.clicked.connect(controller.regenerate)
+
+    def _build_option_row(self) -> QWidget:
+        self.option_row = QWidget()
+        option_layout = QHBoxLayout(self.option_row)
+        option_layout.setContentsMargins(0, 0, 0, 0)
+        self.option_label = QLabel()
+        self.option_label.setProperty("role", "caption")
+        self.option_box = QSpinBox()
+        self.option_box.setKeyboardTracking(False)
+        self.option_box.setToolTip("A parameter of this data set")
+        option_layout.addWidget(self.option_label)
+        option_layout.addStretch(1)
+        option_layout.addWidget(self.option_box)
+        return self.option_row
+
+    def _on_option_changed(self, value: int) -> None:
+        info = DATASETS[self._controller.recipe.name]
+        if info.options:
+            self._controller.set_recipe(options=((info.options[0].name, int(value)),))
+
+    def update_title(self) -> None:
+        """The preset's title, or 'your own data' once the points were edited."""
+        points = self._controller.session.points
+        title = DATASETS[self._controller.recipe.name].title
+        self.dataset_title.setText(title if self._controller.recipe_active else
+                                   f"Your own data · {points.n} points")
+
+    def update_recipe(self, recipe: DataRecipe) -> None:
+        """Show the recipe's parameters without committing them back."""
+        info = DATASETS[recipe.name]
+        self.option_row.setVisible(bool(info.options))
+        if info.options:
+            option = info.options[0]
+            value = dict(recipe.options).get(option.name, option.default)
+            self.option_label.setText(option.title)
+            self.option_box.blockSignals(True)
+            self.option_box.setRange(option.minimum, option.maximum)
+            self.option_box.setValue(value)
+            self.option_box.blockSignals(False)
+        self.test_slider.set_position(round(recipe.test_ratio * 10))
+        self.noise_slider.set_position(round(recipe.noise / 0.05))
+        self.count_slider.set_position(_nearest_index(POINT_COUNTS, recipe.n))
+
+
+class ClassPicker(QWidget):
+    """One swatch per class to draw with, and how many classes there are."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self._group = QButtonGroup(self)
+        self.buttons: list[QToolButton] = []
+        for label in range(MAX_CLASSES):
+            button = QToolButton()
+            button.setObjectName("swatch")
+            button.setCheckable(True)
+            button.setIconSize(QSize(18, 18))
+            button.setToolTip(f"Draw class {label} (its colour and marker shape)")
+            button.clicked.connect(lambda _=False, c=label: controller.set_draw(label=c))
+            self._group.addButton(button)
+            self.buttons.append(button)
+            layout.addWidget(button)
+        layout.addStretch(1)
+        self.classes_box = QSpinBox()
+        self.classes_box.setRange(2, MAX_CLASSES)
+        self.classes_box.setPrefix("classes ")
+        self.classes_box.setKeyboardTracking(False)
+        self.classes_box.setToolTip("How many classes to draw with (changes the output layer)")
+        layout.addWidget(self.classes_box)
+        self.classes_box.valueChanged.connect(controller.set_classes)
+
+    def apply_look(self, look: Look) -> None:
+        """Swatches in the palette's colours and marker shapes."""
+        for label, button in enumerate(self.buttons):
+            button.setIcon(marker_icon(label, palette=look.palette))
+
+    def update_points(self, points: Points) -> None:
+        """As many swatches as classes; the box shows the count without committing it."""
+        regression = points.problem == "regression"
+        for label, button in enumerate(self.buttons):
+            button.setVisible(not regression and label < points.classes)
+        self.classes_box.blockSignals(True)
+        self.classes_box.setValue(points.classes if not regression else 2)
+        self.classes_box.blockSignals(False)
+
+
+def _button_row(*buttons: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(6)
+    for button in buttons:
+        row.addWidget(button)
+    return row
+
+
+class DrawingTools(QWidget):
+    """Draw or erase, which class or value, test points, undo/redo/clear, CSV import/export."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(12)
         layout.addWidget(_section("DRAW YOUR OWN"))
-        tools = QHBoxLayout()
-        tools.setSpacing(6)
+        layout.addLayout(self._build_tool_row())
+        self.class_picker = ClassPicker(controller)
+        layout.addWidget(self.class_picker)
+        self.value_slider = LabelledSlider("Value of new points", 40,
+                                           lambda p: f"{(p - 20) / 20:+.2f}")
+        self.value_slider.slider.setToolTip("The regression target of the points you draw")
+        layout.addWidget(self.value_slider)
+        self.test_box = QCheckBox("Add as test points")
+        self.test_box.setToolTip("New points go to the test set (drawn as rings)")
+        layout.addWidget(self.test_box)
+        layout.addLayout(self._build_edit_row())
+        layout.addLayout(self._build_file_row())
+
+        self.draw_button.clicked.connect(lambda: controller.set_draw(tool="draw"))
+        self.erase_button.clicked.connect(lambda: controller.set_draw(tool="erase"))
+        self.test_box.clicked.connect(lambda on: controller.set_draw(as_test=on))
+        self.value_slider.slider.valueChanged.connect(
+            lambda p: controller.set_draw(value=(p - 20) / 20))
+        self.undo_button.clicked.connect(controller.undo)
+        self.redo_button.clicked.connect(controller.redo)
+        self.clear_button.clicked.connect(controller.clear_points)
+
+    def _build_tool_row(self) -> QHBoxLayout:
         self.draw_button = QToolButton()
         self.draw_button.setIcon(icon("draw"))
         self.draw_button.setText("Draw")
@@ -235,165 +370,136 @@ class DataPanel(QWidget):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setToolTip(tip)
             self._tool_group.addButton(button)
-            tools.addWidget(button)
-        tools.addStretch(1)
-        layout.addLayout(tools)
+        row = _button_row(self.draw_button, self.erase_button)
+        row.addStretch(1)
+        return row
 
-        self.class_row = QWidget()
-        class_layout = QHBoxLayout(self.class_row)
-        class_layout.setContentsMargins(0, 0, 0, 0)
-        class_layout.setSpacing(2)
-        self._class_group = QButtonGroup(self)
-        self.class_buttons: list[QToolButton] = []
-        for label in range(MAX_CLASSES):
-            button = QToolButton()
-            button.setObjectName("swatch")
-            button.setCheckable(True)
-            button.setIconSize(QSize(18, 18))
-            button.setToolTip(f"Draw class {label} (its colour and marker shape)")
-            button.clicked.connect(lambda _=False, c=label: controller.set_draw(label=c))
-            self._class_group.addButton(button)
-            self.class_buttons.append(button)
-            class_layout.addWidget(button)
-        class_layout.addStretch(1)
-        self.classes_box = QSpinBox()
-        self.classes_box.setRange(2, MAX_CLASSES)
-        self.classes_box.setPrefix("classes ")
-        self.classes_box.setKeyboardTracking(False)
-        self.classes_box.setToolTip("How many classes to draw with (changes the output layer)")
-        class_layout.addWidget(self.classes_box)
-        layout.addWidget(self.class_row)
-
-        self.value_slider = LabelledSlider("Value of new points", 40,
-                                           lambda p: f"{(p - 20) / 20:+.2f}")
-        self.value_slider.slider.setToolTip("The regression target of the points you draw")
-        layout.addWidget(self.value_slider)
-        self.test_box = QCheckBox("Add as test points")
-        self.test_box.setToolTip("New points go to the test set (drawn as rings)")
-        layout.addWidget(self.test_box)
-
-        edits = QHBoxLayout()
-        edits.setSpacing(6)
+    def _build_edit_row(self) -> QHBoxLayout:
         self.undo_button = QPushButton(icon("undo"), "Undo")
         self.undo_button.setToolTip("Undo the last data edit (Ctrl+Z)")
         self.redo_button = QPushButton(icon("redo"), "Redo")
         self.redo_button.setToolTip("Redo (Ctrl+Shift+Z)")
         self.clear_button = QPushButton(icon("clear"), "Clear")
         self.clear_button.setToolTip("Remove every point")
-        for button in (self.undo_button, self.redo_button, self.clear_button):
-            edits.addWidget(button)
-        layout.addLayout(edits)
-        files = QHBoxLayout()
-        files.setSpacing(6)
+        return _button_row(self.undo_button, self.redo_button, self.clear_button)
+
+    def _build_file_row(self) -> QHBoxLayout:
         self.import_button = QPushButton("Import CSV…")
         self.import_button.setToolTip("Replace the points with a CSV file's (x1, x2, label and "
                                       "an optional split column); undoable")
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip("Write the points as CSV (x1, x2, label, split)")
-        files.addWidget(self.import_button)
-        files.addWidget(self.export_button)
-        layout.addLayout(files)
-        self.layout().addStretch(1)
+        return _button_row(self.import_button, self.export_button)
 
-        self.option_box.valueChanged.connect(self._on_option_changed)
-        self.test_slider.committed.connect(
-            lambda p: controller.set_recipe(test_ratio=p / 10))
-        self.noise_slider.committed.connect(lambda p: controller.set_recipe(noise=p * 0.05))
-        self.count_slider.committed.connect(lambda p: controller.set_recipe(n=POINT_COUNTS[p]))
-        self.regenerate_button.clicked.connect(controller.regenerate)
-        self.draw_button.clicked.connect(lambda: controller.set_draw(tool="draw"))
-        self.erase_button.clicked.connect(lambda: controller.set_draw(tool="erase"))
-        self.test_box.clicked.connect(lambda on: controller.set_draw(as_test=on))
-        self.classes_box.valueChanged.connect(controller.set_classes)
-        self.value_slider.slider.valueChanged.connect(
-            lambda p: controller.set_draw(value=(p - 20) / 20))
-        self.undo_button.clicked.connect(controller.undo)
-        self.redo_button.clicked.connect(controller.redo)
-        self.clear_button.clicked.connect(controller.clear_points)
-        controller.recipe_changed.connect(self._update_recipe)
-        controller.draw_changed.connect(self._update_draw)
-        controller.points_changed.connect(self._update_points)
-        controller.session_replaced.connect(lambda s: self._update_points(s.points))
-        controller.appearance.changed.connect(self._apply_look)
-        self._apply_look(controller.appearance.look)
-        self._update_recipe(controller.recipe)
-        self._update_draw(controller.draw)
-        self._update_points(controller.session.points)
-
-    def _apply_look(self, look: Look) -> None:
-        """Thumbnails and swatches in the palette's colours, larger in presentation mode."""
-        size = THUMBNAIL_PRESENTING if look.presentation else THUMBNAIL
-        columns = 1 if look.presentation else GALLERY_COLUMNS
-        keys = dict(zip(DATASETS, PRESET_KEYS, strict=False))
-        for i, (name, button) in enumerate(self.gallery_buttons.items()):
-            badge = keys.get(name, "") if look.presentation else ""
-            button.setIcon(QIcon(dataset_thumbnail(name, size, look.palette, badge)))
-            button.setIconSize(QSize(size, size))
-            button.set_side(size + 8)
-            self._grid.removeWidget(button)
-            self._grid.addWidget(button, i // columns, i % columns)
-        self._grid.setSpacing(3 if look.presentation else 6)
-        for label, button in enumerate(self.class_buttons):
-            button.setIcon(marker_icon(label, palette=look.palette))
+    def apply_look(self, look: Look) -> None:
+        """Swatches and the value's colour in the palette."""
+        self.class_picker.apply_look(look)
         self._update_value_color(self._controller.draw.value, look.palette)
 
     def _update_value_color(self, value: float, palette: str) -> None:
         rgb = colors.value_color(value, -1.0, 1.0, palette)
         self.value_slider.value_label.setStyleSheet(f"color: {colors.hex_color(rgb)};")
 
-    def _on_option_changed(self, value: int) -> None:
-        info = DATASETS[self._controller.recipe.name]
-        if info.options:
-            self._controller.set_recipe(options=((info.options[0].name, int(value)),))
-
-    def _update_gallery(self) -> None:
-        recipe = self._controller.recipe
-        active = self._controller.recipe_active
-        self.gallery.setExclusive(False)
-        for name, button in self.gallery_buttons.items():
-            button.setChecked(active and name == recipe.name)
-        self.gallery.setExclusive(True)
-        points = self._controller.session.points
-        self.dataset_title.setText(DATASETS[recipe.name].title if active else
-                                   f"Your own data · {points.n} points")
-
-    def _update_recipe(self, recipe: DataRecipe) -> None:
-        info = DATASETS[recipe.name]
-        self._update_gallery()
-        self.option_row.setVisible(bool(info.options))
-        if info.options:
-            option = info.options[0]
-            value = dict(recipe.options).get(option.name, option.default)
-            self.option_label.setText(option.title)
-            self.option_box.blockSignals(True)
-            self.option_box.setRange(option.minimum, option.maximum)
-            self.option_box.setValue(value)
-            self.option_box.blockSignals(False)
-        self.test_slider.set_position(round(recipe.test_ratio * 10))
-        self.noise_slider.set_position(round(recipe.noise / 0.05))
-        self.count_slider.set_position(_nearest_index(POINT_COUNTS, recipe.n))
-
-    def _update_draw(self, draw: DrawSettings) -> None:
+    def update_draw(self, draw: DrawSettings) -> None:
+        """Show the drawing settings without committing them back."""
         (self.erase_button if draw.tool == "erase" else self.draw_button).setChecked(True)
         self.test_box.setChecked(draw.as_test)
-        if draw.label < len(self.class_buttons):
-            self.class_buttons[draw.label].setChecked(True)
+        if draw.label < len(self.class_picker.buttons):
+            self.class_picker.buttons[draw.label].setChecked(True)
         self.value_slider.set_position(round(draw.value * 20 + 20))
         self._update_value_color(draw.value, self._controller.appearance.look.palette)
 
-    def _update_points(self, points: Points) -> None:
-        self._update_gallery()
+    def update_points(self, points: Points) -> None:
+        """Classes or a value to draw with; what can be undone, redone, exported."""
         regression = points.problem == "regression"
-        self.class_row.setVisible(not regression)
+        self.class_picker.setVisible(not regression)
         self.value_slider.setVisible(regression)
-        for label, button in enumerate(self.class_buttons):
-            button.setVisible(not regression and label < points.classes)
-        self.classes_box.blockSignals(True)
-        self.classes_box.setValue(points.classes if not regression else 2)
-        self.classes_box.blockSignals(False)
+        self.class_picker.update_points(points)
         self.undo_button.setEnabled(self._controller.editor.can_undo)
         self.redo_button.setEnabled(self._controller.editor.can_redo)
         self.export_button.setEnabled(points.n > 0)
+
+
+class DataPanel(QWidget):
+    """Presets, their parameters, and the drawing tools."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 12, 4)
+        layout.setSpacing(12)
+        layout.addWidget(mark_advanced(_section("WHICH DATA SET?")))
+        self.gallery = PresetGallery(controller)
+        layout.addWidget(self.gallery)
+        # Everything below the gallery is hidden in presentation mode (keys 1–9 pick presets).
+        self.details_section = mark_advanced(QWidget())
+        details = QVBoxLayout(self.details_section)
+        details.setContentsMargins(0, 0, 0, 0)
+        details.setSpacing(12)
+        self.recipe_form = RecipeForm(controller)
+        self.drawing_section = DrawingTools(controller)
+        details.addWidget(self.recipe_form)
+        details.addWidget(self.drawing_section)
+        layout.addWidget(self.details_section)
+        layout.addStretch(1)
+
+        controller.recipe_changed.connect(self._update_recipe)
+        controller.draw_changed.connect(self.drawing_section.update_draw)
+        controller.points_changed.connect(self._update_points)
+        controller.session_replaced.connect(lambda s: self._update_points(s.points))
+        controller.appearance.changed.connect(self._apply_look)
+        self._apply_look(controller.appearance.look)
+        self._update_recipe(controller.recipe)
+        self.drawing_section.update_draw(controller.draw)
+        self._update_points(controller.session.points)
+
+    # The widgets that the window, the presentation mode and the tests reach for.
+    @property
+    def gallery_buttons(self) -> dict[str, GalleryButton]:  # noqa: D102
+        return self.gallery.buttons
+
+    @property
+    def dataset_title(self) -> QLabel:  # noqa: D102
+        return self.recipe_form.dataset_title
+
+    @property
+    def noise_slider(self) -> LabelledSlider:  # noqa: D102
+        return self.recipe_form.noise_slider
+
+    @property
+    def class_buttons(self) -> list[QToolButton]:  # noqa: D102
+        return self.drawing_section.class_picker.buttons
+
+    @property
+    def classes_box(self) -> QSpinBox:  # noqa: D102
+        return self.drawing_section.class_picker.classes_box
+
+    @property
+    def value_slider(self) -> LabelledSlider:  # noqa: D102
+        return self.drawing_section.value_slider
+
+    @property
+    def import_button(self) -> QPushButton:  # noqa: D102
+        return self.drawing_section.import_button
+
+    @property
+    def export_button(self) -> QPushButton:  # noqa: D102
+        return self.drawing_section.export_button
+
+    def _apply_look(self, look: Look) -> None:
+        self.gallery.apply_look(look)
+        self.drawing_section.apply_look(look)
+
+    def _update_recipe(self, recipe: DataRecipe) -> None:
+        self.gallery.update_checked()
+        self.recipe_form.update_title()
+        self.recipe_form.update_recipe(recipe)
+
+    def _update_points(self, points: Points) -> None:
+        self.gallery.update_checked()
+        self.recipe_form.update_title()
+        self.drawing_section.update_points(points)
 
 
 def _nearest_index(values: tuple[int, ...], value: int) -> int:

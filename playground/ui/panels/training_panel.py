@@ -10,7 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -182,23 +182,25 @@ class ValueCombo(QComboBox):
             self.committed.emit(value)
 
 
-class TransportBar(QFrame):
-    """The top bar: reset, play/pause, step; epoch; speed; the settings changed most often."""
+def _round_button(name: str, tooltip: str) -> QToolButton:
+    button = QToolButton()
+    button.setObjectName("roundButton")
+    button.setIcon(icon(name, TEXT))
+    button.setToolTip(tooltip)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
+
+
+class PlayControls(QWidget):
+    """Reset, play/pause and step, and the epoch counter beside them."""
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
-        self.setObjectName("topBar")
-        # One flow: the transport controls, the speed and the settings wrap onto more rows when
-        # the window is narrow (beside the notes, presentation mode on a 1024×768 projector).
-        flow = FlowLayout(self, spacing=14)
-        flow.setContentsMargins(18, 10, 18, 10)
-        controls = QWidget()  # reset, play, step and the epoch stay together
-        layout = QHBoxLayout(controls)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
-
-        self.reset_button = self._round_button(
+        self.reset_button = _round_button(
             "reset", tip_with_keys("Start over from new initial weights", "reset"))
         self.play_button = QToolButton()
         self.play_button.setObjectName("playButton")
@@ -206,88 +208,111 @@ class TransportBar(QFrame):
         self.play_button.setIconSize(self._play_icon_size)
         self.play_button.setToolTip(tip_with_keys("Play / pause", "play"))
         self.play_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.step_button = self._round_button(
+        self.step_button = _round_button(
             "step", "Train one epoch (→); with Shift one mini-batch (Shift+→)")
         self._round_icon_size = self.step_button.iconSize()
-        layout.addWidget(self.reset_button)
-        layout.addWidget(self.play_button)
-        layout.addWidget(self.step_button)
-
         self.epoch_label = QLabel("000,000")
         self.epoch_label.setProperty("role", "big")
         self.epoch_label.setMinimumWidth(self.epoch_label.fontMetrics().horizontalAdvance(
             "000,000,000") + 8)
-        layout.addWidget(_labelled("Epoch", self.epoch_label))
-        layout.addWidget(_separator())
-
-        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
-        self.speed_slider.setRange(0, len(SPEEDS) - 1)
-        self.speed_slider.setPageStep(1)
-        self.speed_slider.setFixedWidth(SPEED_WIDTH)
-        self.speed_slider.setToolTip("Training speed in epochs per second (right end: as fast "
-                                     "as the computer can)")
-        self.speed_label = _caption("")
-        speed_box = QWidget()
-        speed_layout = QVBoxLayout(speed_box)
-        speed_layout.setContentsMargins(0, 0, 0, 0)
-        speed_layout.setSpacing(2)
-        speed_header = QHBoxLayout()
-        speed_header.addWidget(_caption("Speed"))
-        speed_header.addStretch(1)
-        speed_header.addWidget(self.speed_label)
-        speed_layout.addLayout(speed_header)
-        speed_layout.addWidget(self.speed_slider)
-
-        self.learning_rate_box = ValueCombo(LEARNING_RATES)
-        self.learning_rate_box.setMinimumWidth(84)
-        self.learning_rate_box.setToolTip(tip_with_keys(
-            "Learning rate η: the size of each step against the gradient (θ ← θ − η·g); pick "
-            "or type a value, + and − step through the ladder", "lr_up"))
-        self.optimizer_box = PreviewCombo(optimizer_preview)
-        for name, optimizer in OPTIMIZERS.items():
-            self.optimizer_box.addItem(optimizer.title or name, name)
-            self.optimizer_box.setItemData(self.optimizer_box.count() - 1, optimizer.rule,
-                                           Qt.ItemDataRole.ToolTipRole)
-        self.activation_box = PreviewCombo(activation_preview)
-        for name, activation in ACTIVATIONS.items():
-            self.activation_box.addItem(activation_icon(name), name, name)
-            self.activation_box.setItemData(self.activation_box.count() - 1, activation.formula,
-                                            Qt.ItemDataRole.ToolTipRole)
-        set_icon_size(self.activation_box, 1.0)
-        self.regularization_box = QComboBox()
-        for name, text in REGULARIZATIONS.items():
-            self.regularization_box.addItem(name.upper() if name != "none" else "None", name)
-            self.regularization_box.setItemData(self.regularization_box.count() - 1, text,
-                                                Qt.ItemDataRole.ToolTipRole)
-        self.regularization_rate_box = ValueCombo(REGULARIZATION_RATES)
-        self.regularization_rate_box.setMinimumWidth(76)
-        self.regularization_rate_box.setToolTip(
-            "Regularization rate λ: how strongly the penalty pulls the weights toward 0")
-        self.problem_box = QComboBox()
-        for name in PROBLEMS:
-            self.problem_box.addItem(PROBLEM_TITLES.get(name, name.capitalize()), name)
-        self.problem_box.setToolTip("Classification (points of 2–8 classes) or regression "
-                                    "(points with a value); switching loads a data set of that "
-                                    "kind")
-        flow.addWidget(controls)
-        flow.addWidget(speed_box)
-        flow.addWidget(_separator())
-        boxes = {}
-        for caption, widget in (("Learning rate", self.learning_rate_box),
-                                ("Optimizer", self.optimizer_box),
-                                ("Activation", self.activation_box),
-                                ("Regularization", self.regularization_box),
-                                ("Reg. rate", self.regularization_rate_box),
-                                ("Problem type", self.problem_box)):
-            boxes[caption] = _labelled(caption, widget)
-            flow.addWidget(boxes[caption])
-        self.advanced_boxes = [mark_advanced(boxes[caption]) for caption in
-                               ("Regularization", "Reg. rate", "Problem type")]
+        for widget in (self.reset_button, self.play_button, self.step_button,
+                       _labelled("Epoch", self.epoch_label), _separator()):
+            layout.addWidget(widget)
 
         self.reset_button.clicked.connect(controller.reset)
         self.play_button.clicked.connect(controller.toggle_play)
         self.step_button.clicked.connect(self._on_step_clicked)
-        self.speed_slider.valueChanged.connect(self._on_speed_moved)
+        controller.running_changed.connect(self._update_play)
+        controller.status_changed.connect(self._update_status)
+        controller.session_replaced.connect(self._update_epoch)
+        self._update_epoch()
+        self._update_play(controller.playing)
+
+    def apply_look(self, look: Look) -> None:
+        """Icon sizes and the epoch's width, which the style sheet does not set."""
+        self.play_button.setIconSize(self._play_icon_size * look.px(100) / 100)
+        for button in (self.reset_button, self.step_button):
+            button.setIconSize(self._round_icon_size * look.px(100) / 100)
+        self.epoch_label.ensurePolished()
+        self.epoch_label.setMinimumWidth(self.epoch_label.fontMetrics().horizontalAdvance(
+            "0,000,000") + 8)
+
+    def _on_step_clicked(self) -> None:
+        shift = QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier
+        if shift:
+            self._controller.step_batch()
+        else:
+            self._controller.step_epoch()
+
+    def _update_epoch(self, _: object = None) -> None:
+        self.epoch_label.setText(f"{self._controller.session.epoch:07,d}")
+
+    def _update_play(self, playing: bool) -> None:
+        self.play_button.setIcon(icon("pause" if playing else "play", "#ffffff"))
+        self.play_button.setToolTip(tip_with_keys("Pause" if playing else "Play", "play"))
+
+    def _update_status(self, status: WorkerStatus) -> None:
+        if status.state != "warming_up":
+            self.epoch_label.setText(f"{status.epoch:07,d}")
+
+
+class SpeedControl(QWidget):
+    """The training speed: a slider over SPEEDS with its value above it."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, len(SPEEDS) - 1)
+        self.slider.setPageStep(1)
+        self.slider.setFixedWidth(SPEED_WIDTH)
+        self.slider.setToolTip("Training speed in epochs per second (right end: as fast "
+                               "as the computer can)")
+        self.label = _caption("")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        header = QHBoxLayout()
+        header.addWidget(_caption("Speed"))
+        header.addStretch(1)
+        header.addWidget(self.label)
+        layout.addLayout(header)
+        layout.addWidget(self.slider)
+        self.slider.valueChanged.connect(self._on_speed_moved)
+        controller.speed_changed.connect(self._update_speed)
+        self._update_speed(controller.speed)
+
+    def apply_look(self, look: Look) -> None:
+        """The slider's width in the look's scale."""
+        self.slider.setFixedWidth(look.px(SPEED_WIDTH))
+
+    def _on_speed_moved(self, index: int) -> None:
+        speed = SPEEDS[index]
+        if speed != self._controller.speed:
+            self._controller.set_speed(speed)
+
+    def _update_speed(self, speed: float | None) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(SPEEDS.index(speed) if speed in SPEEDS else len(SPEEDS) - 1)
+        self.slider.blockSignals(False)
+        self.label.setText(speed_text(speed))
+
+
+class QuickSettings(QObject):
+    """The settings changed most often, one captioned box each (the bar's flow places them)."""
+
+    def __init__(self, controller: Controller, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._build_boxes()
+        captions = (("Learning rate", self.learning_rate_box), ("Optimizer", self.optimizer_box),
+                    ("Activation", self.activation_box),
+                    ("Regularization", self.regularization_box),
+                    ("Reg. rate", self.regularization_rate_box),
+                    ("Problem type", self.problem_box))
+        self.fields = [_labelled(caption, widget) for caption, widget in captions]
+        self.advanced_boxes = [mark_advanced(field) for field in self.fields[3:]]
+
         self.learning_rate_box.committed.connect(controller.set_learning_rate)
         self.optimizer_box.activated.connect(
             lambda i: controller.set_optimizer(self.optimizer_box.itemData(i)))
@@ -299,70 +324,55 @@ class TransportBar(QFrame):
             lambda v: controller.set_training(regularization_rate=v))
         self.problem_box.activated.connect(
             lambda i: controller.set_problem(self.problem_box.itemData(i)))
-        controller.running_changed.connect(self._update_play)
         controller.training_changed.connect(self._update_training)
         controller.network_changed.connect(self._update_network)
         controller.points_changed.connect(self._update_problem)
         controller.session_replaced.connect(self._update_all)
-        controller.status_changed.connect(self._update_status)
-        controller.speed_changed.connect(self._update_speed)
-        controller.appearance.changed.connect(self._apply_look)
         self._update_all()
-        self._update_play(controller.playing)
-        self._update_speed(controller.speed)
-        self._apply_look(controller.appearance.look)
 
-    def _apply_look(self, look: Look) -> None:
-        """Sizes that the style sheet does not set: icons, the epoch's width, the slider."""
-        self.play_button.setIconSize(self._play_icon_size * look.px(100) / 100)
-        for button in (self.reset_button, self.step_button):
-            button.setIconSize(self._round_icon_size * look.px(100) / 100)
-        self.speed_slider.setFixedWidth(look.px(SPEED_WIDTH))
+    def _build_boxes(self) -> None:
+        self.learning_rate_box = ValueCombo(LEARNING_RATES)
+        self.learning_rate_box.setMinimumWidth(84)
+        self.learning_rate_box.setToolTip(tip_with_keys(
+            "Learning rate η: the size of each step against the gradient (θ ← θ − η·g); pick "
+            "or type a value, + and − step through the ladder", "lr_up"))
+        self.optimizer_box = PreviewCombo(optimizer_preview)
+        for name, optimizer in OPTIMIZERS.items():
+            _add_item(self.optimizer_box, optimizer.title or name, name, optimizer.rule)
+        self.activation_box = PreviewCombo(activation_preview)
+        for name, activation in ACTIVATIONS.items():
+            self.activation_box.addItem(activation_icon(name), name, name)
+            self.activation_box.setItemData(self.activation_box.count() - 1, activation.formula,
+                                            Qt.ItemDataRole.ToolTipRole)
+        set_icon_size(self.activation_box, 1.0)
+        self.regularization_box = QComboBox()
+        for name, text in REGULARIZATIONS.items():
+            _add_item(self.regularization_box, name.upper() if name != "none" else "None", name,
+                      text)
+        self.regularization_rate_box = ValueCombo(REGULARIZATION_RATES)
+        self.regularization_rate_box.setMinimumWidth(76)
+        self.regularization_rate_box.setToolTip(
+            "Regularization rate λ: how strongly the penalty pulls the weights toward 0")
+        self.problem_box = QComboBox()
+        for name in PROBLEMS:
+            self.problem_box.addItem(PROBLEM_TITLES.get(name, name.capitalize()), name)
+        self.problem_box.setToolTip("Classification (points of 2–8 classes) or regression "
+                                    "(points with a value); switching loads a data set of that "
+                                    "kind")
+
+    def apply_look(self, look: Look) -> None:
+        """Widths and preview sizes in the look's scale."""
         self.learning_rate_box.setMinimumWidth(look.px(84))
         self.regularization_rate_box.setMinimumWidth(look.px(76))
         set_icon_size(self.activation_box, look.scale)
         for combo in (self.activation_box, self.optimizer_box):
             combo.scale = look.scale
-        self.epoch_label.ensurePolished()
-        self.epoch_label.setMinimumWidth(self.epoch_label.fontMetrics().horizontalAdvance(
-            "0,000,000") + 8)
-
-    def _round_button(self, name: str, tooltip: str) -> QToolButton:
-        button = QToolButton()
-        button.setObjectName("roundButton")
-        button.setIcon(icon(name, TEXT))
-        button.setToolTip(tooltip)
-        button.setCursor(Qt.CursorShape.PointingHandCursor)
-        return button
-
-    def _on_step_clicked(self) -> None:
-        shift = QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier
-        if shift:
-            self._controller.step_batch()
-        else:
-            self._controller.step_epoch()
-
-    def _on_speed_moved(self, index: int) -> None:
-        speed = SPEEDS[index]
-        if speed != self._controller.speed:
-            self._controller.set_speed(speed)
 
     def _update_all(self, _: object = None) -> None:
         session = self._controller.session
         self._update_training(session.training)
         self._update_network(session.network)
         self._update_problem()
-        self.epoch_label.setText(f"{session.epoch:07,d}")
-
-    def _update_play(self, playing: bool) -> None:
-        self.play_button.setIcon(icon("pause" if playing else "play", "#ffffff"))
-        self.play_button.setToolTip(tip_with_keys("Pause" if playing else "Play", "play"))
-
-    def _update_speed(self, speed: float | None) -> None:
-        self.speed_slider.blockSignals(True)
-        self.speed_slider.setValue(SPEEDS.index(speed) if speed in SPEEDS else len(SPEEDS) - 1)
-        self.speed_slider.blockSignals(False)
-        self.speed_label.setText(speed_text(speed))
 
     def _update_training(self, training: TrainingSpec) -> None:
         self.learning_rate_box.set_value(training.optimizer.lr)
@@ -396,221 +406,81 @@ class TransportBar(QFrame):
         problem = self._controller.session.points.problem
         self.problem_box.setCurrentIndex(self.problem_box.findData(problem))
 
-    def _update_status(self, status: WorkerStatus) -> None:
-        if status.state != "warming_up":
-            self.epoch_label.setText(f"{status.epoch:07,d}")
+
+def _add_item(combo: QComboBox, text: str, data: str, tooltip: str) -> None:
+    combo.addItem(text, data)
+    combo.setItemData(combo.count() - 1, tooltip, Qt.ItemDataRole.ToolTipRole)
 
 
-class TrainingSettings(QWidget):
-    """The detailed settings form (everything the top bar does not show)."""
+class TransportBar(QFrame):
+    """The top bar: reset, play/pause, step; epoch; speed; the settings changed most often."""
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("topBar")
+        # One flow: the transport controls, the speed and the settings wrap onto more rows when
+        # the window is narrow (beside the notes, presentation mode on a 1024×768 projector).
+        flow = FlowLayout(self, spacing=14)
+        flow.setContentsMargins(18, 10, 18, 10)
+        self.play_controls = PlayControls(controller)
+        self.speed_control = SpeedControl(controller)
+        self.quick_settings = QuickSettings(controller, self)
+        flow.addWidget(self.play_controls)
+        flow.addWidget(self.speed_control)
+        flow.addWidget(_separator())
+        for field in self.quick_settings.fields:
+            flow.addWidget(field)
+        # The bar's widgets under their old names, for the window, the lessons and the tests.
+        play, quick = self.play_controls, self.quick_settings
+        self.reset_button, self.play_button = play.reset_button, play.play_button
+        self.step_button, self.epoch_label = play.step_button, play.epoch_label
+        self.speed_slider, self.speed_label = self.speed_control.slider, self.speed_control.label
+        self.learning_rate_box, self.optimizer_box = quick.learning_rate_box, quick.optimizer_box
+        self.activation_box, self.problem_box = quick.activation_box, quick.problem_box
+        self.regularization_box = quick.regularization_box
+        self.regularization_rate_box = quick.regularization_rate_box
+        self.advanced_boxes = quick.advanced_boxes
+        controller.appearance.changed.connect(self._apply_look)
+        self._apply_look(controller.appearance.look)
+
+    def _apply_look(self, look: Look) -> None:
+        """Sizes that the style sheet does not set: icons, the epoch's width, the slider."""
+        self.play_controls.apply_look(look)
+        self.speed_control.apply_look(look)
+        self.quick_settings.apply_look(look)
+
+
+class HyperForm(QFormLayout):
+    """One field per option of a registry entry (an optimizer's or a schedule's); a refused value
+    shows the session's again."""
+
+    def __init__(self, controller: Controller, setter: Callable[[str, Any], bool]) -> None:
+        super().__init__()
+        _tidy(self)
         self._controller = controller
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 12, 4)
-        layout.setSpacing(14)
+        self._setter = setter
+        self.widgets: dict[str, Any] = {}
 
-        self.optimizer_section, section = _section_box()
-        self.optimizer_title = _section("OPTIMIZER")
-        section.addWidget(self.optimizer_title)
-        self.optimizer_form = QFormLayout()
-        _tidy(self.optimizer_form)
-        section.addLayout(self.optimizer_form)
-        layout.addWidget(mark_advanced(self.optimizer_section))
+    def rebuild(self, defaults: dict[str, Any], skip: tuple[str, ...] = ()) -> None:
+        """Fields for these options (keeping the rows added before them by the caller)."""
+        self.widgets = {}
+        for key, default in defaults.items():
+            if key not in skip:
+                _add_row(self, HYPER_TITLES.get(key, key), self._hyper_widget(key, default))
 
-        self.schedule_section, section = _section_box()
-        section.addWidget(_section("LEARNING-RATE SCHEDULE"))
-        self.schedule_box = PreviewCombo(schedule_preview)
-        for name, schedule in SCHEDULES.items():
-            self.schedule_box.addItem(name.replace("_", "-"), name)
-            self.schedule_box.setItemData(self.schedule_box.count() - 1, schedule.formula,
-                                          Qt.ItemDataRole.ToolTipRole)
-        schedule_top = QFormLayout()
-        _tidy(schedule_top)
-        _add_row(schedule_top, "Schedule", self.schedule_box)
-        section.addLayout(schedule_top)
-        self.schedule_form = QFormLayout()
-        _tidy(self.schedule_form)
-        section.addLayout(self.schedule_form)
-        layout.addWidget(mark_advanced(self.schedule_section))
+    def clear(self) -> None:
+        """Remove every row."""
+        while self.rowCount():
+            self.removeRow(0)
 
-        layout.addWidget(_section("BATCHES AND LOSS"))
-        form = QFormLayout()
-        _tidy(form)
-        self.batch_size_box = QSpinBox()
-        self.batch_size_box.setRange(1, min(MAX_BATCH, 100_000))
-        self.batch_size_box.setKeyboardTracking(False)
-        self.batch_size_box.setToolTip("Points per step: 1 is stochastic gradient descent, all "
-                                       "the training points is full-batch gradient descent")
-        self.shuffle_box = QCheckBox("every epoch")
-        self.shuffle_box.setToolTip("Walk the training points in a new random order every epoch")
-        self.loss_box = QComboBox()
-        self.clip_box = QCheckBox()
-        self.clip_box.setToolTip("Clip the gradient's global L2 norm to this value")
-        self.clip_edit = NumberEdit(1.0)
-        self.clip_edit.setToolTip("Maximum gradient norm")
-        clip_row = QHBoxLayout()
-        clip_row.setSpacing(8)
-        clip_row.addWidget(self.clip_box)
-        clip_row.addWidget(self.clip_edit, 1)
-        _add_row(form, "Batch size", self.batch_size_box)
-        _add_row(form, "Shuffle", self.shuffle_box)
-        _add_row(form, "Loss", self.loss_box)
-        layout.addLayout(form)
-        self.clip_section, section = _section_box()
-        clip_form = QFormLayout()
-        _tidy(clip_form)
-        _add_row(clip_form, "Clip gradients", clip_row)
-        section.addLayout(clip_form)
-        layout.addWidget(mark_advanced(self.clip_section))
-
-        self.start_section, start = _section_box()
-        start.addWidget(_section("START AND STOP"))
-        form2 = QFormLayout()
-        _tidy(form2)
-        self.init_box = PreviewCombo(initializer_preview)
-        for name, initializer in INITIALIZERS.items():
-            self.init_box.addItem(name, name)
-            self.init_box.setItemData(self.init_box.count() - 1, initializer.formula,
-                                      Qt.ItemDataRole.ToolTipRole)
-        self.seed_edit = NumberEdit(0, integer=True)
-        self.seed_edit.setToolTip("Seed of the weight initialisation, dropout and shuffling")
-        self.patience_box = QSpinBox()
-        self.patience_box.setRange(0, 100_000)
-        self.patience_box.setSpecialValueText("off")
-        self.patience_box.setSuffix(" epochs")
-        self.patience_box.setKeyboardTracking(False)
-        self.patience_box.setToolTip("Stop when the test loss has not improved for this many "
-                                     "epochs, and keep the best weights")
-        for box in (self.batch_size_box, self.patience_box):
-            box.setMinimumWidth(70)
-        self.standardize_box = QCheckBox("Standardize inputs")
-        self.standardize_box.setToolTip("Scale every input feature to mean 0 and standard "
-                                        "deviation 1 (resets the network)")
-        _add_row(form2, "Initializer", self.init_box)
-        _add_row(form2, "Seed", self.seed_edit)
-        _add_row(form2, "Early stopping", self.patience_box)
-        _add_row(form2, "", self.standardize_box)
-        start.addLayout(form2)
-        hint = QLabel("Initializer and seed apply on the next reset. Changing the architecture "
-                      "or the inputs starts training over.")
-        hint.setWordWrap(True)
-        hint.setProperty("role", "hint")
-        start.addWidget(hint)
-        layout.addWidget(mark_advanced(self.start_section))
-        layout.addStretch(1)
-
-        self.schedule_box.activated.connect(
-            lambda i: controller.set_schedule(self.schedule_box.itemData(i)))
-        self.batch_size_box.valueChanged.connect(
-            lambda v: controller.set_training(batch_size=int(v)))
-        self.shuffle_box.clicked.connect(lambda on: controller.set_training(shuffle=on))
-        self.loss_box.activated.connect(
-            lambda i: controller.set_training(loss=self.loss_box.itemData(i)))
-        self.clip_box.clicked.connect(self._on_clip_changed)
-        self.clip_edit.committed.connect(lambda _: self._on_clip_changed())
-        self.init_box.activated.connect(
-            lambda i: controller.set_training(init=self.init_box.itemData(i)))
-        self.seed_edit.committed.connect(self._on_seed_committed)
-        self.patience_box.valueChanged.connect(
-            lambda v: controller.set_training(early_stopping_patience=int(v)))
-        self.standardize_box.clicked.connect(controller.set_standardize)
-        controller.training_changed.connect(self._update_training)
-        controller.network_changed.connect(lambda _: self._update_all())
-        controller.session_replaced.connect(lambda _: self._update_all())
-        self._optimizer_shown: tuple[str, str] | None = None
-        self._update_all()
-
-    def _on_seed_committed(self, value: float) -> None:
-        if not self._controller.set_training(seed=int(value)):
-            self.seed_edit.set_value(self._controller.session.training.seed)
-
-    def _on_clip_changed(self) -> None:
-        value = float(self.clip_edit.text() or 1.0) if self.clip_box.isChecked() else None
-        if value is not None and value <= 0:
-            value = 1.0
-        self._controller.set_training(grad_clip=value)
-
-    def _update_all(self) -> None:
-        self._update_training(self._controller.session.training)
-        network = self._controller.session.network
-        self.standardize_box.setChecked(network.standardize)
-
-    def _update_training(self, training: TrainingSpec) -> None:
-        network = self._controller.session.network
-        shown = (training.optimizer.name, training.schedule.name)
-        if shown != self._optimizer_shown:
-            self._optimizer_shown = shown
-            self._rebuild_hyper_forms(training)
-        self._fill_hyper_values(training)
-        self._set(self.batch_size_box, training.batch_size)
-        self.shuffle_box.setChecked(training.shuffle)
-        self.loss_box.clear()
-        if network.problem == "classification":
-            name = default_loss(network.problem, network.classes)
-            self.loss_box.addItem(name.replace("_", " "), None)
-            self.loss_box.setEnabled(False)
-            self.loss_box.setToolTip(LOSSES[name].formula + " (set by the number of classes)")
-        else:
-            for name, loss in LOSSES.items():
-                if loss.problem == "regression":
-                    self.loss_box.addItem(name.upper(), name)
-                    self.loss_box.setItemData(self.loss_box.count() - 1, loss.formula,
-                                              Qt.ItemDataRole.ToolTipRole)
-            self.loss_box.setEnabled(True)
-            chosen = training.loss_for(network)
-            self.loss_box.setCurrentIndex(max(0, self.loss_box.findData(chosen)))
-            self.loss_box.setToolTip(f"Loss minimised for regression: {LOSSES[chosen].formula}")
-        self.clip_box.setChecked(training.grad_clip is not None)
-        self.clip_edit.setEnabled(training.grad_clip is not None)
-        if training.grad_clip is not None:
-            self.clip_edit.set_value(training.grad_clip)
-        self.init_box.setCurrentIndex(self.init_box.findData(training.init))
-        self.init_box.setToolTip(f"How the weights start (on the next reset): "
-                                 f"{INITIALIZERS[training.init].formula}; biases start at 0")
-        schedule = SCHEDULES[training.schedule.name]
-        self.schedule_box.setToolTip(f"How the learning rate changes over the epochs: "
-                                     f"{schedule.formula}")
-        self.seed_edit.set_value(training.seed)
-        self._set(self.patience_box, training.early_stopping_patience)
-
-    @staticmethod
-    def _set(box: QSpinBox, value: int) -> None:
-        box.blockSignals(True)
-        box.setValue(value)
-        box.blockSignals(False)
-
-    def _rebuild_hyper_forms(self, training: TrainingSpec) -> None:
-        for form in (self.optimizer_form, self.schedule_form):
-            while form.rowCount():
-                form.removeRow(0)
-        self._hyper_widgets: dict[str, Any] = {}
-        optimizer = OPTIMIZERS[training.optimizer.name]
-        self.optimizer_title.setText(f"OPTIMIZER · {optimizer.title.upper() or optimizer.name}")
-        rule = QLabel(optimizer.rule)
-        rule.setWordWrap(True)
-        rule.setProperty("role", "hint")
-        self.optimizer_form.addRow(rule)
-        for key, default in optimizer.defaults.items():
-            if key in ("lr", "nesterov", "amsgrad", "decoupled"):
-                continue  # lr is in the top bar; the others define the optimizer itself
-            _add_row(self.optimizer_form, HYPER_TITLES.get(key, key),
-                                       self._hyper_widget(key, default,
-                                                          self._controller.set_optimizer_option))
-        for key, default in SCHEDULES[training.schedule.name].defaults.items():
-            _add_row(self.schedule_form, HYPER_TITLES.get(key, key),
-                                      self._hyper_widget(key, default,
-                                                         self._controller.set_schedule_option))
-
-    def _hyper_widget(self, key: str, default: Any,
-                      setter: Callable[[str, Any], bool]) -> QWidget:
+    def _hyper_widget(self, key: str, default: Any) -> QWidget:
         tip = HYPER_HELP.get(key, key.replace("_", " "))
+        setter = self._setter
         if isinstance(default, bool):
             box = QCheckBox()
             box.setToolTip(tip)
             box.clicked.connect(lambda on: setter(key, on))
-            self._hyper_widgets[key] = box
+            self.widgets[key] = box
             return box
         if isinstance(default, tuple):
             row = QWidget()
@@ -622,23 +492,23 @@ class TrainingSettings(QWidget):
                 edit.committed.connect(lambda _, edits=edits: setter(
                     key, tuple(float(e.text()) for e in edits)))
                 layout.addWidget(edit)
-            self._hyper_widgets[key] = edits
+            self.widgets[key] = edits
             return row
         edit = NumberEdit(float(default), integer=key in SCHEDULE_OPTIONS
                           and SCHEDULE_OPTIONS[key].integer)
         edit.setToolTip(tip)
-        edit.committed.connect(lambda value: self._commit(setter, key, value))
-        self._hyper_widgets[key] = edit
+        edit.committed.connect(lambda value: self._commit(key, value))
+        self.widgets[key] = edit
         return edit
 
-    def _commit(self, setter: Callable[[str, Any], bool], key: str, value: float) -> None:
-        if not setter(key, value):
-            self._fill_hyper_values(self._controller.session.training)
+    def _commit(self, key: str, value: float) -> None:
+        if not self._setter(key, value):
+            training = self._controller.session.training
+            self.fill({**training.optimizer.hyper(), **training.schedule.params()})
 
-    def _fill_hyper_values(self, training: TrainingSpec) -> None:
-        self.schedule_box.setCurrentIndex(self.schedule_box.findData(training.schedule.name))
-        values = {**training.optimizer.hyper(), **training.schedule.params()}
-        for key, widget in getattr(self, "_hyper_widgets", {}).items():
+    def fill(self, values: dict[str, Any]) -> None:
+        """Show these values (without committing them)."""
+        for key, widget in self.widgets.items():
             value = values.get(key)
             if isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
@@ -649,19 +519,273 @@ class TrainingSettings(QWidget):
                 widget.set_value(float(value))
 
 
+class OptimizerForm(QWidget):
+    """The chosen optimizer's rule and its parameters (the learning rate is in the top bar)."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = _section_layout(self)
+        self.title = _section("OPTIMIZER")
+        layout.addWidget(self.title)
+        self.form = HyperForm(controller, controller.set_optimizer_option)
+        layout.addLayout(self.form)
+        self._shown: str | None = None
+
+    def update_training(self, training: TrainingSpec) -> None:
+        """Rebuild the fields when the optimizer changed, then show the values."""
+        if training.optimizer.name != self._shown:
+            self._shown = training.optimizer.name
+            optimizer = OPTIMIZERS[training.optimizer.name]
+            self.form.clear()
+            self.title.setText(f"OPTIMIZER · {optimizer.title.upper() or optimizer.name}")
+            rule = QLabel(optimizer.rule)
+            rule.setWordWrap(True)
+            rule.setProperty("role", "hint")
+            self.form.addRow(rule)
+            # lr is in the top bar; the others define the optimizer itself
+            self.form.rebuild(optimizer.defaults, skip=("lr", "nesterov", "amsgrad", "decoupled"))
+        self.form.fill(training.optimizer.hyper())
+
+
+class ScheduleForm(QWidget):
+    """The learning-rate schedule and its parameters."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = _section_layout(self)
+        layout.addWidget(_section("LEARNING-RATE SCHEDULE"))
+        self.schedule_box = PreviewCombo(schedule_preview)
+        for name, schedule in SCHEDULES.items():
+            _add_item(self.schedule_box, name.replace("_", "-"), name, schedule.formula)
+        top = QFormLayout()
+        _tidy(top)
+        _add_row(top, "Schedule", self.schedule_box)
+        layout.addLayout(top)
+        self.form = HyperForm(controller, controller.set_schedule_option)
+        layout.addLayout(self.form)
+        self._shown: str | None = None
+        self.schedule_box.activated.connect(
+            lambda i: controller.set_schedule(self.schedule_box.itemData(i)))
+
+    def update_training(self, training: TrainingSpec) -> None:
+        """Rebuild the fields when the schedule changed, then show the values."""
+        if training.schedule.name != self._shown:
+            self._shown = training.schedule.name
+            self.form.clear()
+            self.form.rebuild(SCHEDULES[training.schedule.name].defaults)
+        self.schedule_box.setCurrentIndex(self.schedule_box.findData(training.schedule.name))
+        self.form.fill(training.schedule.params())
+        schedule = SCHEDULES[training.schedule.name]
+        self.schedule_box.setToolTip(f"How the learning rate changes over the epochs: "
+                                     f"{schedule.formula}")
+
+
+class BatchForm(QWidget):
+    """Batch size, shuffling and the loss."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(14)
+        layout.addWidget(_section("BATCHES AND LOSS"))
+        form = QFormLayout()
+        _tidy(form)
+        self.batch_size_box = QSpinBox()
+        self.batch_size_box.setRange(1, min(MAX_BATCH, 100_000))
+        self.batch_size_box.setKeyboardTracking(False)
+        self.batch_size_box.setMinimumWidth(70)
+        self.batch_size_box.setToolTip("Points per step: 1 is stochastic gradient descent, all "
+                                       "the training points is full-batch gradient descent")
+        self.shuffle_box = QCheckBox("every epoch")
+        self.shuffle_box.setToolTip("Walk the training points in a new random order every epoch")
+        self.loss_box = QComboBox()
+        _add_row(form, "Batch size", self.batch_size_box)
+        _add_row(form, "Shuffle", self.shuffle_box)
+        _add_row(form, "Loss", self.loss_box)
+        layout.addLayout(form)
+        self.batch_size_box.valueChanged.connect(
+            lambda v: controller.set_training(batch_size=int(v)))
+        self.shuffle_box.clicked.connect(lambda on: controller.set_training(shuffle=on))
+        self.loss_box.activated.connect(
+            lambda i: controller.set_training(loss=self.loss_box.itemData(i)))
+
+    def update_training(self, training: TrainingSpec) -> None:
+        """Show the batch settings; the losses that fit the problem."""
+        network = self._controller.session.network
+        _set_quietly(self.batch_size_box, training.batch_size)
+        self.shuffle_box.setChecked(training.shuffle)
+        self.loss_box.clear()
+        if network.problem == "classification":
+            name = default_loss(network.problem, network.classes)
+            self.loss_box.addItem(name.replace("_", " "), None)
+            self.loss_box.setEnabled(False)
+            self.loss_box.setToolTip(LOSSES[name].formula + " (set by the number of classes)")
+        else:
+            for name, loss in LOSSES.items():
+                if loss.problem == "regression":
+                    _add_item(self.loss_box, name.upper(), name, loss.formula)
+            self.loss_box.setEnabled(True)
+            chosen = training.loss_for(network)
+            self.loss_box.setCurrentIndex(max(0, self.loss_box.findData(chosen)))
+            self.loss_box.setToolTip(f"Loss minimised for regression: {LOSSES[chosen].formula}")
+
+
+class ClipForm(QWidget):
+    """Gradient clipping: on/off and the maximum norm."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        layout = _section_layout(self)
+        self.clip_box = QCheckBox()
+        self.clip_box.setToolTip("Clip the gradient's global L2 norm to this value")
+        self.clip_edit = NumberEdit(1.0)
+        self.clip_edit.setToolTip("Maximum gradient norm")
+        clip_row = QHBoxLayout()
+        clip_row.setSpacing(8)
+        clip_row.addWidget(self.clip_box)
+        clip_row.addWidget(self.clip_edit, 1)
+        form = QFormLayout()
+        _tidy(form)
+        _add_row(form, "Clip gradients", clip_row)
+        layout.addLayout(form)
+        self.clip_box.clicked.connect(self._on_clip_changed)
+        self.clip_edit.committed.connect(lambda _: self._on_clip_changed())
+
+    def _on_clip_changed(self) -> None:
+        value = float(self.clip_edit.text() or 1.0) if self.clip_box.isChecked() else None
+        if value is not None and value <= 0:
+            value = 1.0
+        self._controller.set_training(grad_clip=value)
+
+    def update_training(self, training: TrainingSpec) -> None:
+        """Show the clipping setting."""
+        self.clip_box.setChecked(training.grad_clip is not None)
+        self.clip_edit.setEnabled(training.grad_clip is not None)
+        if training.grad_clip is not None:
+            self.clip_edit.set_value(training.grad_clip)
+
+
+class StartStopForm(QWidget):
+    """How training starts and stops: initializer, seed, early stopping, standardized inputs."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        layout = _section_layout(self)
+        layout.addWidget(_section("START AND STOP"))
+        form = QFormLayout()
+        _tidy(form)
+        self._build_fields()
+        _add_row(form, "Initializer", self.init_box)
+        _add_row(form, "Seed", self.seed_edit)
+        _add_row(form, "Early stopping", self.patience_box)
+        _add_row(form, "", self.standardize_box)
+        layout.addLayout(form)
+        hint = QLabel("Initializer and seed apply on the next reset. Changing the architecture "
+                      "or the inputs starts training over.")
+        hint.setWordWrap(True)
+        hint.setProperty("role", "hint")
+        layout.addWidget(hint)
+        self.init_box.activated.connect(
+            lambda i: controller.set_training(init=self.init_box.itemData(i)))
+        self.seed_edit.committed.connect(self._on_seed_committed)
+        self.patience_box.valueChanged.connect(
+            lambda v: controller.set_training(early_stopping_patience=int(v)))
+        self.standardize_box.clicked.connect(controller.set_standardize)
+
+    def _build_fields(self) -> None:
+        self.init_box = PreviewCombo(initializer_preview)
+        for name, initializer in INITIALIZERS.items():
+            _add_item(self.init_box, name, name, initializer.formula)
+        self.seed_edit = NumberEdit(0, integer=True)
+        self.seed_edit.setToolTip("Seed of the weight initialisation, dropout and shuffling")
+        self.patience_box = QSpinBox()
+        self.patience_box.setRange(0, 100_000)
+        self.patience_box.setSpecialValueText("off")
+        self.patience_box.setSuffix(" epochs")
+        self.patience_box.setKeyboardTracking(False)
+        self.patience_box.setMinimumWidth(70)
+        self.patience_box.setToolTip("Stop when the test loss has not improved for this many "
+                                     "epochs, and keep the best weights")
+        self.standardize_box = QCheckBox("Standardize inputs")
+        self.standardize_box.setToolTip("Scale every input feature to mean 0 and standard "
+                                        "deviation 1 (resets the network)")
+
+    def _on_seed_committed(self, value: float) -> None:
+        if not self._controller.set_training(seed=int(value)):
+            self.seed_edit.set_value(self._controller.session.training.seed)
+
+    def update_training(self, training: TrainingSpec) -> None:
+        """Show the start and stop settings."""
+        self.init_box.setCurrentIndex(self.init_box.findData(training.init))
+        self.init_box.setToolTip(f"How the weights start (on the next reset): "
+                                 f"{INITIALIZERS[training.init].formula}; biases start at 0")
+        self.seed_edit.set_value(training.seed)
+        _set_quietly(self.patience_box, training.early_stopping_patience)
+
+
+class TrainingSettings(QWidget):
+    """The detailed settings form (everything the top bar does not show)."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 12, 4)
+        layout.setSpacing(14)
+        self.optimizer_section = OptimizerForm(controller)
+        self.schedule_section = ScheduleForm(controller)
+        self.batch_form = BatchForm(controller)
+        self.clip_section = ClipForm(controller)
+        self.start_section = StartStopForm(controller)
+        self._forms = (self.optimizer_section, self.schedule_section, self.batch_form,
+                       self.clip_section, self.start_section)
+        for form in self._forms:
+            layout.addWidget(form if form is self.batch_form else mark_advanced(form))
+        layout.addStretch(1)
+        # The fields under their old names, for the presentation mode and the tests.
+        self.schedule_box = self.schedule_section.schedule_box
+        self.init_box, self.seed_edit = self.start_section.init_box, self.start_section.seed_edit
+        controller.training_changed.connect(self._update_training)
+        controller.network_changed.connect(lambda _: self._update_all())
+        controller.session_replaced.connect(lambda _: self._update_all())
+        self._update_all()
+
+    @property
+    def _hyper_widgets(self) -> dict[str, Any]:
+        """The optimizer's and the schedule's fields by option name."""
+        return {**self.optimizer_section.form.widgets, **self.schedule_section.form.widgets}
+
+    def _update_all(self) -> None:
+        self._update_training(self._controller.session.training)
+        self.start_section.standardize_box.setChecked(self._controller.session.network.standardize)
+
+    def _update_training(self, training: TrainingSpec) -> None:
+        for form in self._forms:
+            form.update_training(training)
+
+
+def _set_quietly(box: QSpinBox, value: int) -> None:
+    box.blockSignals(True)
+    box.setValue(value)
+    box.blockSignals(False)
+
+
 def _section(text: str) -> QLabel:
     label = QLabel(text)
     label.setProperty("role", "section")
     return label
 
 
-def _section_box() -> tuple[QWidget, QVBoxLayout]:
-    """A container for one section of the form (so that it can be hidden as a whole)."""
-    box = QWidget()
+def _section_layout(box: QWidget) -> QVBoxLayout:
+    """The layout of one section of the form (a widget, so that it can be hidden as a whole)."""
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(10)
-    return box, layout
+    return layout
 
 
 def _add_row(form: QFormLayout, text: str, field: QWidget | QHBoxLayout) -> None:
