@@ -67,6 +67,7 @@ class Reset:
     """Start over from the initializer and seed (or from `weights`), at epoch 0."""
 
     weights: tuple[LayerWeights, ...] | None = None
+    run: int = 0  # the run this starts (stamped by TrainingWorker.send)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class SetNetwork:
     weights: tuple[LayerWeights, ...] | None = None
     epoch_offset: int = 0  # epochs already trained before these weights (an opened session)
     state: TrainingState | None = None  # optimizer, rng and order to resume exactly
+    run: int = 0  # the run this starts (stamped by TrainingWorker.send)
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ class TrainingWorker:
         self._commands: queue.Queue[Command] = queue.Queue()
         self._stop_requested = threading.Event()
         self.sent = 0  # commands sent (UI thread)
+        self.run = 0  # the newest run sent (UI thread); frames and records carry their run
         self._applied = 0  # commands applied (worker thread)
         self._lock = threading.Lock()
         self._network = network
@@ -203,7 +206,7 @@ class TrainingWorker:
         self._credit = 0.0
         self._last_credit_time = time.perf_counter()
         self._chunk_steps = 16
-        self._run = 0
+        self._run = 0  # the run being trained (worker thread): copied from its command
         self._stopping = False
         self._changed = True
         self._problems: dict[str, str] = {}  # why training cannot run, by source ("data", ...)
@@ -229,6 +232,9 @@ class TrainingWorker:
     def send(self, command: Command) -> None:
         """Queue a command; it applies between two chunks of training."""
         self.sent += 1
+        if isinstance(command, (Reset, SetNetwork)):  # a new run: the one counter of runs
+            self.run += 1
+            command = dataclasses.replace(command, run=self.run)
         self._commands.put(command)
 
     def play(self) -> None:
@@ -452,7 +458,7 @@ class TrainingWorker:
         self._pending_steps = 0
         self._epoch_offset = 0
         self._weights = command.weights
-        self._run += 1
+        self._run = command.run
         if self._trainer is None:
             self._build_trainer(self._network, self._training, self._data, self._weights)
         else:
@@ -474,7 +480,7 @@ class TrainingWorker:
         self._paused_at = None
         self._running = False
         self._pending_steps = 0
-        self._run += 1
+        self._run = command.run
         self._epoch_offset = command.epoch_offset
         self._build_trainer(command.network, command.training or self._training,
                             command.data or self._data, command.weights, command.state)

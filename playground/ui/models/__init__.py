@@ -1,0 +1,1 @@
+"""The models behind the controller: small, mostly Qt-free, each tested on its own."""
