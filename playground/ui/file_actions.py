@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from playground.data.points import Points
 from playground.io.csv import LabelSummary, read_csv, write_csv
 from playground.io.model import EXPORTERS, export_model
 from playground.lessons import Lesson
@@ -20,29 +19,24 @@ from playground.session import SessionError
 from playground.ui.classroom.figures import FIGURES, export_figure
 from playground.ui.classroom.shortcuts import make_action
 from playground.ui.controller import Controller
+from playground.ui.file_dialogs import (
+    CSV_FILTER,
+    GIF_FILTER,
+    PNG_FILTER,
+    SESSION_FILTER,
+    RecentFiles,
+    action_menu,
+    as_regression,
+    ask_choice,
+    ask_save_changes,
+    model_dialog,
+    model_filter_entry,
+    model_suffix,
+    problem_question,
+    save_file_name,
+)
 
-MAX_RECENT = 8
-RECENT_KEY = "files/recent"
-SESSION_FILTER = "Playground sessions (*.json);;All files (*)"
-CSV_FILTER = "CSV files (*.csv);;All files (*)"
-PNG_FILTER = "PNG images (*.png)"
-GIF_FILTER = "GIF animations (*.gif)"
-MODEL_TITLES = {".json": "Model JSON", ".npz": "NumPy archive", ".onnx": "ONNX model"}
-
-
-def model_filter_entry(suffix: str) -> str:
-    """The file-dialog filter entry of one exporter, e.g. 'ONNX model (*.onnx)'."""
-    return f"{MODEL_TITLES.get(suffix, suffix[1:].upper())} (*{suffix})"
-
-
-def model_filter() -> str:
-    """A file-dialog filter with one entry per registered exporter."""
-    return ";;".join(model_filter_entry(s) for s in EXPORTERS)
-
-
-def model_suffix(filter_entry: str) -> str:
-    """The exporter suffix a filter entry stands for ('.json' if none)."""
-    return next((s for s in EXPORTERS if f"(*{s})" in filter_entry), ".json")
+__all__ = ["FileActions", "model_filter_entry", "model_suffix"]
 
 
 class FileActions(QObject):
@@ -55,7 +49,7 @@ class FileActions(QObject):
         super().__init__(window)
         self._controller = controller
         self._window = window
-        self._settings = settings or QSettings()
+        self._recent = RecentFiles(settings or QSettings())
         self.new_action = make_action(window, "new", self.new_session)
         self.open_action = make_action(window, "open", self.open)
         self.save_action = make_action(window, "save", self.save)
@@ -67,10 +61,8 @@ class FileActions(QObject):
                                                  lambda n=name: self.export_figure(n))
                                for name in FIGURES}
         self.export_png_action = self.figure_actions["boundary"]
-        self.figure_menu = QMenu("Export &figure (1920×1080 PNG)", window)
-        self.figure_menu.setToolTipsVisible(True)
-        for action in self.figure_actions.values():
-            self.figure_menu.addAction(action)
+        self.figure_menu = action_menu("Export &figure (1920×1080 PNG)", window,
+                                       self.figure_actions.values())
         self.recent_menu = QMenu("Open &recent", window)
         self._update_recent_menu()
 
@@ -151,14 +143,8 @@ class FileActions(QObject):
         """True if there are no unsaved changes or the user saves or discards them."""
         if not self._controller.dirty:
             return True
-        answer = QMessageBox.question(
-            self._window, "Unsaved changes",
-            "The session has unsaved changes. Save them first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        answer = ask_save_changes(self._window)
+        return self.save() if answer == "save" else answer == "discard"
 
     # ----- data and exports -----------------------------------------------------------------
 
@@ -184,40 +170,23 @@ class FileActions(QObject):
             problem = self._ask_problem(path, summary)
             if problem is None:
                 return False
-        if problem == "regression" and points.problem != "regression":
-            points = Points(points.xy, points.labels, points.is_test, "regression", 1)
-        elif problem == "classification" and points.problem != "classification":
+        if problem == "classification" and points.problem != "classification":
             self.show_error("Cannot import this data",
                             f"{path}: {summary.text()} — {summary.why_regression()}")
             return False
+        points = as_regression(points) if problem == "regression" else points
         self._controller.import_points(points)
         return True
 
     def _ask_problem(self, path: str, summary: LabelSummary) -> str | None:
         """Classification or regression for whole-number labels (None: cancelled)."""
-        name = Path(path).name
-        if summary.classes is None:
-            text = (f"{name}: {summary.text()} — {summary.why_regression()}, so they can only "
-                    "be regression targets.")
-            choices = [("Import as regression", "regression")]
-        else:
-            text = (f"{name}: {summary.text()} — read as {summary.classes}-class "
-                    "classification. Whole numbers can also be regression targets.")
-            choices = [(f"Classification ({summary.classes} classes)", "classification"),
-                       ("Regression", "regression")]
+        text, choices = problem_question(path, summary)
         chosen = self.ask_choice("Import data", text, [label for label, _ in choices])
         return None if chosen is None else choices[chosen][1]
 
     def ask_choice(self, title: str, text: str, choices: list[str]) -> int | None:
-        """A question with one button per choice (the first is the default) and Cancel; the
-        index of the chosen button, None for Cancel or Esc."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self._window)
-        buttons = [box.addButton(label, QMessageBox.ButtonRole.AcceptRole) for label in choices]
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(buttons[0])
-        box.exec()
-        clicked = box.clickedButton()
-        return buttons.index(clicked) if clicked in buttons else None
+        """A question with one button per choice and Cancel (see file_dialogs.ask_choice)."""
+        return ask_choice(self._window, title, text, choices)
 
     def export_csv(self) -> None:
         """Write the points as CSV (x1, x2, label, split)."""
@@ -239,21 +208,8 @@ class FileActions(QObject):
         self.export_model_path(path)
 
     def model_dialog(self) -> QFileDialog:
-        """The Export Model dialog: model.onnx with the ONNX filter; choosing another filter
-        changes the name's suffix to match."""
-        dialog = QFileDialog(self._window, "Export model", self._folder(), model_filter())
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        suffix = ".onnx" if ".onnx" in EXPORTERS else next(iter(EXPORTERS))
-        dialog.selectNameFilter(model_filter_entry(suffix))
-        dialog.selectFile(f"model{suffix}")
-
-        def on_filter(chosen: str) -> None:
-            name = Path(dialog.selectedFiles()[0]).name if dialog.selectedFiles() else "model"
-            stem = Path(name).stem if Path(name).suffix.lower() in EXPORTERS else name
-            dialog.selectFile(stem + model_suffix(chosen))
-
-        dialog.filterSelected.connect(on_filter)
-        return dialog
+        """The Export Model dialog (see file_dialogs.model_dialog)."""
+        return model_dialog(self._window, self._folder())
 
     def export_model_path(self, path: str) -> bool:
         """Export the current network and weights to path (.json, .npz or .onnx) and say so in
@@ -273,13 +229,10 @@ class FileActions(QObject):
 
     def export_figure(self, name: str = "boundary") -> None:
         """Ask for a file name and save a view (a key of FIGURES) as a 1920×1080 PNG."""
-        figure = FIGURES[name]
-        path, _ = QFileDialog.getSaveFileName(self._window, f"Export {figure.title.lower()}",
-                                              os.path.join(self._folder(), f"{name}.png"),
-                                              PNG_FILTER)
+        title = f"Export {FIGURES[name].title.lower()}"
+        path = save_file_name(self._window, title, os.path.join(self._folder(), f"{name}.png"),
+                              PNG_FILTER, ".png")
         if path:
-            if not path.lower().endswith(".png"):
-                path += ".png"
             self.export_figure_path(path, name)
 
     def export_figure_path(self, path: str, name: str = "boundary") -> bool:
@@ -295,12 +248,8 @@ class FileActions(QObject):
 
     def ask_gif_path(self) -> str | None:
         """Ask where the recorded GIF goes (None if cancelled)."""
-        path, _ = QFileDialog.getSaveFileName(self._window, "Record GIF",
-                                              os.path.join(self._folder(), "training.gif"),
-                                              GIF_FILTER)
-        if not path:
-            return None
-        return path if path.lower().endswith(".gif") else path + ".gif"
+        return save_file_name(self._window, "Record GIF",
+                              os.path.join(self._folder(), "training.gif"), GIF_FILTER, ".gif")
 
     def _write(self, write: Callable[[], None], title: str) -> bool:
         try:
@@ -318,15 +267,10 @@ class FileActions(QObject):
 
     def recent_files(self) -> list[str]:
         """The recently opened or saved sessions, newest first."""
-        value = self._settings.value(RECENT_KEY, [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        return self._recent.paths()
 
     def _remember(self, path: str) -> None:
-        path = os.path.abspath(path)
-        recent = [path] + [p for p in self.recent_files() if p != path]
-        self._settings.setValue(RECENT_KEY, recent[:MAX_RECENT])
+        self._recent.add(path)
         self._update_recent_menu()
 
     def _update_recent_menu(self) -> None:
