@@ -192,6 +192,141 @@ class PassiveScatter(pg.ScatterPlotItem):
         ev.ignore()
 
 
+class PointsLayer:
+    """The data points over the heatmap: styled markers (outlined, shape per class, test points
+    as rings) for small data sets, flat dense dots for large ones."""
+
+    def __init__(self, view_box: pg.ViewBox) -> None:
+        self._view_box = view_box
+        self.scatter = PassiveScatter(size=POINT_SIZE, pxMode=True)
+        self.scatter.setZValue(10)
+        view_box.addItem(self.scatter)
+        self.dense_items: list[DenseDots] = []  # one per class and split when dense
+        self._look: Look | None = None
+
+    def apply_look(self, look: Look) -> None:
+        """Brushes and pens in the look's palette and line widths."""
+        self._look = look
+        palette = look.colors
+        self._brushes = [pg.mkBrush(*c) for c in palette.classes]
+        self._test_pens = [pg.mkPen(*c, width=look.line(2.2)) for c in palette.classes]
+        self._train_pen = pg.mkPen(QColor(255, 255, 255), width=look.line(1.2))
+
+    def update(self, points: Points, show_test: bool, point_size: float) -> None:
+        """Show the points (or only the training points)."""
+        show = np.ones(points.n, bool) if show_test else ~points.is_test
+        xy, labels, is_test = points.xy[show], points.labels[show], points.is_test[show]
+        look = self._look
+        style = point_style(points.n, point_size)
+        if not style.outline:
+            self.scatter.setData(pos=np.zeros((0, 2)))
+            self._update_dense(points, xy, labels, is_test, style.size)
+            return
+        self._update_dense(points, xy[:0], labels[:0], is_test[:0], style.size)
+        if points.problem == "regression":
+            low, high = label_range(points)
+            rgb = [tuple(c) for c in colors.value_colors(labels, low, high, look.palette).tolist()]
+            # one brush and pen per colour (not per point): pyqtgraph renders each style once
+            brush_of = {c: pg.mkBrush(*c) for c in set(rgb)}
+            pen_of = {c: pg.mkPen(*c, width=look.line(2)) for c in brush_of}
+            fills = [brush_of[c] for c in rgb]
+            symbols = ["o"] * len(labels)
+            edge = [pen_of[c] for c in rgb]
+        else:
+            index = labels.astype(int)
+            fills = [self._brushes[i] for i in index]
+            edge = [self._test_pens[i] for i in index]
+            symbols = [colors.CLASS_MARKERS[i] for i in index]  # shape tells the class too
+        tests = is_test.tolist()
+        brushes = [_WHITE_BRUSH if t else fill for fill, t in zip(fills, tests, strict=True)]
+        pens = [pen if t else self._train_pen for pen, t in zip(edge, tests, strict=True)]
+        sizes = [style.size * MARKER_SIZES.get(symbol, 1.0) for symbol in symbols]
+        self.scatter.setData(pos=xy, symbol=symbols, brush=brushes, pen=pens, size=sizes)
+
+    def _update_dense(self, points: Points, xy: np.ndarray, labels: np.ndarray,
+                      is_test: np.ndarray, size: float) -> None:
+        """Many points: round dots without outline, one item per class (or colour band) and
+        split, test points fainter. Each item draws all its dots in one call, so 100,000
+        points take milliseconds instead of being styled one by one."""
+        look = self._look
+        if points.problem == "regression":
+            low, high = label_range(points)
+            keys = np.clip(((labels - low) / max(high - low, 1e-12) * DENSE_BANDS)
+                           .astype(np.intp), 0, DENSE_BANDS - 1)
+            centres = low + (np.arange(DENSE_BANDS) + 0.5) * (high - low) / DENSE_BANDS
+            palette_rgb = colors.value_colors(centres, low, high, look.palette).tolist()
+        else:
+            keys = labels.astype(np.intp)
+            palette_rgb = [list(c)[:3] for c in look.colors.classes]
+        used = 0
+        for key in np.unique(keys).tolist():
+            for test in (False, True):
+                mask = (keys == key) & (is_test == test)
+                if mask.any():
+                    color = QColor(*palette_rgb[key][:3], DENSE_TEST_ALPHA if test
+                                   else DENSE_ALPHA)
+                    self._dense_item(used).set_dots(xy[mask], color, size)
+                    used += 1
+        for item in self.dense_items[used:]:
+            item.set_dots(xy[:0], QColor(), size)
+
+    def _dense_item(self, index: int) -> DenseDots:
+        while len(self.dense_items) <= index:
+            item = DenseDots()
+            item.setZValue(10)
+            self._view_box.addItem(item)
+            self.dense_items.append(item)
+        return self.dense_items[index]
+
+
+class HeatmapLayer:
+    """The heatmap under the points: the network's output over the visible square, or the
+    activation of the selected neuron."""
+
+    def __init__(self, view_box: pg.ViewBox, controller: Controller) -> None:
+        self._controller = controller
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        self.image.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        view_box.addItem(self.image)
+
+    def update(self, frame: Frame, look: Look, discretize: bool) -> None:
+        """Show a frame's grid (nothing when it has none)."""
+        grid = frame.snapshot.grid
+        if grid is None:
+            return
+        network = frame.network
+        selection = self._controller.selection
+        request = grid.request
+        rect = _pixel_rect(request)
+        if selection is not None and selection[0] < len(grid.layers):
+            layer, unit = selection
+            if unit >= grid.layers[layer].shape[0]:
+                return
+            image = grid.layers[layer][unit]
+            style = neuron_style(network, layer, unit, image,
+                                 label_range(self._controller.session.points),
+                                 look.palette)
+            self.image.setImage(np.ascontiguousarray(image, np.float32), autoLevels=False,
+                                levels=(style.low, style.high), lut=style.rgb_lut(), rect=rect)
+            return
+        output = grid.output
+        if network.problem == "classification" and network.output_units > 1:
+            rgb = colors.blend_classes(output, fade=look.colors.background_fade,
+                                       discrete=discretize,
+                                       colors=look.palette)
+            self.image.setImage(rgb, autoLevels=False, levels=(0, 255), lut=None, rect=rect)
+            return
+        if network.problem == "regression":
+            levels = label_range(self._controller.session.points)
+        else:
+            levels = (0.0, 1.0)
+        table = lut("faded_discrete" if discretize else "faded", look.palette)
+        self.image.setImage(np.ascontiguousarray(output[0], np.float32), autoLevels=False,
+                            levels=levels, lut=table, rect=rect)
+
+
+
 class OutputView(QWidget):
     """The decision boundary over the data, with test points, discretize and zoom."""
 
@@ -240,14 +375,11 @@ class OutputView(QWidget):
         plot_item.getAxis("left").setWidth(28)
         plot_item.getAxis("bottom").setHeight(22)
 
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setZValue(-10)
-        self.image.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.view_box.addItem(self.image)
-        self.scatter = PassiveScatter(size=POINT_SIZE, pxMode=True)
-        self.scatter.setZValue(10)
-        self.view_box.addItem(self.scatter)
-        self.dense_items: list[DenseDots] = []  # one per class and split when dense
+        self.heatmap = HeatmapLayer(self.view_box, self._controller)
+        self.points_layer = PointsLayer(self.view_box)
+        # the layers' items under their old names, for the figures and the tests
+        self.image, self.scatter = self.heatmap.image, self.points_layer.scatter
+        self.dense_items = self.points_layer.dense_items
         self.view_box.setRange(xRange=(-EXTENT, EXTENT), yRange=(-EXTENT, EXTENT), padding=0)
         self.view_box.setMouseEnabled(True, True)
         layout.addWidget(self.plot, 1)
@@ -298,10 +430,7 @@ class OutputView(QWidget):
     def _apply_look(self, look: Look) -> None:
         """Point size, outlines, tick labels and colours for the current look."""
         self._look = look
-        palette = look.colors
-        self._brushes = [pg.mkBrush(*c) for c in palette.classes]
-        self._test_pens = [pg.mkPen(*c, width=look.line(2.2)) for c in palette.classes]
-        self._train_pen = pg.mkPen(QColor(255, 255, 255), width=look.line(1.2))
+        self.points_layer.apply_look(look)
         plot_item = self.plot.getPlotItem()
         font = QFont()
         font.setPointSizeF(look.pt(TICK_POINTS))
@@ -372,69 +501,7 @@ class OutputView(QWidget):
         self.view_changed.emit(QRectF(x0, y0, x1 - x0, y1 - y0))
 
     def _update_points(self, points: Points) -> None:
-        show = np.ones(points.n, bool) if self._show_test else ~points.is_test
-        xy, labels, is_test = points.xy[show], points.labels[show], points.is_test[show]
-        look = self._look
-        style = point_style(points.n, self.point_size)
-        if not style.outline:
-            self.scatter.setData(pos=np.zeros((0, 2)))
-            self._update_dense(points, xy, labels, is_test, style.size)
-            return
-        self._update_dense(points, xy[:0], labels[:0], is_test[:0], style.size)
-        if points.problem == "regression":
-            low, high = label_range(points)
-            rgb = [tuple(c) for c in colors.value_colors(labels, low, high, look.palette).tolist()]
-            # one brush and pen per colour (not per point): pyqtgraph renders each style once
-            brush_of = {c: pg.mkBrush(*c) for c in set(rgb)}
-            pen_of = {c: pg.mkPen(*c, width=look.line(2)) for c in brush_of}
-            fills = [brush_of[c] for c in rgb]
-            symbols = ["o"] * len(labels)
-            edge = [pen_of[c] for c in rgb]
-        else:
-            index = labels.astype(int)
-            fills = [self._brushes[i] for i in index]
-            edge = [self._test_pens[i] for i in index]
-            symbols = [colors.CLASS_MARKERS[i] for i in index]  # shape tells the class too
-        tests = is_test.tolist()
-        brushes = [_WHITE_BRUSH if t else fill for fill, t in zip(fills, tests, strict=True)]
-        pens = [pen if t else self._train_pen for pen, t in zip(edge, tests, strict=True)]
-        sizes = [style.size * MARKER_SIZES.get(symbol, 1.0) for symbol in symbols]
-        self.scatter.setData(pos=xy, symbol=symbols, brush=brushes, pen=pens, size=sizes)
-
-    def _update_dense(self, points: Points, xy: np.ndarray, labels: np.ndarray,
-                      is_test: np.ndarray, size: float) -> None:
-        """Many points: round dots without outline, one item per class (or colour band) and
-        split, test points fainter. Each item draws all its dots in one call, so 100,000
-        points take milliseconds instead of being styled one by one."""
-        look = self._look
-        if points.problem == "regression":
-            low, high = label_range(points)
-            keys = np.clip(((labels - low) / max(high - low, 1e-12) * DENSE_BANDS)
-                           .astype(np.intp), 0, DENSE_BANDS - 1)
-            centres = low + (np.arange(DENSE_BANDS) + 0.5) * (high - low) / DENSE_BANDS
-            palette_rgb = colors.value_colors(centres, low, high, look.palette).tolist()
-        else:
-            keys = labels.astype(np.intp)
-            palette_rgb = [list(c)[:3] for c in look.colors.classes]
-        used = 0
-        for key in np.unique(keys).tolist():
-            for test in (False, True):
-                mask = (keys == key) & (is_test == test)
-                if mask.any():
-                    color = QColor(*palette_rgb[key][:3], DENSE_TEST_ALPHA if test
-                                   else DENSE_ALPHA)
-                    self._dense_item(used).set_dots(xy[mask], color, size)
-                    used += 1
-        for item in self.dense_items[used:]:
-            item.set_dots(xy[:0], QColor(), size)
-
-    def _dense_item(self, index: int) -> DenseDots:
-        while len(self.dense_items) <= index:
-            item = DenseDots()
-            item.setZValue(10)
-            self.view_box.addItem(item)
-            self.dense_items.append(item)
-        return self.dense_items[index]
+        self.points_layer.update(points, self._show_test, self.point_size)
 
     def _on_frame(self, frame: Frame) -> None:
         self._frame = frame
@@ -453,38 +520,7 @@ class OutputView(QWidget):
             self._update_image(self._frame)
 
     def _update_image(self, frame: Frame) -> None:
-        grid = frame.snapshot.grid
-        if grid is None:
-            return
-        network = frame.network
-        selection = self._controller.selection
-        request = grid.request
-        rect = _pixel_rect(request)
-        if selection is not None and selection[0] < len(grid.layers):
-            layer, unit = selection
-            if unit >= grid.layers[layer].shape[0]:
-                return
-            image = grid.layers[layer][unit]
-            style = neuron_style(network, layer, unit, image,
-                                 label_range(self._controller.session.points),
-                                 self._look.palette)
-            self.image.setImage(np.ascontiguousarray(image, np.float32), autoLevels=False,
-                                levels=(style.low, style.high), lut=style.rgb_lut(), rect=rect)
-            return
-        output = grid.output
-        if network.problem == "classification" and network.output_units > 1:
-            rgb = colors.blend_classes(output, fade=self._look.colors.background_fade,
-                                       discrete=self._discretize,
-                                       colors=self._look.palette)
-            self.image.setImage(rgb, autoLevels=False, levels=(0, 255), lut=None, rect=rect)
-            return
-        if network.problem == "regression":
-            levels = label_range(self._controller.session.points)
-        else:
-            levels = (0.0, 1.0)
-        table = lut("faded_discrete" if self._discretize else "faded", self._look.palette)
-        self.image.setImage(np.ascontiguousarray(output[0], np.float32), autoLevels=False,
-                            levels=levels, lut=table, rect=rect)
+        self.heatmap.update(frame, self._look, self._discretize)
 
     # ----- for tests and the PNG export -------------------------------------------------------
 

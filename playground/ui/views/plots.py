@@ -370,35 +370,140 @@ def _metric(name: str, value: float | None, look: Look, percent: bool = False,
             f"{text}</span>")
 
 
-class MetricsPanel(QWidget):
-    """Tabs of curves fed by the controller's records."""
+class MetricsHistory:
+    """The records of the current run as curves' columns: epoch, train/test loss, train/test
+    accuracy; and epoch, the gradient norm and the weight norm of every layer."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget the history (a new run starts)."""
+        self.scalars = CurveHistory(5)
+        self.layers: CurveHistory | None = None
+        self.run: int | None = None
+
+    def add(self, records: list[Record]) -> None:
+        """Append records (a record of another run starts the history over)."""
+        for record in records:
+            if record.run != self.run:
+                self.clear()
+                self.run = record.run
+            s = record.snapshot
+            self.scalars.append([record.epoch_progress, s.train_loss, _nan(s.test_loss),
+                                 _nan(s.train_accuracy), _nan(s.test_accuracy)])
+            layers = len(s.grad_norm_per_layer)
+            if self.layers is None:
+                self.layers = CurveHistory(1 + 2 * layers)
+            if self.layers.columns().shape[1] == 1 + 2 * layers:
+                self.layers.append([record.epoch_progress, *s.grad_norm_per_layer,
+                                    *s.weight_norm_per_layer])
+
+
+class TrainTestCurves:
+    """A plot of a training (solid) and a test (dashed) curve: the loss or the accuracy."""
+
+    def __init__(self, train_column: int, test_column: int) -> None:
+        self.plot = _plot()
+        self.train_curve = self.plot.plot([], [], pen=TRAIN_PEN, name="training")
+        self.test_curve = self.plot.plot([], [], pen=TEST_PEN, name="test")
+        self._columns = (train_column, test_column)
+        self.log = False  # draw on a log scale (no zeros)
+
+    def apply_look(self, look: Look) -> None:
+        """Pens and ticks for the look."""
+        apply_plot_look(self.plot, look)
+        self.train_curve.setPen(train_pen(look))
+        self.test_curve.setPen(test_pen(look))
+
+    def draw(self, history: MetricsHistory) -> None:
+        """Push the history's columns into the curves."""
+        data = history.scalars.columns()
+        x, train, test = data[:, 0], data[:, self._columns[0]], data[:, self._columns[1]]
+        if self.log:
+            train, test = np.maximum(train, 1e-12), np.maximum(test, 1e-12)
+        _set(self.train_curve, x, train)
+        _set(self.test_curve, x, test)
+        _follow_data(self.plot, x)
+
+
+class LayerCurves:
+    """One curve per layer: its gradient norm (log scale) or its weight norm."""
+
+    def __init__(self, block: int, log: bool, look: Look) -> None:
+        self.plot = _plot()
+        self.plot.setLogMode(y=log)
+        self.curves: list[pg.PlotDataItem] = []
+        self._block = block
+        self._log = log
+        self._look = look
+
+    def apply_look(self, look: Look) -> None:
+        """Pens and ticks for the look."""
+        self._look = look
+        apply_plot_look(self.plot, look)
+        for i, curve in enumerate(self.curves):
+            curve.setPen(_layer_pen(i, look))
+
+    def draw(self, history: MetricsHistory) -> None:
+        """Push the layers' columns into the curves (one curve per layer, made when the number
+        of layers changes)."""
+        layer_history, plot, curves = history.layers, self.plot, self.curves
+        layers = (layer_history.columns().shape[1] - 1) // 2 if layer_history is not None else 0
+        if layers != len(curves):
+            for curve in curves:
+                plot.removeItem(curve)
+            curves.clear()
+            for i in range(layers):
+                name = "output" if i == layers - 1 else f"layer {i + 1}"
+                curves.append(plot.plot([], [], pen=_layer_pen(i, self._look), name=name))
+            plot.legend_band.fit()
+        if layer_history is None:
+            _follow_data(plot, np.zeros(0))
+            return
+        data = layer_history.columns()
+        for i, curve in enumerate(curves):
+            y = data[:, 1 + self._block * layers + i]
+            _set(curve, data[:, 0], np.where(y > 0, y, np.nan) if self._log else y)  # log: no 0
+        _follow_data(plot, data[:, 0])
+
+
+class WeightHistogram:
+    """A histogram of all the weights of the latest frame."""
+
+    def __init__(self) -> None:
+        self.plot = _plot(x_follows_data=False)
+        self.plot.setLabel("bottom", "weight", color=TEXT_MUTED)
+        self.curve = self.plot.plot(
+            [0, 1], [0], stepMode="center", fillLevel=0, pen=pg.mkPen(ACCENT, width=1.5),
+            brush=pg.mkBrush(QColor(31, 111, 209, 70)))
+
+    def apply_look(self, look: Look) -> None:
+        """Pen and ticks for the look."""
+        apply_plot_look(self.plot, look, "weight")
+        self.curve.setPen(pg.mkPen(ACCENT, width=look.line(1.5)))
+
+    def draw(self, frame: Frame | None) -> None:
+        """The frame's weights in 41 bins symmetric around 0."""
+        if frame is None or not frame.weights:
+            self.curve.setData([0, 1], [0], stepMode="center")
+            return
+        values = np.concatenate([w.W.ravel() for w in frame.weights])
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            return
+        m = max(float(np.abs(values).max()), 1e-3)
+        counts, edges = np.histogram(values, bins=41, range=(-m, m))
+        self.curve.setData(edges, counts, stepMode="center", fillLevel=0)
+
+
+class CurveOptions(QWidget):
+    """The row over the curves: the tab's hint, a log-scale box (loss), norm or histogram
+    (weights)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._controller = controller
-        self._history = CurveHistory(5)
-        self._layer_history: CurveHistory | None = None
-        self._layers = 0
-        self._run: int | None = None
-        self._dirty = False
-        self._last_weights: Frame | None = None
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        self.tabs = QTabBar()
-        self.tabs.setExpanding(False)
-        self.tabs.setDrawBase(False)
-        self.tabs.setUsesScrollButtons(True)  # a narrow column scrolls the tabs
-        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
-        for index, name in enumerate(TABS):
-            self.tabs.addTab(name)
-            self.tabs.setTabToolTip(index, TAB_TIPS[index])
-        for button in self.tabs.findChildren(QToolButton):  # the scroll arrows of a narrow bar
-            button.setToolTip("More tabs")
-        layout.addWidget(self.tabs)
-        self.options_row = mark_advanced(QWidget())
-        top = QHBoxLayout(self.options_row)
+        top = QHBoxLayout(self)
         top.setContentsMargins(0, 0, 0, 0)
         top.setSpacing(8)
         self.hint_label = QLabel()
@@ -409,7 +514,6 @@ class MetricsPanel(QWidget):
         self.log_box = QCheckBox("Log scale")
         self.log_box.setToolTip("Show the loss on a logarithmic scale (small losses stay "
                                 "visible)")
-        self.log_box.toggled.connect(self._on_log_toggled)
         top.addWidget(self.log_box)
         self.norm_button = QRadioButton("Norm")
         self.histogram_button = QRadioButton("Histogram")
@@ -419,44 +523,57 @@ class MetricsPanel(QWidget):
         self._weight_mode = QButtonGroup(self)
         self._weight_mode.addButton(self.norm_button)
         self._weight_mode.addButton(self.histogram_button)
-        self.histogram_button.toggled.connect(self._on_weight_mode)
         top.addWidget(self.norm_button)
         top.addWidget(self.histogram_button)
-        layout.addWidget(self.options_row)
 
-        self.stack = QStackedWidget()
-        self.loss_plot = _plot()
-        self.train_curve = self.loss_plot.plot([], [], pen=TRAIN_PEN, name="training")
-        self.test_curve = self.loss_plot.plot([], [], pen=TEST_PEN, name="test")
-        self.accuracy_plot = _plot()
-        self.accuracy_plot.setYRange(0, 1, padding=0.02)
-        self.train_accuracy_curve = self.accuracy_plot.plot([], [], pen=TRAIN_PEN,
-                                                            name="training")
-        self.test_accuracy_curve = self.accuracy_plot.plot([], [], pen=TEST_PEN, name="test")
-        self.gradient_plot = _plot()
-        self.gradient_plot.setLogMode(y=True)
-        self.weights_plot = _plot()
-        self.histogram_plot = _plot(x_follows_data=False)
-        self.histogram_plot.setLabel("bottom", "weight", color=TEXT_MUTED)
-        self.histogram_curve = self.histogram_plot.plot(
-            [0, 1], [0], stepMode="center", fillLevel=0, pen=pg.mkPen(ACCENT, width=1.5),
-            brush=pg.mkBrush(QColor(31, 111, 209, 70)))
-        self._look = controller.appearance.look
-        self.weights_stack = QStackedWidget()
-        self.weights_stack.addWidget(self.weights_plot)
-        self.weights_stack.addWidget(self.histogram_plot)
-        for widget in (self.loss_plot, self.accuracy_plot, self.gradient_plot,
-                       self.weights_stack):
-            self.stack.addWidget(widget)
+    def show_tab(self, index: int) -> None:
+        """The hint and the options of a tab."""
+        self.hint_label.setText(TAB_HINTS[index])
+        self.log_box.setVisible(index == 0)
+        self.norm_button.setVisible(index == 3)
+        self.histogram_button.setVisible(index == 3)
+
+
+def _tab_bar() -> QTabBar:
+    tabs = QTabBar()
+    tabs.setExpanding(False)
+    tabs.setDrawBase(False)
+    tabs.setUsesScrollButtons(True)  # a narrow column scrolls the tabs
+    tabs.setElideMode(Qt.TextElideMode.ElideNone)
+    for index, name in enumerate(TABS):
+        tabs.addTab(name)
+        tabs.setTabToolTip(index, TAB_TIPS[index])
+    for button in tabs.findChildren(QToolButton):  # the scroll arrows of a narrow bar
+        button.setToolTip("More tabs")
+    return tabs
+
+
+class MetricsPanel(QWidget):
+    """Tabs of curves fed by the controller's records."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._history = MetricsHistory()
+        self._dirty = False
+        self._last_weights: Frame | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.tabs = _tab_bar()
+        layout.addWidget(self.tabs)
+        self.options_row = mark_advanced(CurveOptions())
+        layout.addWidget(self.options_row)
+        self._build_plots(controller.appearance.look)
         layout.addWidget(self.stack, 1)
-        self.gradient_curves: list[pg.PlotDataItem] = []
-        self.weight_curves: list[pg.PlotDataItem] = []
 
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(REDRAW_MS)
         self._redraw_timer.timeout.connect(lambda: self._redraw())
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.options_row.log_box.toggled.connect(self._on_log_toggled)
+        self.options_row.histogram_button.toggled.connect(self._on_weight_mode)
         controller.records_ready.connect(self._on_records)
         controller.frame_ready.connect(self._on_frame)
         controller.network_changed.connect(self._on_network_changed)
@@ -465,13 +582,32 @@ class MetricsPanel(QWidget):
         controller.appearance.changed.connect(self._apply_look)
         self._on_tab_changed(0)
         self._on_network_changed()
-        self._apply_look(self._look)
+        self._apply_look(controller.appearance.look)
+
+    def _build_plots(self, look: Look) -> None:
+        self.loss = TrainTestCurves(1, 2)
+        self.accuracy = TrainTestCurves(3, 4)
+        self.accuracy.plot.setYRange(0, 1, padding=0.02)
+        self.gradients = LayerCurves(0, log=True, look=look)
+        self.weights = LayerCurves(1, log=False, look=look)
+        self.histogram = WeightHistogram()
+        self.weights_stack = QStackedWidget()
+        self.weights_stack.addWidget(self.weights.plot)
+        self.weights_stack.addWidget(self.histogram.plot)
+        self.stack = QStackedWidget()
+        for widget in (self.loss.plot, self.accuracy.plot, self.gradients.plot,
+                       self.weights_stack):
+            self.stack.addWidget(widget)
+        # The plots and curves under their old names, for the figures, screenshots and tests.
+        self.loss_plot, self.train_curve = self.loss.plot, self.loss.train_curve
+        self.accuracy_plot, self.gradient_plot = self.accuracy.plot, self.gradients.plot
+        self.gradient_curves, self.weight_curves = self.gradients.curves, self.weights.curves
+        self.weights_plot, self.histogram_plot = self.weights.plot, self.histogram.plot
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
         """No: the wrapped hint would make the column's layout give this panel the height the
         output view needs (the view then overlaps its own check boxes)."""
         return False
-
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().resizeEvent(event)
@@ -487,17 +623,8 @@ class MetricsPanel(QWidget):
 
     def _apply_look(self, look: Look) -> None:
         """Line widths, tick labels and legends for the look."""
-        self._look = look
-        for plot in self.plots():
-            apply_plot_look(plot, look, "weight" if plot is self.histogram_plot else "epoch")
-        for curve in (self.train_curve, self.train_accuracy_curve):
-            curve.setPen(train_pen(look))
-        for curve in (self.test_curve, self.test_accuracy_curve):
-            curve.setPen(test_pen(look))
-        for curves in (self.gradient_curves, self.weight_curves):
-            for i, curve in enumerate(curves):
-                curve.setPen(_layer_pen(i, look))
-        self.histogram_curve.setPen(pg.mkPen(ACCENT, width=look.line(1.5)))
+        for plot in (self.loss, self.accuracy, self.gradients, self.weights, self.histogram):
+            plot.apply_look(look)
         self.tabs.setMinimumHeight(0)
         self._fit_tab_names()
 
@@ -529,14 +656,12 @@ class MetricsPanel(QWidget):
 
     def _on_tab_changed(self, index: int) -> None:
         self.stack.setCurrentIndex(index)
-        self.hint_label.setText(TAB_HINTS[index])
-        self.log_box.setVisible(index == 0)
-        self.norm_button.setVisible(index == 3)
-        self.histogram_button.setVisible(index == 3)
+        self.options_row.show_tab(index)
         self._redraw()
 
     def _on_log_toggled(self, on: bool) -> None:
-        self.loss_plot.setLogMode(y=on)
+        self.loss.plot.setLogMode(y=on)
+        self.loss.log = on
         self._redraw()
 
     def _on_weight_mode(self, histogram: bool) -> None:
@@ -547,33 +672,18 @@ class MetricsPanel(QWidget):
 
     def clear(self) -> None:
         """Forget the history (a new run starts)."""
-        self._history = CurveHistory(5)
-        self._layer_history = None
-        self._run = None
+        self._history.clear()
         self._dirty = True
         self._redraw()
 
     def _on_status(self, status: WorkerStatus) -> None:
         """A reset starts a new run before it has records: empty the curves (and their range)
         as soon as the worker reports it."""
-        if self._run is not None and status.run != self._run:
+        if self._history.run is not None and status.run != self._history.run:
             self.clear()
 
     def _on_records(self, records: list[Record]) -> None:
-        for record in records:
-            if record.run != self._run:
-                self._history = CurveHistory(5)
-                self._layer_history = None
-                self._run = record.run
-            s = record.snapshot
-            self._history.append([record.epoch_progress, s.train_loss, _nan(s.test_loss),
-                                  _nan(s.train_accuracy), _nan(s.test_accuracy)])
-            layers = len(s.grad_norm_per_layer)
-            if self._layer_history is None:
-                self._layer_history = CurveHistory(1 + 2 * layers)
-            if self._layer_history.columns().shape[1] == 1 + 2 * layers:
-                self._layer_history.append([record.epoch_progress, *s.grad_norm_per_layer,
-                                            *s.weight_norm_per_layer])
+        self._history.add(records)
         self._dirty = True
         if not self._redraw_timer.isActive():  # the last records of a run get drawn too
             self._redraw_timer.start()
@@ -587,61 +697,12 @@ class MetricsPanel(QWidget):
         """Push a tab's data (the visible one by default) into its curves; hidden tabs are
         not drawn."""
         tab = self.tabs.currentIndex() if tab is None else tab
-        data = self._history.columns()
-        x = data[:, 0]
-        if tab == 0:
-            train, test = data[:, 1], data[:, 2]
-            if self.log_box.isChecked():
-                train, test = np.maximum(train, 1e-12), np.maximum(test, 1e-12)
-            _set(self.train_curve, x, train)
-            _set(self.test_curve, x, test)
-            _follow_data(self.loss_plot, x)
-        elif tab == 1:
-            _set(self.train_accuracy_curve, x, data[:, 3])
-            _set(self.test_accuracy_curve, x, data[:, 4])
-            _follow_data(self.accuracy_plot, x)
-        elif tab == 2:
-            self._draw_layer_curves(self.gradient_plot, self.gradient_curves, 0, log=True)
-        elif self.histogram_button.isChecked():
-            self._draw_histogram()
+        if tab == 3 and self.options_row.histogram_button.isChecked():
+            self.histogram.draw(self._last_weights)
         else:
-            self._draw_layer_curves(self.weights_plot, self.weight_curves, 1, log=False)
+            (self.loss, self.accuracy, self.gradients, self.weights)[tab].draw(self._history)
         if tab == self.tabs.currentIndex():
             self._dirty = False
-
-    def _draw_layer_curves(self, plot: pg.PlotWidget, curves: list[pg.PlotDataItem],
-                           block: int, log: bool) -> None:
-        history = self._layer_history
-        layers = (history.columns().shape[1] - 1) // 2 if history is not None else 0
-        if layers != len(curves):
-            for curve in curves:
-                plot.removeItem(curve)
-            curves.clear()
-            for i in range(layers):
-                name = "output" if i == layers - 1 else f"layer {i + 1}"
-                curves.append(plot.plot([], [], pen=_layer_pen(i, self._look), name=name))
-            plot.legend_band.fit()
-        if history is None:
-            _follow_data(plot, np.zeros(0))
-            return
-        data = history.columns()
-        for i, curve in enumerate(curves):
-            y = data[:, 1 + block * layers + i]
-            _set(curve, data[:, 0], np.where(y > 0, y, np.nan) if log else y)  # log: no 0
-        _follow_data(plot, data[:, 0])
-
-    def _draw_histogram(self) -> None:
-        frame = self._last_weights
-        if frame is None or not frame.weights:
-            self.histogram_curve.setData([0, 1], [0], stepMode="center")
-            return
-        values = np.concatenate([w.W.ravel() for w in frame.weights])
-        values = values[np.isfinite(values)]
-        if values.size == 0:
-            return
-        m = max(float(np.abs(values).max()), 1e-3)
-        counts, edges = np.histogram(values, bins=41, range=(-m, m))
-        self.histogram_curve.setData(edges, counts, stepMode="center", fillLevel=0)
 
 
 def _layer_pen(layer: int, look: Look) -> QPen:
