@@ -236,3 +236,9 @@ def test_the_output_column_never_squeezes_a_view_below_its_minimum(
     boxes = [box.mapTo(view, QPoint(0, 0)).y() for box in view.findChildren(QCheckBox)
              if box.isVisible()]
     assert min(boxes, default=below_plot + 1) > below_plot  # the axis labels are not covered
+    loss_item = window.metrics.loss_plot.getPlotItem()
+    (_, _), (y0, y1) = loss_item.getViewBox().viewRange()
+    axis = loss_item.getAxis("left")
+    values = sorted(v for _, level in axis.tickValues(y0, y1, axis.height()) for v in level)
+    gaps = [(b - a) * axis.height() / (y1 - y0) for a, b in zip(values, values[1:], strict=False)]
+    assert values and min(gaps, default=axis.height()) >= axis._label_gap() - 0.5  # no overlap

@@ -33,6 +33,7 @@ from playground.ui.controller import Controller, label_range
 from playground.ui.views.drawing import PointDrawing
 from playground.ui.widgets import colors
 from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.axes import SpacedAxis
 from playground.ui.widgets.icons import icon
 from playground.ui.widgets.neuron_style import lut, neuron_style
 from playground.ui.widgets.theme import TEXT_MUTED, text_color
@@ -51,24 +52,6 @@ DENSE_ALPHA = 200  # dense points let the boundary show through a little
 DENSE_TEST_ALPHA = 110  # test points are fainter (rings would be too small to see)
 DENSE_BANDS = 32  # colour bands of dense regression targets
 AXIS_PEN = pg.mkPen("#b8c1cb")
-
-
-def even_step(at_least: float) -> float:
-    """The smallest of 1, 2, 5 × 10^k that is at least `at_least` (> 0)."""
-    power = 10.0 ** math.floor(math.log10(at_least))
-    return next(power * m for m in (1.0, 2.0, 5.0, 10.0) if power * m >= at_least * (1 - 1e-9))
-
-
-class EvenAxis(pg.AxisItem):
-    """Ticks at one spacing on both axes (the view keeps x and y at one scale), never closer
-    than `min_gap` pixels: the labels never crowd, and a unit looks the same both ways."""
-
-    min_gap = 36.0  # pixels between labels
-
-    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803, ANN001, ANN201 - pyqtgraph API
-        if not (maxVal > minVal and size > 0):
-            return super().tickSpacing(minVal, maxVal, size)
-        return [(even_step(self.min_gap * (maxVal - minVal) / size), 0.0)]
 
 
 class DrawingViewBox(pg.ViewBox):
@@ -360,7 +343,7 @@ class OutputView(QWidget):
 
         self.view_box = DrawingViewBox()
         self.plot = pg.PlotWidget(viewBox=self.view_box, axisItems={
-            name: EvenAxis(name) for name in ("left", "bottom")})
+            name: SpacedAxis(name) for name in ("left", "bottom")})
         self.plot.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.plot.setMinimumSize(220, 220)
@@ -437,7 +420,7 @@ class OutputView(QWidget):
         for name in ("left", "bottom"):
             axis = plot_item.getAxis(name)
             axis.setStyle(tickFont=font, tickLength=look.px(4))
-            axis.min_gap = look.px(EvenAxis.min_gap)
+            axis.min_gap = look.px(SpacedAxis.min_gap)
             axis.setTextPen(pg.mkPen(text_color("TEXT_MUTED", look.high_contrast)))
         plot_item.getAxis("left").setWidth(look.px(28))
         plot_item.getAxis("bottom").setHeight(look.px(22))

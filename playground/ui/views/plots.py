@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from playground.ui.classroom.presentation import mark_advanced
 from playground.ui.controller import Controller
 from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.axes import SpacedAxis
 from playground.ui.widgets.theme import ACCENT, TEXT, TEXT_MUTED, text_color
 from playground.worker import Frame, Record, WorkerStatus
 
@@ -121,9 +122,14 @@ class CurveHistory:
         return self._n
 
 
-class LogAxis(pg.AxisItem):
-    """A log-scale axis whose labels never overlap: decades first (10⁻³), then 2× and 5×
-    values, each kept only if it is far enough (in pixels) from the labels already kept."""
+class LogAxis(SpacedAxis):
+    """A value axis whose labels never overlap: linear ticks at a 1-2-5 spacing at least 1.4
+    lines apart; on a log scale decades first (10⁻³), then 2× and 5× values, each kept only if
+    it is far enough (in pixels) from the labels already kept."""
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: N802, N803, ANN001, ANN201 - pyqtgraph API
+        self.min_gap = self._label_gap()
+        return super().tickSpacing(minVal, maxVal, size)
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803, ANN001, ANN201 - pyqtgraph API
         return [(1.0, log_ticks(minVal, maxVal, size, self._label_gap()))]
@@ -207,7 +213,10 @@ class PlotLegend:
                 columns = self._columns(available, short=True)
             size = self._size(columns) if legend.items else QSizeF(0, 0)
             legend.setGeometry(QRectF(QPointF(2, 1), size))  # its preferred size, not more
-            layout.setRowFixedHeight(0, size.height() + 2 if legend.items else 0)
+            band = size.height() + 2 if legend.items else 0
+            if layout.rowMaximumHeight(0) != band:
+                layout.setRowFixedHeight(0, band)
+                layout.invalidate()  # lay the plot out again now, not at its next resize
         finally:
             self._fitting = False
 
