@@ -142,8 +142,10 @@ def default_cache_override(home: Path) -> tuple[dict[str, str], Path]:
         return {"HOME": str(home)}, home / "Library" / "Caches" / "nn-playground" / "numba"
     if sys.platform == "win32":
         # platformdirs asks Windows itself; recent versions let WIN_PD_OVERRIDE_* move the folder
-        return ({"LOCALAPPDATA": str(home), "WIN_PD_OVERRIDE_LOCAL_APPDATA": str(home)},
-                home / "nn-playground" / "numba")
+        return (
+            {"LOCALAPPDATA": str(home), "WIN_PD_OVERRIDE_LOCAL_APPDATA": str(home)},
+            home / "nn-playground" / "numba",
+        )
     return {"XDG_CACHE_HOME": str(home)}, home / "nn-playground" / "numba"
 
 

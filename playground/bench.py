@@ -47,8 +47,9 @@ class Workload:
         """A fresh engine Trainer for this workload (seed 0, no test split)."""
         xy, labels = self.data()
         network = NetworkSpec(layers=tuple(LayerSpec(u, self.activation) for u in self.hidden))
-        training = TrainingSpec(optimizer=OptimizerSpec(self.optimizer, self.lr),
-                                batch_size=self.batch_size)
+        training = TrainingSpec(
+            optimizer=OptimizerSpec(self.optimizer, self.lr), batch_size=self.batch_size
+        )
         return Trainer(network, training, TrainingData(xy, labels))
 
     def data(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -188,12 +189,17 @@ def torch_rate(workload: Workload) -> float | None:
 JAX_XLA_FLAGS = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 
 
-def jax_model(workload: Workload, jnp, jax,  # noqa: ANN001 - jax's modules, from the caller
-              weights: list | None = None) -> tuple:
+def jax_model(
+    workload: Workload,
+    jnp,
+    jax,  # noqa: ANN001 - jax's modules, from the caller
+    weights: list | None = None,
+) -> tuple:
     """(params, state, step) of the workload in JAX: step(params, state, xb, yb) ->
     (params, state, mean BCE loss of the batch), one sgd or PyTorch-Adam update, as the engine.
 
     weights: [W0, b0, W1, b1, ...] to start from (else glorot uniform, as NumpyNet)."""
+
     def forward(params, x):  # noqa: ANN001, ANN202
         for i in range(0, len(params) - 2, 2):
             z = x @ params[i].T + params[i + 1]
@@ -220,8 +226,10 @@ def jax_model(workload: Workload, jnp, jax,  # noqa: ANN001 - jax's modules, fro
         v = [b2 * vi + (1.0 - b2) * g * g for vi, g in zip(v, grads, strict=True)]
         step_size = lr / (1.0 - b1**t)
         bc2_sqrt = jnp.sqrt(1.0 - b2**t)
-        params = [p - step_size * mi / (jnp.sqrt(vi) / bc2_sqrt + eps)
-                  for p, mi, vi in zip(params, m, v, strict=True)]
+        params = [
+            p - step_size * mi / (jnp.sqrt(vi) / bc2_sqrt + eps)
+            for p, mi, vi in zip(params, m, v, strict=True)
+        ]
         return params, (t, m, v), loss
 
     rng = np.random.default_rng(0)
@@ -256,8 +264,10 @@ def jax_epoch(workload: Workload, jnp, jax) -> Callable[[], None]:  # noqa: ANN0
     def epoch(params, state, order):  # noqa: ANN001, ANN202
         xs, ys = X[order], y[order]
         (params, state), _ = jax.lax.scan(
-            scan_step, (params, state),
-            (xs[: full * batch].reshape(full, batch, -1), ys[: full * batch].reshape(full, batch)))
+            scan_step,
+            (params, state),
+            (xs[: full * batch].reshape(full, batch, -1), ys[: full * batch].reshape(full, batch)),
+        )
         if full * batch < n:
             params, state, _ = step(params, state, xs[full * batch :], ys[full * batch :])
         return params, state
@@ -280,16 +290,21 @@ def jax_rates() -> dict[str, float | None]:
         return nothing
     try:
         import importlib.util
+
         if importlib.util.find_spec("jax") is None:
             return nothing
     except (ImportError, ValueError):
         return nothing
-    env = dict(os.environ, XLA_FLAGS=JAX_XLA_FLAGS, JAX_PLATFORMS="cpu",
-               JAX_ENABLE_X64="1")
+    env = dict(os.environ, XLA_FLAGS=JAX_XLA_FLAGS, JAX_PLATFORMS="cpu", JAX_ENABLE_X64="1")
     try:
         child = subprocess.run(
             [sys.executable, "-c", "from playground.bench import _jax_child; _jax_child()"],
-            env=env, capture_output=True, text=True, timeout=600, check=True)
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        )
         return {**nothing, **json.loads(child.stdout.strip().splitlines()[-1])}
     except (OSError, subprocess.SubprocessError, ValueError, IndexError) as error:
         print(f"bench: JAX could not be measured ({error})", file=sys.stderr)
@@ -352,36 +367,51 @@ def format_report(result: dict) -> str:
         r = result[workload.name]
         target = TARGETS[workload.name]
         ok = "ok" if r["samples_per_s"] >= target else "BELOW TARGET"
-        torch_part = (f", torch {r['torch_samples_per_s']:,.0f}/s"
-                      if r["torch_samples_per_s"] else ", torch not installed")
-        lines.append(f"{workload.name} {workload.title}: {r['samples_per_s']:,.0f} samples/s "
-                     f"(target {target:,}: {ok})")
-        lines.append(f"    numpy {r['numpy_samples_per_s']:,.0f}/s "
-                     f"(engine ×{r['samples_per_s'] / r['numpy_samples_per_s']:.0f}){torch_part}")
+        torch_part = (
+            f", torch {r['torch_samples_per_s']:,.0f}/s"
+            if r["torch_samples_per_s"]
+            else ", torch not installed"
+        )
+        lines.append(
+            f"{workload.name} {workload.title}: {r['samples_per_s']:,.0f} samples/s "
+            f"(target {target:,}: {ok})"
+        )
+        lines.append(
+            f"    numpy {r['numpy_samples_per_s']:,.0f}/s "
+            f"(engine ×{r['samples_per_s'] / r['numpy_samples_per_s']:.0f}){torch_part}"
+        )
         jax_rate_ = r.get("jax_samples_per_s")
         if jax_rate_:
             ok = "ok" if r["samples_per_s"] >= JAX_TARGET_RATIO * jax_rate_ else "BELOW TARGET"
-            lines.append(f"    JAX (jitted epoch, one thread) {jax_rate_:,.0f}/s: engine/JAX "
-                         f"= {r['samples_per_s'] / jax_rate_:.2f} (target ≥ "
-                         f"{JAX_TARGET_RATIO:g}: {ok})")
+            lines.append(
+                f"    JAX (jitted epoch, one thread) {jax_rate_:,.0f}/s: engine/JAX "
+                f"= {r['samples_per_s'] / jax_rate_:.2f} (target ≥ "
+                f"{JAX_TARGET_RATIO:g}: {ok})"
+            )
         else:
             lines.append("    JAX not installed (pip install 'nn-playground[bench]')")
     ok = "ok" if result["grid_ms"] <= GRID_TARGET_MS else "ABOVE TARGET"
-    lines.append(f"W2 grid pass 200×200, every neuron: {result['grid_ms']:.2f} ms "
-                 f"(target ≤ {GRID_TARGET_MS:g} ms: {ok})")
+    lines.append(
+        f"W2 grid pass 200×200, every neuron: {result['grid_ms']:.2f} ms "
+        f"(target ≤ {GRID_TARGET_MS:g} ms: {ok})"
+    )
     if "gui" in result:
         gui = result["gui"]
-        lines.append(f"In the app (offscreen, plots at 30 fps): {gui['app_samples_per_s']:,.0f} "
-                     f"samples/s = {gui['share']:.0%} of headless; longest UI stall "
-                     f"{gui['max_ui_stall_ms']:.1f} ms training, "
-                     f"{gui['max_ui_stall_ms_compiling']:.1f} ms while compiling")
+        lines.append(
+            f"In the app (offscreen, plots at 30 fps): {gui['app_samples_per_s']:,.0f} "
+            f"samples/s = {gui['share']:.0%} of headless; longest UI stall "
+            f"{gui['max_ui_stall_ms']:.1f} ms training, "
+            f"{gui['max_ui_stall_ms_compiling']:.1f} ms while compiling"
+        )
         if "big" in gui:
             big = gui["big"]
-            lines.append(f"In the app, 8×32 tanh network: {big['fps']:.0f} fps (target ≥ 30), "
-                         f"{big['app_samples_per_s']:,.0f} samples/s = {big['share']:.0%} of "
-                         f"headless (target ≥ 50 %); UI thread {big['ui_ms_per_frame']:.1f} ms "
-                         f"per frame, snapshot with grid pass {big['grid_snapshot_ms']:.1f} ms; "
-                         f"longest UI stall {big['max_ui_stall_ms']:.1f} ms")
+            lines.append(
+                f"In the app, 8×32 tanh network: {big['fps']:.0f} fps (target ≥ 30), "
+                f"{big['app_samples_per_s']:,.0f} samples/s = {big['share']:.0%} of "
+                f"headless (target ≥ 50 %); UI thread {big['ui_ms_per_frame']:.1f} ms "
+                f"per frame, snapshot with grid pass {big['grid_snapshot_ms']:.1f} ms; "
+                f"longest UI stall {big['max_ui_stall_ms']:.1f} ms"
+            )
     return "\n".join(lines)
 
 
@@ -394,8 +424,11 @@ def main(argv: list[str] | None = None, gui_bench: Callable[[], dict] | None = N
         epilog="example: nn-playground bench --json > bench.json",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--gui", action="store_true",
-                        help="also measure the app offscreen: training share and UI stalls")
+    parser.add_argument(
+        "--gui",
+        action="store_true",
+        help="also measure the app offscreen: training share and UI stalls",
+    )
     args = parser.parse_args(argv)
     if args.gui and gui_bench is None:
         parser.error("--gui needs the app: run it as nn-playground bench --gui")

@@ -60,8 +60,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         check_output(args.save, (".json",), "a session")
     session = load_session(args.session)
     if session.epoch + args.epochs > MAX_EPOCH:
-        raise CommandError(f"{args.session}: epoch: {session.epoch} + {args.epochs} epochs would "
-                           f"pass the largest epoch count ({MAX_EPOCH}); train fewer epochs")
+        raise CommandError(
+            f"{args.session}: epoch: {session.epoch} + {args.epochs} epochs would "
+            f"pass the largest epoch count ({MAX_EPOCH}); train fewer epochs"
+        )
     try:
         trainer = session.make_trainer()
     except ValueError as error:
@@ -81,8 +83,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     report.finish()
     if trainer.stopped_early:
         print(f"{PROG}: note: {trainer.message}", file=sys.stderr)
-    trained = session.replace(weights=tuple(trainer.weights()),
-                              epoch=session.epoch + trainer.epoch, state=trainer.export_state())
+    trained = session.replace(
+        weights=tuple(trainer.weights()),
+        epoch=session.epoch + trainer.epoch,
+        state=trainer.export_state(),
+    )
     if args.save:
         save_session(trained, args.save)
         say(f"saved {args.save} (epoch {trained.epoch})")
@@ -100,8 +105,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     check_output(args.output, (), "a model", inputs=(args.session,))
     session = load_session(args.session)
     if session.weights is None:
-        _note(f"{args.session} has no trained weights; exporting the initial weights "
-              f"(train it first: {PROG} train {args.session} --epochs 100)")
+        _note(
+            f"{args.session} has no trained weights; exporting the initial weights "
+            f"(train it first: {PROG} train {args.session} --epochs 100)"
+        )
     try:
         model = session.to_model()
     except ValueError as error:
@@ -127,8 +134,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
     except OverflowingPoint as error:
         x1, x2 = table.xy[error.index]
         line = f"line {table.lines[error.index]}: " if table.lines else ""
-        raise CommandError(f"{args.input}: {line}the point ({x1:g}, {x2:g}) cannot be predicted:"
-                           f" {error}") from None
+        raise CommandError(
+            f"{args.input}: {line}the point ({x1:g}, {x2:g}) cannot be predicted: {error}"
+        ) from None
     text = format_predictions(table, model.network.problem, outputs)
     if args.output:
         atomic_write_text(args.output, text)
@@ -142,10 +150,12 @@ def cmd_data(args: argparse.Namespace) -> int:
     from playground.data.generators import generate
     from playground.io.csv import format_csv, write_csv
 
-    options = {name: getattr(args, name) for name in dataset_options()
-               if getattr(args, name) is not None}
-    points = generate(args.name, n=args.n, noise=args.noise, seed=args.seed,
-                      test_ratio=args.test_ratio, **options)
+    options = {
+        name: getattr(args, name) for name in dataset_options() if getattr(args, name) is not None
+    }
+    points = generate(
+        args.name, n=args.n, noise=args.noise, seed=args.seed, test_ratio=args.test_ratio, **options
+    )
     if args.output:
         check_output(args.output, CSV_SUFFIXES, "CSV")
         write_csv(args.output, points)
@@ -164,8 +174,9 @@ def cmd_bench(argv: list[str], app: App | None) -> int:
 CSV_SUFFIXES = (".csv", ".txt", "")
 
 
-def check_output(output: str, suffixes: tuple[str, ...], what: str,
-                 inputs: tuple[str, ...] = ()) -> None:
+def check_output(
+    output: str, suffixes: tuple[str, ...], what: str, inputs: tuple[str, ...] = ()
+) -> None:
     """Refuse an output that is one of the inputs, or whose suffix names another format."""
     from playground.io.atomic import is_special_output
 
@@ -175,15 +186,22 @@ def check_output(output: str, suffixes: tuple[str, ...], what: str,
         except OSError:
             same = False
         if same:
-            raise CommandError(f"{output}: is also the input ({given}); write to another file "
-                               "(the input would be lost)")
+            raise CommandError(
+                f"{output}: is also the input ({given}); write to another file "
+                "(the input would be lost)"
+            )
     suffix = os.path.splitext(output)[1].lower()
     if suffixes and suffix not in suffixes and not is_special_output(output):
         shown = ", ".join(f"'{s}'" for s in suffixes if s)
-        raise CommandError(f"{output}: the {suffix!r} suffix does not fit: this writes {what} "
-                           f"(use a name ending in {shown})"
-                           + ("; to export a model: nn-playground export SESSION -o MODEL"
-                              if ".json" in suffixes else ""))
+        raise CommandError(
+            f"{output}: the {suffix!r} suffix does not fit: this writes {what} "
+            f"(use a name ending in {shown})"
+            + (
+                "; to export a model: nn-playground export SESSION -o MODEL"
+                if ".json" in suffixes
+                else ""
+            )
+        )
 
 
 def say(text: str) -> None:
@@ -258,7 +276,6 @@ class TrainingReport:
         return "  ".join(parts)
 
 
-
 def _epoch_bar(trainer: Trainer, epochs: int, terminal: TextIO) -> tqdm:
     """A tqdm bar of epochs that ends with the losses, evaluated only when the bar is drawn."""
     from tqdm import tqdm
@@ -271,11 +288,11 @@ def _epoch_bar(trainer: Trainer, epochs: int, terminal: TextIO) -> tqdm:
             info = super().format_dict
             snap = trainer.snapshot()
             info["postfix"] = f"train loss {snap.train_loss:.4f}" + (
-                "" if snap.test_loss is None else f"  test loss {snap.test_loss:.4f}")
+                "" if snap.test_loss is None else f"  test loss {snap.test_loss:.4f}"
+            )
             return info
 
-    return EpochBar(total=epochs, file=terminal, unit="epoch", mininterval=0.1,
-                    dynamic_ncols=True)
+    return EpochBar(total=epochs, file=terminal, unit="epoch", mininterval=0.1, dynamic_ncols=True)
 
 
 # ----- argument parsing --------------------------------------------------------------------
@@ -300,18 +317,24 @@ def dataset_options() -> dict[str, str]:
         for option in info.options:
             options.setdefault(option.name, []).append(
                 f"{info.name}: {option.title.lower()}, {option.minimum} to {option.maximum}, "
-                f"default {option.default}")
+                f"default {option.default}"
+            )
     return {name: "; ".join(texts) for name, texts in options.items()}
 
 
 Command = Callable[[argparse.Namespace], int]
 
 
-def _add(subparsers: argparse._SubParsersAction, name: str, run: Command, summary: str,
-         example: str) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(name, help=summary, description=summary,
-                                   epilog=f"example:\n  {example}",
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+def _add(
+    subparsers: argparse._SubParsersAction, name: str, run: Command, summary: str, example: str
+) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        name,
+        help=summary,
+        description=summary,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.set_defaults(run=run)
     return parser
 
@@ -321,57 +344,97 @@ def build_parser() -> argparse.ArgumentParser:
     from playground.data.generators import DATASETS
 
     parser = argparse.ArgumentParser(
-        prog=PROG, description="A neural-network playground. Without a command, opens the app.",
+        prog=PROG,
+        description="A neural-network playground. Without a command, opens the app.",
         epilog=f"examples:\n  {PROG}\n  {PROG} train lesson.json --epochs 200 --save out.json\n"
-               f"  {PROG} <command> --help",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        f"  {PROG} <command> --help",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", metavar="<command>")
 
-    p = _add(sub, "open", cmd_open, "open the app on a session file",
-             f"{PROG} open lesson.json")
+    p = _add(sub, "open", cmd_open, "open the app on a session file", f"{PROG} open lesson.json")
     p.add_argument("session", help="session file (.json)")
 
-    p = _add(sub, "train", cmd_train,
-             "train a session for some epochs and save it with the trained weights",
-             f"{PROG} train lesson.json --epochs 200 --save trained.json")
+    p = _add(
+        sub,
+        "train",
+        cmd_train,
+        "train a session for some epochs and save it with the trained weights",
+        f"{PROG} train lesson.json --epochs 200 --save trained.json",
+    )
     p.add_argument("session", help="session file (.json)")
     p.add_argument("--epochs", type=_epochs, required=True, help="epochs to train")
-    p.add_argument("--save", metavar="OUT.json",
-                   help="where to save the trained session (default: nothing is written)")
+    p.add_argument(
+        "--save",
+        metavar="OUT.json",
+        help="where to save the trained session (default: nothing is written)",
+    )
 
-    p = _add(sub, "export", cmd_export,
-             "export a session's network and weights (format from the suffix)",
-             f"{PROG} export trained.json -o model.onnx")
+    p = _add(
+        sub,
+        "export",
+        cmd_export,
+        "export a session's network and weights (format from the suffix)",
+        f"{PROG} export trained.json -o model.onnx",
+    )
     p.add_argument("session", help="session file (.json)")
-    p.add_argument("-o", "--output", required=True, metavar="MODEL",
-                   help="model.json, model.npz or model.onnx")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="MODEL", help="model.json, model.npz or model.onnx"
+    )
 
-    p = _add(sub, "predict", cmd_predict,
-             "predict for the points of a CSV file (columns x1, x2) with a session or model",
-             f"{PROG} predict model.npz --input points.csv -o predictions.csv")
+    p = _add(
+        sub,
+        "predict",
+        cmd_predict,
+        "predict for the points of a CSV file (columns x1, x2) with a session or model",
+        f"{PROG} predict model.npz --input points.csv -o predictions.csv",
+    )
     p.add_argument("model", help="a session (.json), an exported model (.json) or .npz")
-    p.add_argument("--input", required=True, metavar="POINTS.csv",
-                   help="CSV with columns x1 and x2 (other columns are copied)")
-    p.add_argument("-o", "--output", metavar="OUT.csv",
-                   help="where to write the predictions (default: standard output)")
+    p.add_argument(
+        "--input",
+        required=True,
+        metavar="POINTS.csv",
+        help="CSV with columns x1 and x2 (other columns are copied)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.csv",
+        help="where to write the predictions (default: standard output)",
+    )
 
-    p = _add(sub, "data", cmd_data, "generate a dataset as CSV (x1,x2,label,split)",
-             f"{PROG} data spiral -o spiral.csv --n 500 --noise 0.1 --seed 0 --arms 3")
-    p.add_argument("name", choices=list(DATASETS), metavar="NAME",
-                   help=f"one of: {', '.join(DATASETS)}")
-    p.add_argument("-o", "--output", metavar="OUT.csv",
-                   help="where to write the CSV (default: standard output)")
+    p = _add(
+        sub,
+        "data",
+        cmd_data,
+        "generate a dataset as CSV (x1,x2,label,split)",
+        f"{PROG} data spiral -o spiral.csv --n 500 --noise 0.1 --seed 0 --arms 3",
+    )
+    p.add_argument(
+        "name", choices=list(DATASETS), metavar="NAME", help=f"one of: {', '.join(DATASETS)}"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.csv",
+        help="where to write the CSV (default: standard output)",
+    )
     p.add_argument("--n", type=int, default=200, help="number of points (default 200)")
     p.add_argument("--noise", type=float, default=0.0, help="noise from 0 to 1 (default 0)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--test-ratio", type=float, default=0.0,
-                   help="share of test points, 0 to 0.9 (default 0)")
+    p.add_argument(
+        "--test-ratio", type=float, default=0.0, help="share of test points, 0 to 0.9 (default 0)"
+    )
     for name, text in dataset_options().items():
         p.add_argument(f"--{name}", type=int, help=text)
 
-    _add(sub, "bench", lambda args: cmd_bench([], args.app),
-         "measure training speed (see: bench --help)",
-         f"{PROG} bench --json")  # main() hands `bench ...` to the benchmark before parsing
+    _add(
+        sub,
+        "bench",
+        lambda args: cmd_bench([], args.app),
+        "measure training speed (see: bench --help)",
+        f"{PROG} bench --json",
+    )  # main() hands `bench ...` to the benchmark before parsing
     return parser
 
 
@@ -414,8 +477,11 @@ def _guarded(run: Callable[[], int]) -> int:
         if os.environ.get(DEBUG_VARIABLE) == "1":
             raise
         _error(f"internal error: {type(error).__name__}: {error}".splitlines()[0])
-        print(f"{PROG}: this is a bug; run again with {DEBUG_VARIABLE}=1 to see the traceback, "
-              "and please report it", file=sys.stderr)
+        print(
+            f"{PROG}: this is a bug; run again with {DEBUG_VARIABLE}=1 to see the traceback, "
+            "and please report it",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -58,8 +58,16 @@ from playground.problems import MAX_CLASSES, PROBLEMS
 VERSION = 1
 MAX_EPOCH = 2**63 - 1
 TOP_FIELDS = ("format", "version", "data", "network", "training")
-TRAINING_FIELDS = ("optimizer", "batch_size", "shuffle", "regularization", "grad_clip",
-                   "schedule", "init", "seed")
+TRAINING_FIELDS = (
+    "optimizer",
+    "batch_size",
+    "shuffle",
+    "regularization",
+    "grad_clip",
+    "schedule",
+    "init",
+    "seed",
+)
 # TrainingSpec's field names as JSON paths under "training".
 MAX_SPEED = 100_000.0  # epochs per second a lesson may ask for
 MAX_PAUSES = 100
@@ -100,8 +108,11 @@ def _check_speed(speed: Any, path: str) -> float:
     """Epochs per second in (0, MAX_SPEED]; FormatError naming path otherwise."""
     speed = expect_number(speed, path)
     if not 0 < speed <= MAX_SPEED:
-        raise fail(path, f"{speed:g} is out of range (0, {MAX_SPEED:g}] epochs per second "
-                         "(leave it out for full speed)")
+        raise fail(
+            path,
+            f"{speed:g} is out of range (0, {MAX_SPEED:g}] epochs per second "
+            "(leave it out for full speed)",
+        )
     return speed
 
 
@@ -116,8 +127,9 @@ def _check_pauses(pauses: Any, path: str) -> tuple[int, ...]:
     for i, epoch in enumerate(pauses):
         epoch = expect_int(epoch, child(path, i), 1, MAX_EPOCH)
         if epoch <= previous:
-            raise fail(child(path, i), f"{epoch} must be greater than the pause before it "
-                                       f"({previous})")
+            raise fail(
+                child(path, i), f"{epoch} must be greater than the pause before it ({previous})"
+            )
         previous = epoch
     return tuple(pauses)
 
@@ -141,20 +153,27 @@ class Session:
             raise SessionError("network: expected a NetworkSpec")
         if not isinstance(self.training, TrainingSpec):
             raise SessionError("training: expected a TrainingSpec")
-        if (self.network.problem, self.network.classes) != (self.points.problem,
-                                                             self.points.classes):
+        if (self.network.problem, self.network.classes) != (
+            self.points.problem,
+            self.points.classes,
+        ):
             raise SessionError(
                 f"network: built for {_problem_text(self.network.problem, self.network.classes)}"
                 f" but the data is {_problem_text(self.points.problem, self.points.classes)} "
-                "(use Session.with_points to switch data)")
+                "(use Session.with_points to switch data)"
+            )
         _as_session_error("training", self.training.loss_for, self.network)
         if self.weights is not None:
             object.__setattr__(self, "weights", tuple(self.weights))
             _as_session_error("", check_weights, self.network, self.weights)
-        if (isinstance(self.epoch, bool) or not isinstance(self.epoch, int)
-                or not 0 <= self.epoch <= MAX_EPOCH):
-            raise SessionError(f"epoch: {self.epoch!r} must be a whole number from 0 to "
-                               f"{MAX_EPOCH}")
+        if (
+            isinstance(self.epoch, bool)
+            or not isinstance(self.epoch, int)
+            or not 0 <= self.epoch <= MAX_EPOCH
+        ):
+            raise SessionError(
+                f"epoch: {self.epoch!r} must be a whole number from 0 to {MAX_EPOCH}"
+            )
         if self.notes is not None and not isinstance(self.notes, Notes):
             raise SessionError("notes: expected Notes(title, text)")
         if self.state is not None:  # a state that no longer fits (optimizer, data) is dropped
@@ -163,8 +182,12 @@ class Session:
             try:
                 if self.weights is None:
                     raise ValueError("state: needs weights")
-                check_state(self.network, self.training,
-                            int(np.count_nonzero(~self.points.is_test)), self.state)
+                check_state(
+                    self.network,
+                    self.training,
+                    int(np.count_nonzero(~self.points.is_test)),
+                    self.state,
+                )
             except ValueError:
                 object.__setattr__(self, "state", None)
 
@@ -174,17 +197,21 @@ class Session:
 
     def with_points(self, points: Points) -> Session:
         """New data; the network follows its problem, weights stay only if they still fit."""
-        network = dataclasses.replace(self.network, problem=points.problem,
-                                      classes=points.classes)
+        network = dataclasses.replace(self.network, problem=points.problem, classes=points.classes)
         training = self.training
         try:
             training.loss_for(network)
         except ValueError:
             training = dataclasses.replace(training, loss=None)
         same = network.same_architecture(self.network)
-        return self.replace(points=points, network=network, training=training,
-                            weights=self.weights if same else None,
-                            epoch=self.epoch if same else 0, state=None)
+        return self.replace(
+            points=points,
+            network=network,
+            training=training,
+            weights=self.weights if same else None,
+            epoch=self.epoch if same else 0,
+            state=None,
+        )
 
     def training_data(self) -> TrainingData:
         """The points split into train and test for the Trainer."""
@@ -209,15 +236,17 @@ class Session:
         if weights is None:  # the initial weights, as a Trainer would start from
             layout = Layout.of(self.network)
             params = initial_params(self.network, layout, self.training.init, self.training.seed)
-            weights = tuple(unpack_weights(layout, params, np.zeros(layout.n_rows),
-                                           np.ones(layout.n_rows)))
+            weights = tuple(
+                unpack_weights(layout, params, np.zeros(layout.n_rows), np.ones(layout.n_rows))
+            )
         xy, _ = self.points.train()
         standardization = _as_session_error("", trainer_standardization, self.network, xy)
         return Model(self.network, tuple(weights), standardization)
 
     @classmethod
-    def from_model(cls, model: Model, points: Points | None = None,
-                   training: TrainingSpec | None = None) -> Session:
+    def from_model(
+        cls, model: Model, points: Points | None = None, training: TrainingSpec | None = None
+    ) -> Session:
         """A session that starts from an imported model's weights (to train it further)."""
         network = model.network
         if points is None:
@@ -228,10 +257,15 @@ class Session:
     def default(cls) -> Session:
         """TensorFlow Playground's start: circle data, x1 x2, hidden [4, 2] tanh, sgd 0.03."""
         points = generate("circle", n=200, noise=0.0, seed=0, test_ratio=0.3)
-        network = NetworkSpec(("x1", "x2"), (LayerSpec(4, "tanh"), LayerSpec(2, "tanh")),
-                              points.problem, points.classes)
-        training = TrainingSpec(OptimizerSpec("sgd", 0.03), batch_size=10, init="glorot_uniform",
-                                seed=0)
+        network = NetworkSpec(
+            ("x1", "x2"),
+            (LayerSpec(4, "tanh"), LayerSpec(2, "tanh")),
+            points.problem,
+            points.classes,
+        )
+        training = TrainingSpec(
+            OptimizerSpec("sgd", 0.03), batch_size=10, init="glorot_uniform", seed=0
+        )
         return cls(points, network, training)
 
 
@@ -268,8 +302,10 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "data": {
             "problem": points.problem,
             "classes": points.classes,
-            "points": [[x1, x2, label, split] for (x1, x2), label, split
-                       in zip(points.xy.tolist(), labels, splits, strict=True)],
+            "points": [
+                [x1, x2, label, split]
+                for (x1, x2), label, split in zip(points.xy.tolist(), labels, splits, strict=True)
+            ],
         },
         "network": network_to_dict(session.network),
         "training": training_to_dict(session.training),
@@ -297,16 +333,20 @@ def notes_to_dict(notes: Notes) -> dict[str, Any]:
 def training_to_dict(training: TrainingSpec) -> dict[str, Any]:
     """The `training` object."""
     return {
-        "optimizer": {"name": training.optimizer.name, "lr": training.optimizer.lr,
-                      **{key: _plain(value) for key, value in training.optimizer.options}},
+        "optimizer": {
+            "name": training.optimizer.name,
+            "lr": training.optimizer.lr,
+            **{key: _plain(value) for key, value in training.optimizer.options},
+        },
         "batch_size": training.batch_size,
         "shuffle": training.shuffle,
         "loss": training.loss,
-        "regularization": {"kind": training.regularization,
-                           "rate": training.regularization_rate},
+        "regularization": {"kind": training.regularization, "rate": training.regularization_rate},
         "grad_clip": training.grad_clip,
-        "schedule": {"name": training.schedule.name,
-                     **{key: _plain(value) for key, value in training.schedule.options}},
+        "schedule": {
+            "name": training.schedule.name,
+            **{key: _plain(value) for key, value in training.schedule.options},
+        },
         "init": training.init,
         "seed": training.seed,
         "early_stopping": {"patience": training.early_stopping_patience},
@@ -326,8 +366,10 @@ def save_session(session: Session, path: str | os.PathLike[str]) -> None:
     if len(data) > MAX_FILE_BYTES and session.state is not None:
         data = dump_json(session_to_dict(session.replace(state=None))).encode("utf-8")
     if len(data) > MAX_FILE_BYTES:
-        raise SessionError(f"{os.fspath(path)}: the session would take {len(data) / 2**20:.0f} "
-                           f"MB, more than a session file may ({MAX_FILE_BYTES // 2**20} MB)")
+        raise SessionError(
+            f"{os.fspath(path)}: the session would take {len(data) / 2**20:.0f} "
+            f"MB, more than a session file may ({MAX_FILE_BYTES // 2**20} MB)"
+        )
     atomic_write_bytes(path, data)
 
 
@@ -361,8 +403,11 @@ def session_from_dict(data: Any) -> Session:
 
 def _session_from_dict(data: Any) -> Session:
     if isinstance(data, dict) and data.get("format") == MODEL_FORMAT:
-        raise fail("format", "this is an exported model, not a session (use it with: "
-                             "nn-playground predict MODEL --input points.csv)")
+        raise fail(
+            "format",
+            "this is an exported model, not a session (use it with: "
+            "nn-playground predict MODEL --input points.csv)",
+        )
     check_header(data, SESSION_FORMAT, VERSION, "session")
     data = expect_object(data, "", TOP_FIELDS, ("weights", "epoch", "notes", "state"))
     points = points_from_dict(data["data"], "data")
@@ -379,10 +424,10 @@ def _session_from_dict(data: Any) -> Session:
     state = data.get("state")
     if state is not None:
         if weights is None:
-            raise fail("state", "needs the weights it belongs to (add \"weights\" or remove "
-                                "\"state\")")
-        state = state_from_dict(state, "state", network, training,
-                                int(np.count_nonzero(~points.is_test)))
+            raise fail("state", 'needs the weights it belongs to (add "weights" or remove "state")')
+        state = state_from_dict(
+            state, "state", network, training, int(np.count_nonzero(~points.is_test))
+        )
     return Session(points, network, training, weights, epoch, notes, state)
 
 
@@ -393,8 +438,12 @@ def notes_from_dict(data: Any, path: str) -> Notes:
     if speed is not None:
         speed = _check_speed(speed, child(path, "speed"))
     pauses = _check_pauses(data.get("pause_at", []), child(path, "pause_at"))
-    return Notes(expect_str(data["title"], child(path, "title")),
-                 expect_str(data["text"], child(path, "text")), speed, pauses)
+    return Notes(
+        expect_str(data["title"], child(path, "title")),
+        expect_str(data["text"], child(path, "text")),
+        speed,
+        pauses,
+    )
 
 
 def points_from_dict(data: Any, path: str) -> Points:
@@ -402,8 +451,10 @@ def points_from_dict(data: Any, path: str) -> Points:
     data = expect_object(data, path, ("problem", "classes", "points"))
     problem = expect_str(data["problem"], child(path, "problem"))
     if problem not in PROBLEMS:
-        raise fail(child(path, "problem"),
-                   f"unknown problem {problem!r} (choose one of: {', '.join(PROBLEMS)})")
+        raise fail(
+            child(path, "problem"),
+            f"unknown problem {problem!r} (choose one of: {', '.join(PROBLEMS)})",
+        )
     classes_path = child(path, "classes")
     if problem == "regression":
         classes = expect_int(data["classes"], classes_path, 1, 1)
@@ -423,8 +474,7 @@ def points_from_dict(data: Any, path: str) -> Points:
         labels[i] = _label(row[2], child(row_path, 2), problem, classes)
         split = row[3]
         if split not in SPLITS:  # a JSON string, list, ... : only the two names compare equal
-            raise fail(child(row_path, 3), f"split must be \"train\" or \"test\", got "
-                                           f"{_short(split)}")
+            raise fail(child(row_path, 3), f'split must be "train" or "test", got {_short(split)}')
         is_test[i] = split == "test"
     return Points(xy, labels, is_test, problem, classes)
 
@@ -432,8 +482,11 @@ def points_from_dict(data: Any, path: str) -> Points:
 def _label(value: Any, path: str, problem: str, classes: int) -> float:
     label = expect_number(value, path)
     if problem == "classification" and not (label.is_integer() and 0 <= label < classes):
-        raise fail(path, f"label {_short(value)} is out of range for {classes} classes (use a "
-                         f"class index 0 to {classes - 1})")
+        raise fail(
+            path,
+            f"label {_short(value)} is out of range for {classes} classes (use a "
+            f"class index 0 to {classes - 1})",
+        )
     return label
 
 
@@ -441,41 +494,58 @@ def training_from_dict(data: Any, path: str) -> TrainingSpec:
     """A TrainingSpec from the `training` object."""
     data = expect_object(data, path, TRAINING_FIELDS, ("loss", "early_stopping"))
     optimizer = _named_options(data["optimizer"], child(path, "optimizer"), ("name", "lr"))
-    optimizer = build_spec(child(path, "optimizer"), OptimizerSpec, optimizer.pop("name"),
-                           optimizer.pop("lr"), optimizer)
+    optimizer = build_spec(
+        child(path, "optimizer"),
+        OptimizerSpec,
+        optimizer.pop("name"),
+        optimizer.pop("lr"),
+        optimizer,
+    )
     schedule = _named_options(data["schedule"], child(path, "schedule"), ("name",))
     schedule = build_spec(child(path, "schedule"), ScheduleSpec, schedule.pop("name"), schedule)
-    regularization = expect_object(data["regularization"], child(path, "regularization"),
-                                   ("kind", "rate"))
+    regularization = expect_object(
+        data["regularization"], child(path, "regularization"), ("kind", "rate")
+    )
     expect_str(regularization["kind"], child(path, "regularization.kind"))
     for key in ("init", "loss"):
         if data.get(key) is not None:
             expect_str(data[key], child(path, key))
-    early = expect_object(data.get("early_stopping", {"patience": 0}),
-                          child(path, "early_stopping"), ("patience",))
+    early = expect_object(
+        data.get("early_stopping", {"patience": 0}), child(path, "early_stopping"), ("patience",)
+    )
     patience = expect_int(early["patience"], child(path, "early_stopping.patience"), 0, 100_000)
-    return build_spec(path, TrainingSpec, optimizer=optimizer, batch_size=data["batch_size"],
-                      shuffle=data["shuffle"], loss=data.get("loss"),
-                      regularization=regularization["kind"],
-                      regularization_rate=regularization["rate"], grad_clip=data["grad_clip"],
-                      schedule=schedule, init=data["init"], seed=data["seed"],
-                      early_stopping_patience=patience, rename=TRAINING_PATHS)
+    return build_spec(
+        path,
+        TrainingSpec,
+        optimizer=optimizer,
+        batch_size=data["batch_size"],
+        shuffle=data["shuffle"],
+        loss=data.get("loss"),
+        regularization=regularization["kind"],
+        regularization_rate=regularization["rate"],
+        grad_clip=data["grad_clip"],
+        schedule=schedule,
+        init=data["init"],
+        seed=data["seed"],
+        early_stopping_patience=patience,
+        rename=TRAINING_PATHS,
+    )
 
 
 def _named_options(data: Any, path: str, required: tuple[str, ...]) -> dict[str, Any]:
     """An object with a name (and lr) plus hyper-parameters: a copy, lists turned to tuples."""
     if not isinstance(data, dict):
-        raise fail(path, f"expected an object like {{\"name\": ...}}, got {type(data).__name__}")
+        raise fail(path, f'expected an object like {{"name": ...}}, got {type(data).__name__}')
     for key in required:
         if key not in data:
             raise fail(child(path, key), "missing (add this field)")
     expect_str(data["name"], child(path, "name"))
-    return {key: tuple(value) if isinstance(value, list) else value
-            for key, value in data.items()}
+    return {key: tuple(value) if isinstance(value, list) else value for key, value in data.items()}
 
 
-def model_from_file(path: str | os.PathLike[str],
-                    warn: Callable[[str], None] | None = None) -> Model:
+def model_from_file(
+    path: str | os.PathLike[str], warn: Callable[[str], None] | None = None
+) -> Model:
     """A model to predict with from a session, a model .json or a .npz file; errors name it."""
     from playground.io.model import load_model
 
@@ -494,5 +564,13 @@ def model_from_file(path: str | os.PathLike[str],
     return session.to_model()
 
 
-__all__ = ["Notes", "Session", "SessionError", "load_session", "model_from_file", "save_session",
-           "session_from_dict", "session_to_dict"]
+__all__ = [
+    "Notes",
+    "Session",
+    "SessionError",
+    "load_session",
+    "model_from_file",
+    "save_session",
+    "session_from_dict",
+    "session_to_dict",
+]

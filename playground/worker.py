@@ -123,8 +123,20 @@ class Stop:
     """End the thread."""
 
 
-Command = (Play | Pause | StepEpoch | StepBatch | Reset | SetTraining | SetData | SetNetwork
-           | SetSpeed | SetPauses | SetGrid | Stop)
+Command = (
+    Play
+    | Pause
+    | StepEpoch
+    | StepBatch
+    | Reset
+    | SetTraining
+    | SetData
+    | SetNetwork
+    | SetSpeed
+    | SetPauses
+    | SetGrid
+    | Stop
+)
 
 # Commands where only the newest of a run of equal kinds matters.
 _COALESCE = (SetTraining, SetData, SetSpeed, SetPauses, SetGrid)
@@ -175,11 +187,19 @@ class WorkerStatus:
 class TrainingWorker:
     """Owns a Trainer in its own thread; the UI sends commands and takes the latest Frame."""
 
-    def __init__(self, network: NetworkSpec, training: TrainingSpec, data: TrainingData,
-                 weights: tuple[LayerWeights, ...] | None = None, *,
-                 grid: GridRequest | None = None, epoch_offset: int = 0,
-                 state: TrainingState | None = None, warm_up: bool = True,
-                 frame_interval: float = FRAME_INTERVAL) -> None:
+    def __init__(
+        self,
+        network: NetworkSpec,
+        training: TrainingSpec,
+        data: TrainingData,
+        weights: tuple[LayerWeights, ...] | None = None,
+        *,
+        grid: GridRequest | None = None,
+        epoch_offset: int = 0,
+        state: TrainingState | None = None,
+        warm_up: bool = True,
+        frame_interval: float = FRAME_INTERVAL,
+    ) -> None:
         self._commands: queue.Queue[Command] = queue.Queue()
         self._stop_requested = threading.Event()
         self.sent = 0  # commands sent (UI thread)
@@ -265,10 +285,15 @@ class TrainingWorker:
         """Apply edited data live."""
         self.send(SetData(data))
 
-    def set_network(self, network: NetworkSpec, training: TrainingSpec | None = None,
-                    data: TrainingData | None = None,
-                    weights: tuple[LayerWeights, ...] | None = None,
-                    epoch_offset: int = 0, state: TrainingState | None = None) -> None:
+    def set_network(
+        self,
+        network: NetworkSpec,
+        training: TrainingSpec | None = None,
+        data: TrainingData | None = None,
+        weights: tuple[LayerWeights, ...] | None = None,
+        epoch_offset: int = 0,
+        state: TrainingState | None = None,
+    ) -> None:
         """Replace the architecture (and whatever else is given); training starts over."""
         self.send(SetNetwork(network, training, data, weights, epoch_offset, state))
 
@@ -338,8 +363,9 @@ class TrainingWorker:
                 self._switch_interval = sys.getswitchinterval()
                 sys.setswitchinterval(PYTHON_SWITCH_INTERVAL)
         try:
-            self._build_trainer(self._network, self._training, self._data, self._weights,
-                                self._state)
+            self._build_trainer(
+                self._network, self._training, self._data, self._weights, self._state
+            )
             while not self._stopping:
                 try:
                     self._apply_commands(self._wait_time())
@@ -370,8 +396,12 @@ class TrainingWorker:
         Both kinds of kernels compute the same steps, so the epoch and the weights go on as
         they are; only the chunk size grows to the faster engine."""
         provider = self._provider
-        if provider is None or provider.compiled and self._trainer is not None and (
-                self._trainer.kernels is provider.kernels):
+        if (
+            provider is None
+            or provider.compiled
+            and self._trainer is not None
+            and (self._trainer.kernels is provider.kernels)
+        ):
             return
         if provider.advance() and self._trainer is not None:
             self._trainer.kernels = provider.kernels
@@ -397,8 +427,9 @@ class TrainingWorker:
     def _apply_commands(self, wait: float) -> None:
         commands: list[Command] = []
         try:
-            commands.append(self._commands.get(timeout=wait) if wait > 0
-                            else self._commands.get_nowait())
+            commands.append(
+                self._commands.get(timeout=wait) if wait > 0 else self._commands.get_nowait()
+            )
             while True:
                 commands.append(self._commands.get_nowait())
         except queue.Empty:
@@ -482,8 +513,13 @@ class TrainingWorker:
         self._pending_steps = 0
         self._run = command.run
         self._epoch_offset = command.epoch_offset
-        self._build_trainer(command.network, command.training or self._training,
-                            command.data or self._data, command.weights, command.state)
+        self._build_trainer(
+            command.network,
+            command.training or self._training,
+            command.data or self._data,
+            command.weights,
+            command.state,
+        )
 
     def _on_set_speed(self, command: SetSpeed) -> None:
         self._speed = command.epochs_per_second
@@ -499,16 +535,29 @@ class TrainingWorker:
     def _on_stop(self, _: Stop) -> None:
         self._stopping = True
 
-    def _build_trainer(self, network: NetworkSpec, training: TrainingSpec, data: TrainingData,
-                       weights: tuple[LayerWeights, ...] | None,
-                       state: TrainingState | None = None) -> None:
-        self._network, self._training, self._data, self._weights = (network, training, data,
-                                                                   weights)
+    def _build_trainer(
+        self,
+        network: NetworkSpec,
+        training: TrainingSpec,
+        data: TrainingData,
+        weights: tuple[LayerWeights, ...] | None,
+        state: TrainingState | None = None,
+    ) -> None:
+        self._network, self._training, self._data, self._weights = (
+            network,
+            training,
+            data,
+            weights,
+        )
         self._problems.clear()
         try:
-            self._trainer = Trainer(network, training, data,
-                                    list(weights) if weights is not None else None,
-                                    kernels=self._provider.kernels if self._provider else None)
+            self._trainer = Trainer(
+                network,
+                training,
+                data,
+                list(weights) if weights is not None else None,
+                kernels=self._provider.kernels if self._provider else None,
+            )
             if weights is not None:  # an opened session: its schedule (and state) continue
                 try:
                     self._trainer.resume(self._epoch_offset, state)
@@ -564,8 +613,9 @@ class TrainingWorker:
         self._count_samples(done, trainer)
         if done and elapsed > 0:
             wanted = done / elapsed * CHUNK_SECONDS
-            self._chunk_steps = int(min(MAX_CHUNK_STEPS, max(1, 0.7 * self._chunk_steps
-                                                             + 0.3 * wanted)))
+            self._chunk_steps = int(
+                min(MAX_CHUNK_STEPS, max(1, 0.7 * self._chunk_steps + 0.3 * wanted))
+            )
         if self._pending_steps:
             self._pending_steps = 0 if done < steps else self._pending_steps - done
         if not trainer.can_train:
@@ -596,8 +646,11 @@ class TrainingWorker:
         now = time.perf_counter()
         # Big networks make the grid pass slow: then frames come less often, so that drawing
         # never takes more than about a quarter of the training thread's time.
-        interval = max(self._frame_interval, 4.0 * self._frame_cost) if (
-            self._running or self._pending_steps) else self._frame_interval
+        interval = (
+            max(self._frame_interval, 4.0 * self._frame_cost)
+            if (self._running or self._pending_steps)
+            else self._frame_interval
+        )
         if now - self._last_frame_time < interval:
             return
         with self._lock:
@@ -622,8 +675,9 @@ class TrainingWorker:
         if now - self._last_record_time < max(RECORD_INTERVAL, 20.0 * self._record_cost):
             return
         self._last_record_time = now
-        record = Record(self._run, self._epoch_progress(self._trainer),
-                        self._trainer.snapshot(None))
+        record = Record(
+            self._run, self._epoch_progress(self._trainer), self._trainer.snapshot(None)
+        )
         with self._lock:
             self._append_record(record)
         self._record_cost = time.perf_counter() - now  # at most ~5 % of the time
@@ -638,16 +692,27 @@ class TrainingWorker:
         if trainer is not None:
             snapshot = trainer.snapshot(self._grid)
             progress = self._epoch_progress(trainer)
-            frame = Frame(snapshot=snapshot, weights=tuple(trainer.weights()),
-                          network=trainer.network, run=self._run,
-                          epoch=self._epoch_offset + snapshot.epoch, epoch_progress=progress,
-                          running=bool(self._running), state=trainer.export_state())
+            frame = Frame(
+                snapshot=snapshot,
+                weights=tuple(trainer.weights()),
+                network=trainer.network,
+                run=self._run,
+                epoch=self._epoch_offset + snapshot.epoch,
+                epoch_progress=progress,
+                running=bool(self._running),
+                state=trainer.export_state(),
+            )
         with self._lock:
             if frame is not None:
                 self._latest = frame
                 self._latest_taken = False
-                self._append_record(Record(frame.run, frame.epoch_progress,
-                                           dataclasses.replace(frame.snapshot, grid=None)))
+                self._append_record(
+                    Record(
+                        frame.run,
+                        frame.epoch_progress,
+                        dataclasses.replace(frame.snapshot, grid=None),
+                    )
+                )
         self._changed = False
 
     def _update_status(self) -> None:
@@ -659,9 +724,12 @@ class TrainingWorker:
 
     def _current_status(self) -> WorkerStatus:
         trainer = self._trainer
-        where = {"epoch": self._epoch_offset + trainer.epoch if trainer is not None else 0,
-                 "step": trainer.step if trainer is not None else 0, "run": self._run,
-                 "applied": self._applied}
+        where = {
+            "epoch": self._epoch_offset + trainer.epoch if trainer is not None else 0,
+            "step": trainer.step if trainer is not None else 0,
+            "run": self._run,
+            "applied": self._applied,
+        }
         if self._blocked:
             return WorkerStatus("blocked", message=self._blocked, **where)
         if trainer is not None and trainer.diverged:
@@ -671,8 +739,10 @@ class TrainingWorker:
         state = "running" if (self._running or self._pending_steps) else "paused"
         message = ""
         if state == "paused" and self._paused_at is not None:
-            message = (f"Paused at epoch {self._paused_at:,}, where the lesson stops: look, "
-                       "then press Play to go on.")
+            message = (
+                f"Paused at epoch {self._paused_at:,}, where the lesson stops: look, "
+                "then press Play to go on."
+            )
         return WorkerStatus(state, samples_per_s=self._samples_per_s(), message=message, **where)
 
     def _set_status(self, **changes: object) -> None:

@@ -21,8 +21,13 @@ def _has_window_manager() -> bool:
     """Whether a EWMH window manager runs on $DISPLAY (it sets _NET_SUPPORTING_WM_CHECK)."""
     if shutil.which("xprop") is None:
         return False
-    result = subprocess.run(["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
-                            capture_output=True, text=True, timeout=10, check=False)
+    result = subprocess.run(
+        ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    )
     return "window id" in result.stdout
 
 
@@ -34,9 +39,12 @@ def _start_window_manager() -> subprocess.Popen | None:
     deadline = time.monotonic() + 60
     with tempfile.TemporaryFile() as log:  # what it says, for the error below
         while time.monotonic() < deadline:
-            process = subprocess.Popen([WINDOW_MANAGER, "--sm-disable"],
-                                       stdin=subprocess.DEVNULL, stdout=log,
-                                       stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                [WINDOW_MANAGER, "--sm-disable"],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             while time.monotonic() < deadline and process.poll() is None:
                 if _has_window_manager():
                     return process
@@ -48,8 +56,10 @@ def _start_window_manager() -> subprocess.Popen | None:
             time.sleep(0.5)
         log.seek(0)
         said = log.read().decode(errors="replace").strip().splitlines()
-    raise pytest.UsageError(f"{WINDOW_MANAGER} did not start on DISPLAY="
-                            f"{os.environ['DISPLAY']}: {said[-1] if said else 'no message'}")
+    raise pytest.UsageError(
+        f"{WINDOW_MANAGER} did not start on DISPLAY="
+        f"{os.environ['DISPLAY']}: {said[-1] if said else 'no message'}"
+    )
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-xvfb has started Xvfb and set DISPLAY
@@ -73,7 +83,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     if platform == "offscreen":
-        return ("Qt platform: offscreen (no X server: install xvfb and openbox to run the UI "
-                "tests on a real display)")
+        return (
+            "Qt platform: offscreen (no X server: install xvfb and openbox to run the UI "
+            "tests on a real display)"
+        )
     manager = WINDOW_MANAGER if _has_window_manager() else "no window manager"
     return f"Qt platform: {platform} on DISPLAY={os.environ.get('DISPLAY')} with {manager}"

@@ -139,8 +139,10 @@ def named_epoch_counts(text: str) -> set[int]:
 
 
 def test_named_epoch_counts_reads_the_text() -> None:
-    text = ("**Do:** press Play and let it run for 200 epochs.\n**Watch:** within 1,000 epochs, "
-            "from one epoch to the next, 3 epoch\n**Next:** lesson 2 needs 50 epochs.")
+    text = (
+        "**Do:** press Play and let it run for 200 epochs.\n**Watch:** within 1,000 epochs, "
+        "from one epoch to the next, 3 epoch\n**Next:** lesson 2 needs 50 epochs."
+    )
     assert named_epoch_counts(text) == {200, 1000, 3}
 
 

@@ -48,8 +48,11 @@ def worker() -> Iterator[TrainingWorker]:
     assert not w.alive
 
 
-def _next_frame(wait, worker: TrainingWorker,  # noqa: ANN001
-                accept: Callable[[Frame], bool] = lambda f: True) -> Frame:
+def _next_frame(
+    wait,
+    worker: TrainingWorker,  # noqa: ANN001
+    accept: Callable[[Frame], bool] = lambda f: True,
+) -> Frame:
     found: list[Frame] = []
 
     def check() -> bool:
@@ -65,8 +68,11 @@ def _next_frame(wait, worker: TrainingWorker,  # noqa: ANN001
 def test_first_frame_has_every_neuron_over_the_grid(worker, wait) -> None:  # noqa: ANN001
     frame = _next_frame(wait, worker)
     assert frame.epoch == 0
-    assert [layer.shape for layer in frame.snapshot.grid.layers] == [(2, 20, 20), (4, 20, 20),
-                                                                      (1, 20, 20)]
+    assert [layer.shape for layer in frame.snapshot.grid.layers] == [
+        (2, 20, 20),
+        (4, 20, 20),
+        (1, 20, 20),
+    ]
     assert [w.W.shape for w in frame.weights] == [(4, 2), (1, 4)]
 
 
@@ -115,10 +121,12 @@ def test_no_training_points_blocks_until_data_returns(worker, wait) -> None:  # 
 
 def test_divergence_stops_training_with_the_reason(wait) -> None:  # noqa: ANN001
     points = generate("plane", n=100, seed=0)
-    network = NetworkSpec(layers=(LayerSpec(8, "relu"), LayerSpec(8, "relu")),
-                          problem="regression", classes=1)
-    worker = TrainingWorker(network, TrainingSpec(OptimizerSpec("sgd", 10.0)),
-                            TrainingData(*points.train()))
+    network = NetworkSpec(
+        layers=(LayerSpec(8, "relu"), LayerSpec(8, "relu")), problem="regression", classes=1
+    )
+    worker = TrainingWorker(
+        network, TrainingSpec(OptimizerSpec("sgd", 10.0)), TrainingData(*points.train())
+    )
     worker.start()
     try:
         worker.play()
@@ -159,8 +167,9 @@ def test_pauses_stop_exactly_at_their_epoch_and_play_goes_on(worker, wait) -> No
 
 
 def test_pauses_count_the_epochs_of_an_opened_session(wait) -> None:  # noqa: ANN001
-    worker = TrainingWorker(NETWORK, TRAINING, _data(), grid=GridRequest(resolution=20),
-                            epoch_offset=30, warm_up=False)
+    worker = TrainingWorker(
+        NETWORK, TRAINING, _data(), grid=GridRequest(resolution=20), epoch_offset=30, warm_up=False
+    )
     worker.start()
     try:
         worker.set_pauses((20, 45))  # 20 is already behind

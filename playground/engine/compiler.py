@@ -25,8 +25,24 @@ from pathlib import Path
 CHILD_VARIABLE = "NN_PLAYGROUND_COMPILE_KERNELS"  # the child's report file; set: be the child
 # Progress after the k-th of our kernels is compiled on an empty cache, as a share of the whole
 # compile (measured on a 2-core machine: train_steps, compiled last, takes the last ~30 %).
-MILESTONES = (0.02, 0.10, 0.11, 0.16, 0.20, 0.24, 0.29, 0.34, 0.37, 0.43, 0.46, 0.51, 0.58,
-              0.59, 0.60, 0.69)
+MILESTONES = (
+    0.02,
+    0.10,
+    0.11,
+    0.16,
+    0.20,
+    0.24,
+    0.29,
+    0.34,
+    0.37,
+    0.43,
+    0.46,
+    0.51,
+    0.58,
+    0.59,
+    0.60,
+    0.69,
+)
 SCALE = 1000  # progress is reported in thousandths
 POLL_SECONDS = 0.05
 
@@ -64,14 +80,19 @@ class KernelCompiler:
         try:
             with open(self._stderr, "wb") as stderr:
                 self._process = subprocess.Popen(
-                    self._command or child_command(), env=env, stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL, stderr=stderr, close_fds=True)
+                    self._command or child_command(),
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                    close_fds=True,
+                )
         except OSError as error:
-            self._set(CompileState(finished=True, error=f"could not start the compiler: "
-                                                       f"{error}"))
+            self._set(CompileState(finished=True, error=f"could not start the compiler: {error}"))
             return
-        self._thread = threading.Thread(target=self._watch, name="kernel-compiler-watch",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._watch, name="kernel-compiler-watch", daemon=True
+        )
         self._thread.start()
 
     def state(self) -> CompileState:
@@ -126,8 +147,14 @@ class KernelCompiler:
                 error = rest
         if ended and not ok and not error:
             error = self._stderr_tail() or f"the compiler process ended with status {returncode}"
-        return CompileState(done=min(done, total), total=total, finished=ended or ok or bool(error),
-                            ok=ok and not error, error=error, last=last)
+        return CompileState(
+            done=min(done, total),
+            total=total,
+            finished=ended or ok or bool(error),
+            ok=ok and not error,
+            error=error,
+            last=last,
+        )
 
     def _stderr_tail(self) -> str:
         try:
@@ -155,9 +182,11 @@ def child_command() -> list[str]:
     CHILD_VARIABLE and run `child_main`), or this Python on this module."""
     if getattr(sys, "frozen", False):
         return [sys.executable]
-    return [sys.executable, "-c",
-            "import sys; from playground.engine.compiler import child_main; "
-            "sys.exit(child_main())"]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from playground.engine.compiler import child_main; sys.exit(child_main())",
+    ]
 
 
 def run_child_if_asked() -> None:

@@ -34,7 +34,12 @@ BN_MOMENTUM = 0.1
 OUT_SIGMOID, OUT_SOFTMAX, OUT_LINEAR = 0, 1, 2
 LOSS_BCE, LOSS_CE, LOSS_MSE, LOSS_MAE, LOSS_HUBER = 0, 1, 2, 3, 4  # registry.LOSSES' codes
 SCHEDULE_CONSTANT, SCHEDULE_STEP, SCHEDULE_EXPONENTIAL, SCHEDULE_COSINE, SCHEDULE_ONE_CYCLE = (
-    0, 1, 2, 3, 4)  # registry.SCHEDULES' codes
+    0,
+    1,
+    2,
+    3,
+    4,
+)  # registry.SCHEDULES' codes
 STATUS_OK, STATUS_DIVERGED, STATUS_EARLY_STOP = 0, 1, 2
 
 # Counter slots of the int64 `counters` array that the training loop advances.
@@ -78,8 +83,9 @@ def shuffle(perm: np.ndarray, rng: np.ndarray) -> None:
 
 
 @njit(**KERNEL)
-def forward(params, layout, dropout, A, Y, H, M, XH, INV, bn_mean, bn_var, nb, train, out_kind,
-            rng):
+def forward(
+    params, layout, dropout, A, Y, H, M, XH, INV, bn_mean, bn_var, nb, train, out_kind, rng
+):
     """Forward pass over columns [0, nb) of the buffers; inputs must already be in A's rows.
 
     train: batch statistics for batch norm (and running-stat updates) and dropout masks;
@@ -342,8 +348,10 @@ def scheduled_lr(code, base_lr, options, epoch, fraction):
     if code == SCHEDULE_COSINE:
         t_max = options.t_max
         e = min(float(epoch), t_max)
-        return options.eta_min + (base_lr - options.eta_min) * (
-            1.0 + math.cos(math.pi * e / t_max)) / 2.0
+        return (
+            options.eta_min
+            + (base_lr - options.eta_min) * (1.0 + math.cos(math.pi * e / t_max)) / 2.0
+        )
     if code == SCHEDULE_ONE_CYCLE:
         pct = options.pct_start
         initial = base_lr / options.div_factor
@@ -368,8 +376,23 @@ def forward_tile(params, layout, out_kind, X, start, A, Y, bn_mean, bn_var):
         for b in range(nb):
             A[k, b] = X[k, start + b]
     dummy = np.empty((1, 1))
-    forward(params, layout, np.zeros(layout.shape[0]), A, Y, dummy, dummy, dummy, dummy[0],
-            bn_mean, bn_var, nb, False, out_kind, np.zeros(1, dtype=np.uint64))
+    forward(
+        params,
+        layout,
+        np.zeros(layout.shape[0]),
+        A,
+        Y,
+        dummy,
+        dummy,
+        dummy,
+        dummy[0],
+        bn_mean,
+        bn_var,
+        nb,
+        False,
+        out_kind,
+        np.zeros(1, dtype=np.uint64),
+    )
     return nb
 
 
@@ -383,8 +406,9 @@ def evaluate(params, layout, out_kind, loss_code, X, targets, A, Y, bn_mean, bn_
     correct = 0
     for start in range(0, X.shape[1], A.shape[1]):
         nb = forward_tile(params, layout, out_kind, X, start, A, Y, bn_mean, bn_var)
-        s, c = loss_and_delta(loss_code, Y, A, no_delta, r_out, n_out,
-                              targets[start : start + nb], nb, False)
+        s, c = loss_and_delta(
+            loss_code, Y, A, no_delta, r_out, n_out, targets[start : start + nb], nb, False
+        )
         total += s
         correct += c
     return total, correct
@@ -481,8 +505,13 @@ def train_steps(n_steps, net, data, buffers, settings, state):
     bn_mean, bn_var = net.bn_mean, net.bn_var
     X, targets, X_test, targets_test = data.X, data.targets, data.X_test, data.targets_test
     A, Y, H, M, XH, INV, D, TB = buffers
-    perm, rng, counters, grad_sq, stats = (state.perm, state.rng, state.counters, state.grad_sq,
-                                           state.stats)
+    perm, rng, counters, grad_sq, stats = (
+        state.perm,
+        state.rng,
+        state.counters,
+        state.grad_sq,
+        state.stats,
+    )
     batch_size = settings.batch_size
     out_kind = settings.out_kind
     loss_code = settings.loss_code
@@ -507,10 +536,16 @@ def train_steps(n_steps, net, data, buffers, settings, state):
         for b in range(nb):
             TB[b] = targets[perm[cursor + b]]
         epoch = counters[C_EPOCH]
-        lr = scheduled_lr(settings.schedule_code, settings.hyper.lr, settings.schedule, epoch,
-                          (cursor // batch_size) / n_batches)
-        forward(params, layout, dropout, A, Y, H, M, XH, INV, bn_mean, bn_var, nb, True, out_kind,
-                rng)
+        lr = scheduled_lr(
+            settings.schedule_code,
+            settings.hyper.lr,
+            settings.schedule,
+            epoch,
+            (cursor // batch_size) / n_batches,
+        )
+        forward(
+            params, layout, dropout, A, Y, H, M, XH, INV, bn_mean, bn_var, nb, True, out_kind, rng
+        )
         loss_sum, _ = loss_and_delta(loss_code, Y, A, D, r_out, n_out, TB, nb, True)
         if not math.isfinite(loss_sum):
             stats[0] = loss_sum
@@ -527,8 +562,18 @@ def train_steps(n_steps, net, data, buffers, settings, state):
         if settings.clip > 0.0:
             clip_by_global_norm(grads, settings.clip)
         counters[C_OPT_T] += 1
-        optimizer_step(settings.optimizer_code, settings.hyper, lr, params, grads, state.S1,
-                       state.S2, state.S3, counters[C_OPT_T], state.scalars)
+        optimizer_step(
+            settings.optimizer_code,
+            settings.hyper,
+            lr,
+            params,
+            grads,
+            state.S1,
+            state.S2,
+            state.S3,
+            counters[C_OPT_T],
+            state.scalars,
+        )
         stats[0] = loss_sum / nb
         stats[1] = penalty
         stats[2] = lr
@@ -539,8 +584,9 @@ def train_steps(n_steps, net, data, buffers, settings, state):
             cursor = 0
             counters[C_EPOCH] += 1
             if patience > 0 and X_test.shape[1] > 0:
-                test_sum, _ = evaluate(params, layout, out_kind, loss_code, X_test, targets_test,
-                                       A, Y, bn_mean, bn_var)
+                test_sum, _ = evaluate(
+                    params, layout, out_kind, loss_code, X_test, targets_test, A, Y, bn_mean, bn_var
+                )
                 test_loss = test_sum / X_test.shape[1]
                 if test_loss < stats[3]:
                     stats[3] = test_loss

@@ -84,8 +84,9 @@ class Layout:
         return params[start : start + self.table[layer, K.N_OUT]]
 
 
-def initial_params(network: NetworkSpec, layout: Layout, init: str, seed: int
-                   ) -> npt.NDArray[np.float64]:
+def initial_params(
+    network: NetworkSpec, layout: Layout, init: str, seed: int
+) -> npt.NDArray[np.float64]:
     """Fresh parameters: weights by the initializer, biases 0, batch-norm gamma 1 and beta 0."""
     rng = np.random.default_rng(seed)
     params = np.zeros(layout.n_params)
@@ -118,9 +119,12 @@ def _scale(init: str, fan_in: int, fan_out: int) -> float:
     }[init]
 
 
-def pack_weights(layout: Layout, weights: list[LayerWeights] | tuple[LayerWeights, ...],
-                 bn_mean: npt.NDArray[np.float64], bn_var: npt.NDArray[np.float64]
-                 ) -> npt.NDArray[np.float64]:
+def pack_weights(
+    layout: Layout,
+    weights: list[LayerWeights] | tuple[LayerWeights, ...],
+    bn_mean: npt.NDArray[np.float64],
+    bn_var: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
     """Flat params from per-layer weights; running batch-norm stats go into bn_mean/bn_var."""
     params = np.zeros(layout.n_params)
     for layer, lw in enumerate(weights):
@@ -137,9 +141,12 @@ def pack_weights(layout: Layout, weights: list[LayerWeights] | tuple[LayerWeight
     return params
 
 
-def unpack_weights(layout: Layout, params: npt.NDArray[np.float64],
-                   bn_mean: npt.NDArray[np.float64], bn_var: npt.NDArray[np.float64]
-                   ) -> list[LayerWeights]:
+def unpack_weights(
+    layout: Layout,
+    params: npt.NDArray[np.float64],
+    bn_mean: npt.NDArray[np.float64],
+    bn_var: npt.NDArray[np.float64],
+) -> list[LayerWeights]:
     """Per-layer copies of the weights (and batch-norm state) held in flat arrays."""
     weights = []
     for layer in range(layout.table.shape[0]):
@@ -155,6 +162,11 @@ def unpack_weights(layout: Layout, params: npt.NDArray[np.float64],
                 running_mean=bn_mean[row : row + n_out].copy(),
                 running_var=bn_var[row : row + n_out].copy(),
             )
-        weights.append(LayerWeights(W=layout.weight_view(params, layer).copy(),
-                                    b=layout.bias_view(params, layer).copy(), bn=bn))
+        weights.append(
+            LayerWeights(
+                W=layout.weight_view(params, layer).copy(),
+                b=layout.bias_view(params, layer).copy(),
+                bn=bn,
+            )
+        )
     return weights

@@ -26,8 +26,9 @@ from .activations import ERROR_MODEL, FASTMATH, raise_unknown_code
 # hyper: Hyper; lr: this step's learning rate (after the schedule); params, grads: float64 (P,);
 # S1, S2, S3: float64 (P,) the optimizer's state arrays (its `buffers`, in order); t: the
 # 1-based step; scalars: float64 (2,) extra scalar state (its `scalars`, in order).
-step_kernel = njit(cache=True, nogil=True, fastmath=FASTMATH, error_model=ERROR_MODEL,
-                   inline="always")
+step_kernel = njit(
+    cache=True, nogil=True, fastmath=FASTMATH, error_model=ERROR_MODEL, inline="always"
+)
 
 
 class Hyper(NamedTuple):
@@ -324,7 +325,8 @@ def _compile_dispatch() -> Callable[..., None]:
         namespace[f"kernel_{code}"] = kernel
     exec(compile(DISPATCH_SOURCE, __file__, "exec"), namespace)  # noqa: S102 - our own source
     return njit(cache=True, nogil=True, fastmath=FASTMATH, error_model=ERROR_MODEL)(
-        namespace["optimizer_step"])
+        namespace["optimizer_step"]
+    )
 
 
 optimizer_step = _compile_dispatch()

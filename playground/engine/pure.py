@@ -150,8 +150,15 @@ def _periodic(function: Callable[[float], float]) -> Callable[[float], float]:
 
 def _safe_math() -> types.SimpleNamespace:
     table = {name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
-    table.update(sqrt=_sqrt, log=_log, log1p=_log1p, exp=_exp, expm1=_expm1,
-                 sin=_periodic(math.sin), cos=_periodic(math.cos))
+    table.update(
+        sqrt=_sqrt,
+        log=_log,
+        log1p=_log1p,
+        exp=_exp,
+        expm1=_expm1,
+        sin=_periodic(math.sin),
+        cos=_periodic(math.cos),
+    )
     return types.SimpleNamespace(**table)
 
 
@@ -181,14 +188,23 @@ class PythonKernels:
             return self._plain.scheduled_lr(*args)
 
     @staticmethod
-    def evaluate(params, layout, out_kind, loss_code, X, targets, A, Y, bn_mean,  # noqa: ANN001
-                 bn_var) -> tuple[float, int]:
+    def evaluate(
+        params,
+        layout,
+        out_kind,
+        loss_code,
+        X,
+        targets,
+        A,
+        Y,
+        bn_mean,  # noqa: ANN001
+        bn_var,
+    ) -> tuple[float, int]:
         """As kernels.evaluate: eval-mode (loss_sum, correct) over the columns of X."""
         total, correct = 0.0, 0
         for start in range(0, X.shape[1], NUMPY_TILE):
             stop = min(start + NUMPY_TILE, X.shape[1])
-            rows, logits = eval_forward(params, layout, out_kind, X[:, start:stop], bn_mean,
-                                        bn_var)
+            rows, logits = eval_forward(params, layout, out_kind, X[:, start:stop], bn_mean, bn_var)
             r_out, n_out = _output_rows(layout)
             s, c = _loss_sum(loss_code, logits, rows[r_out : r_out + n_out], targets[start:stop])
             total += s
@@ -205,14 +221,19 @@ class PythonKernels:
                 out[:, start:stop] = rows
 
 
-
 def _output_rows(layout: np.ndarray) -> tuple[int, int]:
     k = load()
     return int(layout[-1, k.ROW_OUT]), int(layout[-1, k.N_OUT])
 
 
-def eval_forward(params: np.ndarray, layout: np.ndarray, out_kind: int, X: np.ndarray,
-                 bn_mean: np.ndarray, bn_var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def eval_forward(
+    params: np.ndarray,
+    layout: np.ndarray,
+    out_kind: int,
+    X: np.ndarray,
+    bn_mean: np.ndarray,
+    bn_var: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Eval-mode forward in numpy: (every unit's output (R, n), the output layer's logits).
 
     X: float64 (F, n) features; batch norm uses the running statistics; no dropout.
@@ -231,8 +252,12 @@ def eval_forward(params: np.ndarray, layout: np.ndarray, out_kind: int, X: np.nd
             z = W @ rows[r_in : r_in + n_in] + params[b0 : b0 + n_out, None]
             if g0 >= 0:
                 inv = 1.0 / np.sqrt(bn_var[r_out : r_out + n_out] + k.BN_EPS)
-                z = (params[g0 : g0 + n_out, None] * (z - bn_mean[r_out : r_out + n_out, None])
-                     * inv[:, None] + params[be0 : be0 + n_out, None])
+                z = (
+                    params[g0 : g0 + n_out, None]
+                    * (z - bn_mean[r_out : r_out + n_out, None])
+                    * inv[:, None]
+                    + params[be0 : be0 + n_out, None]
+                )
             if code >= 0:
                 a = activate(code, z)
             elif out_kind == k.OUT_SIGMOID:
@@ -250,8 +275,9 @@ def eval_forward(params: np.ndarray, layout: np.ndarray, out_kind: int, X: np.nd
     return rows, logits
 
 
-def _loss_sum(loss_code: int, logits: np.ndarray, outputs: np.ndarray,
-              targets: np.ndarray) -> tuple[float, int]:
+def _loss_sum(
+    loss_code: int, logits: np.ndarray, outputs: np.ndarray, targets: np.ndarray
+) -> tuple[float, int]:
     """As kernels.loss_and_delta without the delta: (loss summed over the points, correct)."""
     k = load()
     with np.errstate(over="ignore", invalid="ignore"):
@@ -263,8 +289,7 @@ def _loss_sum(loss_code: int, logits: np.ndarray, outputs: np.ndarray,
             labels = targets.astype(np.int64)
             top = logits.max(axis=0)
             columns = np.arange(logits.shape[1])
-            total = np.sum(top + np.log(np.exp(logits - top).sum(axis=0))
-                           - logits[labels, columns])
+            total = np.sum(top + np.log(np.exp(logits - top).sum(axis=0)) - logits[labels, columns])
             correct = int(np.count_nonzero(logits.argmax(axis=0) == labels))
         else:
             d = outputs[0] - targets

@@ -67,11 +67,13 @@ class ScheduleOptions(NamedTuple):
 
 
 SCHEDULE_OPTIONS: dict[str, Option] = {
-    "step_size": Option("Step size (epochs)", "Multiply the rate by γ every step_size epochs",
-                        integer=True),
+    "step_size": Option(
+        "Step size (epochs)", "Multiply the rate by γ every step_size epochs", integer=True
+    ),
     "gamma": Option("Gamma (γ)", "γ: the factor the rate is multiplied by"),
-    "t_max": Option("T max (epochs)", "Epochs of the cosine's way down from η to η_min",
-                    integer=True),
+    "t_max": Option(
+        "T max (epochs)", "Epochs of the cosine's way down from η to η_min", integer=True
+    ),
     "eta_min": Option("Minimum LR", "η_min: the lowest rate the cosine reaches"),
     "total_epochs": Option("Total epochs", "Length of the one-cycle run in epochs", integer=True),
     "pct_start": Option("Warm-up share", "Share of the run spent warming up"),
@@ -125,10 +127,27 @@ REGULARIZATIONS: dict[str, str] = {
 }
 
 
-__all__ = ["ACTIVATIONS", "HYPER_OPTIONS", "INITIALIZERS", "LOSSES", "OPTIMIZERS",
-           "REGULARIZATIONS", "SCHEDULES", "SCHEDULE_OPTIONS", "Activation", "Hyper",
-           "Initializer", "Loss", "Optimizer", "Option", "Schedule", "ScheduleOptions", "choices",
-           "default_loss", "hyper_of"]
+__all__ = [
+    "ACTIVATIONS",
+    "HYPER_OPTIONS",
+    "INITIALIZERS",
+    "LOSSES",
+    "OPTIMIZERS",
+    "REGULARIZATIONS",
+    "SCHEDULES",
+    "SCHEDULE_OPTIONS",
+    "Activation",
+    "Hyper",
+    "Initializer",
+    "Loss",
+    "Optimizer",
+    "Option",
+    "Schedule",
+    "ScheduleOptions",
+    "choices",
+    "default_loss",
+    "hyper_of",
+]
 
 
 def choices(registry: dict[str, Any]) -> str:

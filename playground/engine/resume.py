@@ -21,6 +21,7 @@ from .spec import NetworkSpec, OptimizerSpec, TrainingSpec
 Array = npt.NDArray[np.float64]
 LayerArrays = tuple[dict[str, Array], ...]
 
+
 @dataclass(frozen=True, eq=False)
 class TrainingState:
     """What continuing training needs besides the weights and the epoch.
@@ -56,16 +57,23 @@ def optimizer_buffer_names(optimizer: OptimizerSpec) -> tuple[str, ...]:
     return tuple(name for name in names if name not in unused)
 
 
-def export_state(optimizer: OptimizerSpec, layout: Layout, slots: tuple[Array, Array, Array],
-                 scalars: Array, rng: npt.NDArray[np.uint64], counters: npt.NDArray[np.int64],
-                 perm: npt.NDArray[np.int64]) -> TrainingState:
+def export_state(
+    optimizer: OptimizerSpec,
+    layout: Layout,
+    slots: tuple[Array, Array, Array],
+    scalars: Array,
+    rng: npt.NDArray[np.uint64],
+    counters: npt.NDArray[np.int64],
+    perm: npt.NDArray[np.int64],
+) -> TrainingState:
     """A TrainingState copied from a Trainer's arrays."""
     by_name = dict(zip(OPTIMIZERS[optimizer.name].buffers, slots, strict=False))
     return TrainingState(
         optimizer=optimizer.name,
         optimizer_step=int(counters[K.C_OPT_T]),
-        buffers=tuple((name, per_layer(layout, by_name[name]))
-                      for name in optimizer_buffer_names(optimizer)),
+        buffers=tuple(
+            (name, per_layer(layout, by_name[name])) for name in optimizer_buffer_names(optimizer)
+        ),
         mu_product=float(scalars[0]),
         rng=int(rng[0]),
         cursor=int(counters[K.C_CURSOR]),
@@ -73,9 +81,15 @@ def export_state(optimizer: OptimizerSpec, layout: Layout, slots: tuple[Array, A
     )
 
 
-def import_state(state: TrainingState, layout: Layout, slots: tuple[Array, Array, Array],
-                 scalars: Array, rng: npt.NDArray[np.uint64], counters: npt.NDArray[np.int64],
-                 perm: npt.NDArray[np.int64]) -> None:
+def import_state(
+    state: TrainingState,
+    layout: Layout,
+    slots: tuple[Array, Array, Array],
+    scalars: Array,
+    rng: npt.NDArray[np.uint64],
+    counters: npt.NDArray[np.int64],
+    perm: npt.NDArray[np.int64],
+) -> None:
     """Write a (checked) TrainingState into a Trainer's arrays."""
     by_name = dict(zip(OPTIMIZERS[state.optimizer].buffers, slots, strict=False))
     for name, layers in state.buffers:
@@ -92,8 +106,10 @@ def per_layer(layout: Layout, values: Array) -> LayerArrays:
     layers = []
     for layer in range(layout.table.shape[0]):
         n_out = int(layout.table[layer, K.N_OUT])
-        entry = {"W": layout.weight_view(values, layer).copy(),
-                 "b": layout.bias_view(values, layer).copy()}
+        entry = {
+            "W": layout.weight_view(values, layer).copy(),
+            "b": layout.bias_view(values, layer).copy(),
+        }
         g0 = int(layout.table[layer, K.G_OFF])
         if g0 >= 0:
             be0 = int(layout.table[layer, K.BE_OFF])
@@ -131,31 +147,39 @@ def buffer_shapes(network: NetworkSpec) -> list[dict[str, tuple[int, ...]]]:
     return shapes
 
 
-def check_state(network: NetworkSpec, training: TrainingSpec, n_train: int,
-                state: TrainingState) -> None:
+def check_state(
+    network: NetworkSpec, training: TrainingSpec, n_train: int, state: TrainingState
+) -> None:
     """Raise ValueError ('field: message') unless the state fits the network, optimizer, data."""
     if state.optimizer != training.optimizer.name:
-        raise ValueError(f"optimizer.name: {state.optimizer!r} does not match the session's "
-                         f"optimizer {training.optimizer.name!r} (remove \"state\" to start the "
-                         "optimizer afresh)")
+        raise ValueError(
+            f"optimizer.name: {state.optimizer!r} does not match the session's "
+            f'optimizer {training.optimizer.name!r} (remove "state" to start the '
+            "optimizer afresh)"
+        )
     names = optimizer_buffer_names(training.optimizer)
     given = [name for name, _ in state.buffers]
     if sorted(given) != sorted(names):
-        raise ValueError(f"optimizer: {state.optimizer} with these settings keeps "
-                         f"{', '.join(names) or 'no arrays'} (got {', '.join(given) or 'none'})")
+        raise ValueError(
+            f"optimizer: {state.optimizer} with these settings keeps "
+            f"{', '.join(names) or 'no arrays'} (got {', '.join(given) or 'none'})"
+        )
     shapes = buffer_shapes(network)
     for name, layers in state.buffers:
         if len(layers) != len(shapes):
-            raise ValueError(f"optimizer.{name}: {len(layers)} layers do not match the network "
-                             f"({len(shapes)})")
+            raise ValueError(
+                f"optimizer.{name}: {len(layers)} layers do not match the network ({len(shapes)})"
+            )
         for i, (entry, expected) in enumerate(zip(layers, shapes, strict=True)):
             if set(entry) != set(expected):
                 raise ValueError(f"optimizer.{name}[{i}]: expected {', '.join(expected)}")
             for key, shape in expected.items():
                 value = np.asarray(entry[key])
                 if value.shape != shape:
-                    raise ValueError(f"optimizer.{name}[{i}].{key}: shape {list(value.shape)} "
-                                     f"does not match the network ({list(shape)})")
+                    raise ValueError(
+                        f"optimizer.{name}[{i}].{key}: shape {list(value.shape)} "
+                        f"does not match the network ({list(shape)})"
+                    )
                 if not np.all(np.isfinite(value)):
                     raise ValueError(f"optimizer.{name}[{i}].{key}: contains NaN or Infinity")
     if not 0 <= state.optimizer_step < 2**63:
@@ -166,7 +190,9 @@ def check_state(network: NetworkSpec, training: TrainingSpec, n_train: int,
         raise ValueError("rng: must be a non-zero 64-bit state")
     order = np.asarray(state.order)
     if order.shape != (n_train,) or not np.array_equal(np.sort(order), np.arange(n_train)):
-        raise ValueError(f"order: expected an order of the {n_train} training points (each index "
-                         f"0 to {n_train - 1} once)")
+        raise ValueError(
+            f"order: expected an order of the {n_train} training points (each index "
+            f"0 to {n_train - 1} once)"
+        )
     if not 0 <= state.cursor < max(n_train, 1):
         raise ValueError(f"cursor: {state.cursor} is out of range (0 to {max(n_train - 1, 0)})")

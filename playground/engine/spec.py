@@ -37,13 +37,26 @@ def _check(ok: bool, path: str, message: str) -> None:
         raise ValueError(f"{path}: {message}")
 
 
-def _check_number(value: Any, path: str, low: float, high: float, *, low_open: bool = False,
-                  high_open: bool = False) -> None:
+def _check_number(
+    value: Any,
+    path: str,
+    low: float,
+    high: float,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> None:
     """Reject non-numbers, NaN/Inf and values outside [low, high] (or open ends)."""
-    _check(isinstance(value, (int, float)) and not isinstance(value, bool), path,
-           f"expected a number, got {_short(value)}")
-    _check(not (isinstance(value, int) and abs(value) > 2**1023), path,
-           f"{_short(value)} is out of range")  # float() of it would overflow
+    _check(
+        isinstance(value, (int, float)) and not isinstance(value, bool),
+        path,
+        f"expected a number, got {_short(value)}",
+    )
+    _check(
+        not (isinstance(value, int) and abs(value) > 2**1023),
+        path,
+        f"{_short(value)} is out of range",
+    )  # float() of it would overflow
     _check(math.isfinite(value), path, f"must be finite, got {value!r}")
     too_low = value <= low if low_open else value < low
     too_high = value >= high if high_open else value > high
@@ -61,8 +74,11 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def _check_name(value: Any, registry: dict, path: str, what: str) -> None:
-    _check(isinstance(value, str) and value in registry, path,
-           f"unknown {what} {_short(value)} (choose one of: {choices(registry)})")
+    _check(
+        isinstance(value, str) and value in registry,
+        path,
+        f"unknown {what} {_short(value)} (choose one of: {choices(registry)})",
+    )
 
 
 @dataclass(frozen=True)
@@ -75,9 +91,13 @@ class LayerSpec:
     batch_norm: bool = False
 
     def __post_init__(self) -> None:
-        _check(isinstance(self.units, int) and not isinstance(self.units, bool)
-               and 1 <= self.units <= MAX_UNITS, "units",
-               f"{_short(self.units)} is out of range (1 to {MAX_UNITS} units)")
+        _check(
+            isinstance(self.units, int)
+            and not isinstance(self.units, bool)
+            and 1 <= self.units <= MAX_UNITS,
+            "units",
+            f"{_short(self.units)} is out of range (1 to {MAX_UNITS} units)",
+        )
         _check_name(self.activation, ACTIVATIONS, "activation", "activation")
         _check_number(self.dropout, "dropout", 0.0, 1.0, high_open=True)
         _check(isinstance(self.batch_norm, bool), "batch_norm", "expected true or false")
@@ -100,14 +120,20 @@ class NetworkSpec:
         for i, name in enumerate(self.inputs):
             _check_name(name, FEATURES, f"inputs[{i}]", "feature")
         _check(len(set(self.inputs)) == len(self.inputs), "inputs", "a feature is listed twice")
-        _check(len(self.layers) <= MAX_LAYERS, "layers",
-               f"{len(self.layers)} hidden layers is too many (at most {MAX_LAYERS})")
+        _check(
+            len(self.layers) <= MAX_LAYERS,
+            "layers",
+            f"{len(self.layers)} hidden layers is too many (at most {MAX_LAYERS})",
+        )
         for i, layer in enumerate(self.layers):
             _check(isinstance(layer, LayerSpec), f"layers[{i}]", "expected a layer")
         _check_name(self.problem, dict.fromkeys(PROBLEMS), "problem", "problem")
         if self.problem == "classification":
-            _check(isinstance(self.classes, int) and 2 <= self.classes <= MAX_CLASSES, "classes",
-                   f"{_short(self.classes)} is out of range (2 to {MAX_CLASSES} classes)")
+            _check(
+                isinstance(self.classes, int) and 2 <= self.classes <= MAX_CLASSES,
+                "classes",
+                f"{_short(self.classes)} is out of range (2 to {MAX_CLASSES} classes)",
+            )
         else:
             _check(self.classes == 1, "classes", "regression has one output (classes = 1)")
 
@@ -123,9 +149,9 @@ class NetworkSpec:
 
     def same_architecture(self, other: NetworkSpec) -> bool:
         """True when weights of one fit the other (so a change needs no reinitialisation)."""
-        return (self.layer_sizes == other.layer_sizes
-                and [layer.batch_norm for layer in self.layers]
-                == [layer.batch_norm for layer in other.layers])
+        return self.layer_sizes == other.layer_sizes and [
+            layer.batch_norm for layer in self.layers
+        ] == [layer.batch_norm for layer in other.layers]
 
 
 def _freeze_options(options: Any) -> tuple[tuple[str, Any], ...]:
@@ -147,9 +173,12 @@ class OptimizerSpec:
         _check_number(self.lr, "lr", 0.0, 1000.0, low_open=True)
         defaults = OPTIMIZERS[self.name].defaults
         for key, value in self.options:
-            _check(key in defaults and key != "lr", key,
-                   f"not a parameter of {self.name} (choose from: "
-                   f"{', '.join(k for k in defaults if k != 'lr')})")
+            _check(
+                key in defaults and key != "lr",
+                key,
+                f"not a parameter of {self.name} (choose from: "
+                f"{', '.join(k for k in defaults if k != 'lr')})",
+            )
             _check_hyper(key, value)
 
     def hyper(self) -> dict[str, Any]:
@@ -184,8 +213,12 @@ class ScheduleSpec:
         _check_name(self.name, SCHEDULES, "name", "schedule")
         defaults = SCHEDULES[self.name].defaults
         for key, value in self.options:
-            _check(key in defaults, key, f"not an option of the {self.name} schedule"
-                   + (f" (choose from: {', '.join(defaults)})" if defaults else ""))
+            _check(
+                key in defaults,
+                key,
+                f"not an option of the {self.name} schedule"
+                + (f" (choose from: {', '.join(defaults)})" if defaults else ""),
+            )
             _check_number(value, key, 0.0, 1e9)
         params = self.params()
         if "step_size" in params:
@@ -219,9 +252,13 @@ class TrainingSpec:
 
     def __post_init__(self) -> None:
         _check(isinstance(self.optimizer, OptimizerSpec), "optimizer", "expected an optimizer")
-        _check(isinstance(self.batch_size, int) and not isinstance(self.batch_size, bool)
-               and 1 <= self.batch_size <= MAX_BATCH, "batch_size",
-               f"{_short(self.batch_size)} is out of range (1 to {MAX_BATCH})")
+        _check(
+            isinstance(self.batch_size, int)
+            and not isinstance(self.batch_size, bool)
+            and 1 <= self.batch_size <= MAX_BATCH,
+            "batch_size",
+            f"{_short(self.batch_size)} is out of range (1 to {MAX_BATCH})",
+        )
         _check(isinstance(self.shuffle, bool), "shuffle", "expected true or false")
         if self.loss is not None:
             _check_name(self.loss, LOSSES, "loss", "loss")
@@ -231,12 +268,19 @@ class TrainingSpec:
             _check_number(self.grad_clip, "grad_clip", 0.0, 1e9, low_open=True)
         _check(isinstance(self.schedule, ScheduleSpec), "schedule", "expected a schedule")
         _check_name(self.init, INITIALIZERS, "init", "initializer")
-        _check(isinstance(self.seed, int) and not isinstance(self.seed, bool)
-               and 0 <= self.seed < 2**63, "seed",
-               f"{_short(self.seed)} must be a whole number >= 0")
-        _check(isinstance(self.early_stopping_patience, int)
-               and 0 <= self.early_stopping_patience <= 100_000, "early_stopping_patience",
-               "must be a whole number of epochs >= 0")
+        _check(
+            isinstance(self.seed, int)
+            and not isinstance(self.seed, bool)
+            and 0 <= self.seed < 2**63,
+            "seed",
+            f"{_short(self.seed)} must be a whole number >= 0",
+        )
+        _check(
+            isinstance(self.early_stopping_patience, int)
+            and 0 <= self.early_stopping_patience <= 100_000,
+            "early_stopping_patience",
+            "must be a whole number of epochs >= 0",
+        )
 
     def loss_for(self, network: NetworkSpec) -> str:
         """The loss actually used for this network (checked against its problem)."""
@@ -244,11 +288,17 @@ class TrainingSpec:
         loss = LOSSES[name]
         if network.problem == "classification":
             expected = default_loss(network.problem, network.classes)
-            _check(name == expected, "loss",
-                   f"{name!r} does not fit {network.classes} classes (use {expected!r})")
+            _check(
+                name == expected,
+                "loss",
+                f"{name!r} does not fit {network.classes} classes (use {expected!r})",
+            )
         else:
-            _check(loss.problem == "regression", "loss",
-                   f"{name!r} is a classification loss (use mse, mae or huber)")
+            _check(
+                loss.problem == "regression",
+                "loss",
+                f"{name!r} is a classification loss (use mse, mae or huber)",
+            )
         return name
 
 
@@ -271,31 +321,51 @@ class LayerWeights:
     bn: BatchNormState | None = None
 
 
-def check_weights(network: NetworkSpec, weights: list[LayerWeights] | tuple[LayerWeights, ...]
-                  ) -> None:
+def check_weights(
+    network: NetworkSpec, weights: list[LayerWeights] | tuple[LayerWeights, ...]
+) -> None:
     """Raise ValueError unless the weights fit the network (shapes, batch norm, finite)."""
     sizes = network.layer_sizes
-    _check(len(weights) == len(sizes) - 1, "weights",
-           f"expected {len(sizes) - 1} layers of weights, got {len(weights)}")
+    _check(
+        len(weights) == len(sizes) - 1,
+        "weights",
+        f"expected {len(sizes) - 1} layers of weights, got {len(weights)}",
+    )
     for i, lw in enumerate(weights):
         n_in, n_out = sizes[i], sizes[i + 1]
-        _check(lw.W.shape == (n_out, n_in), f"weights[{i}].W",
-               f"shape {list(lw.W.shape)} does not match the network ({n_out}×{n_in})")
-        _check(lw.b.shape == (n_out,), f"weights[{i}].b",
-               f"length {lw.b.shape[0] if lw.b.ndim == 1 else lw.b.shape} does not match the "
-               f"network ({n_out})")
+        _check(
+            lw.W.shape == (n_out, n_in),
+            f"weights[{i}].W",
+            f"shape {list(lw.W.shape)} does not match the network ({n_out}×{n_in})",
+        )
+        _check(
+            lw.b.shape == (n_out,),
+            f"weights[{i}].b",
+            f"length {lw.b.shape[0] if lw.b.ndim == 1 else lw.b.shape} does not match the "
+            f"network ({n_out})",
+        )
         has_bn = i < len(network.layers) and network.layers[i].batch_norm
-        _check((lw.bn is not None) == has_bn, f"weights[{i}].bn",
-               "batch-norm parameters present without batch norm" if lw.bn is not None
-               else "batch norm needs gamma, beta, running_mean and running_var")
+        _check(
+            (lw.bn is not None) == has_bn,
+            f"weights[{i}].bn",
+            "batch-norm parameters present without batch norm"
+            if lw.bn is not None
+            else "batch norm needs gamma, beta, running_mean and running_var",
+        )
         arrays = [lw.W, lw.b]
         if lw.bn is not None:
             for name in ("gamma", "beta", "running_mean", "running_var"):
                 value = getattr(lw.bn, name)
-                _check(value.shape == (n_out,), f"weights[{i}].bn.{name}",
-                       f"length does not match the layer ({n_out})")
+                _check(
+                    value.shape == (n_out,),
+                    f"weights[{i}].bn.{name}",
+                    f"length does not match the layer ({n_out})",
+                )
                 arrays.append(value)
-            _check(bool(np.all(lw.bn.running_var >= 0)), f"weights[{i}].bn.running_var",
-                   "must not be negative")
+            _check(
+                bool(np.all(lw.bn.running_var >= 0)),
+                f"weights[{i}].bn.running_var",
+                "must not be negative",
+            )
         for arr in arrays:
             _check(bool(np.all(np.isfinite(arr))), f"weights[{i}]", "contains NaN or Infinity")

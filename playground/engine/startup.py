@@ -29,10 +29,13 @@ ENTRY_POINTS = ("train_steps", "evaluate", "grid_pass", "scheduled_lr")
 class KernelProvider:
     """Plain-Python kernels while numba compiles in another process, then the compiled ones."""
 
-    def __init__(self, compiler_factory: Callable[[], Any] = KernelCompiler,
-                 loader_factory: Callable[[], Any] = CacheLoader,
-                 cache_is_warm: Callable[[], bool] | None = None,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        compiler_factory: Callable[[], Any] = KernelCompiler,
+        loader_factory: Callable[[], Any] = CacheLoader,
+        cache_is_warm: Callable[[], bool] | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self._compiler_factory = compiler_factory
         self._loader_factory = loader_factory
         self._cache_is_warm = cache_is_warm or cache_looks_warm
@@ -109,16 +112,21 @@ class KernelProvider:
     def text(self) -> str:
         """One line for the status bar ('' once the fast engine has been ready a while)."""
         if self.phase == "python":
-            return (f"on the Python engine while the fast engine compiles… "
-                    f"{self._compile_percent()} %")
+            return (
+                f"on the Python engine while the fast engine compiles… {self._compile_percent()} %"
+            )
         if self.phase == "loading":
             done = self._loader.done if self._loader is not None else 0
             total = self._loader.total if self._loader is not None else 0
-            return f"Loading the fast engine… {done}/{total}" if total else (
-                "Loading the fast engine…")
+            return (
+                f"Loading the fast engine… {done}/{total}"
+                if total
+                else ("Loading the fast engine…")
+            )
         if self.phase == "failed":
-            return ("on the Python engine (slow): the fast engine could not be compiled: "
-                    f"{self.error}")
+            return (
+                f"on the Python engine (slow): the fast engine could not be compiled: {self.error}"
+            )
         if self._ready_at is not None and self._clock() - self._ready_at < READY_NOTE_SECONDS:
             return "Fast engine ready"
         return ""

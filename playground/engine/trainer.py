@@ -114,9 +114,15 @@ class Snapshot:
 class Trainer:
     """Trains one network on one data set, a chunk of steps at a time (see DESIGN §2, §3)."""
 
-    def __init__(self, network: NetworkSpec, training: TrainingSpec, data: TrainingData,
-                 weights: list[LayerWeights] | None = None, *, kernels: Kernels | None = None
-                 ) -> None:
+    def __init__(
+        self,
+        network: NetworkSpec,
+        training: TrainingSpec,
+        data: TrainingData,
+        weights: list[LayerWeights] | None = None,
+        *,
+        kernels: Kernels | None = None,
+    ) -> None:
         self.kernels: Kernels = kernels if kernels is not None else K
         self.network = network
         self.training = training
@@ -140,8 +146,9 @@ class Trainer:
             check_weights(self.network, weights)
             self._params = pack_weights(layout, weights, self._bn_mean, self._bn_var)
         else:
-            self._params = initial_params(self.network, layout, self.training.init,
-                                          self.training.seed)
+            self._params = initial_params(
+                self.network, layout, self.training.init, self.training.seed
+            )
         self._grads = np.zeros(layout.n_params)
         self._rng = np.array([_seed_state(self.training.seed)], dtype=np.uint64)
         self._perm = np.arange(self._n_train, dtype=np.int64)
@@ -171,8 +178,9 @@ class Trainer:
         spec = self.training
         self._hyper = hyper_of(spec.optimizer.hyper())
         self._opt_code = OPTIMIZERS[spec.optimizer.name].code
-        self._sched = ScheduleOptions(**{key: float(value)
-                                         for key, value in spec.schedule.params().items()})
+        self._sched = ScheduleOptions(
+            **{key: float(value) for key, value in spec.schedule.params().items()}
+        )
         self._sched_code = SCHEDULES[spec.schedule.name].code
         self._reg_kind = {"none": 0, "l1": 1, "l2": 2}[spec.regularization]
 
@@ -182,12 +190,16 @@ class Trainer:
         for name, labels in (("train", data.train_labels), ("test", data.test_labels)):
             if not np.all(np.isfinite(labels)):
                 raise ValueError(f"{name} labels: NaN or Infinity")
-            if network.problem == "classification" and labels.size and (
-                np.any(labels != np.round(labels)) or labels.min() < 0
-                or labels.max() >= network.classes
+            if (
+                network.problem == "classification"
+                and labels.size
+                and (
+                    np.any(labels != np.round(labels))
+                    or labels.min() < 0
+                    or labels.max() >= network.classes
+                )
             ):
-                raise ValueError(f"{name} labels: class indices must be 0 to "
-                                 f"{network.classes - 1}")
+                raise ValueError(f"{name} labels: class indices must be 0 to {network.classes - 1}")
         if data.train_xy.shape[0] == 0:
             raise ValueError("data: there are no training points")
         self.data = data
@@ -233,8 +245,7 @@ class Trainer:
 
     def set_data(self, data: TrainingData) -> None:
         """Train on edited data from now on, keeping the weights; the epoch restarts its walk."""
-        check_buffer_memory(self._layout.n_rows, self.training.batch_size,
-                            data.train_xy.shape[0])
+        check_buffer_memory(self._layout.n_rows, self.training.batch_size, data.train_xy.shape[0])
         self._set_data_arrays(data)
         self._allocate_buffers()
         self._perm = np.arange(self._n_train, dtype=np.int64)
@@ -291,47 +302,80 @@ class Trainer:
             return 0
         t = self.training
         layout = self._layout
-        network = K.Network(self._params, self._grads, layout.table, layout.dropout,
-                            self._bn_mean, self._bn_var, layout.weight_mask, layout.w_offset,
-                            layout.w_length)
+        network = K.Network(
+            self._params,
+            self._grads,
+            layout.table,
+            layout.dropout,
+            self._bn_mean,
+            self._bn_var,
+            layout.weight_mask,
+            layout.w_offset,
+            layout.w_length,
+        )
         data = K.Data(self._X, self._y, self._X_test, self._y_test)
-        buffers = K.Buffers(self._A, self._Y, self._H, self._M, self._XH, self._INV, self._D,
-                            self._TB)
+        buffers = K.Buffers(
+            self._A, self._Y, self._H, self._M, self._XH, self._INV, self._D, self._TB
+        )
         settings = K.Settings(
             out_kind=int(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)),
-            loss_code=int(LOSS_CODE[self._loss_name]), shuffle=bool(t.shuffle),
-            batch_size=int(t.batch_size), reg_kind=int(self._reg_kind),
-            reg_rate=float(t.regularization_rate), clip=float(t.grad_clip or 0.0),
-            patience=int(t.early_stopping_patience), optimizer_code=int(self._opt_code),
-            hyper=self._hyper, schedule_code=int(self._sched_code), schedule=self._sched)
-        state = K.State(self._perm, self._rng, self._counters, self._grad_sq, self._stats,
-                        self._S1, self._S2, self._S3, self._scalars, self._best_params,
-                        self._best_bn)
-        status, done = self.kernels.train_steps(np.int64(steps), network, data, buffers,
-                                                settings, state)
+            loss_code=int(LOSS_CODE[self._loss_name]),
+            shuffle=bool(t.shuffle),
+            batch_size=int(t.batch_size),
+            reg_kind=int(self._reg_kind),
+            reg_rate=float(t.regularization_rate),
+            clip=float(t.grad_clip or 0.0),
+            patience=int(t.early_stopping_patience),
+            optimizer_code=int(self._opt_code),
+            hyper=self._hyper,
+            schedule_code=int(self._sched_code),
+            schedule=self._sched,
+        )
+        state = K.State(
+            self._perm,
+            self._rng,
+            self._counters,
+            self._grad_sq,
+            self._stats,
+            self._S1,
+            self._S2,
+            self._S3,
+            self._scalars,
+            self._best_params,
+            self._best_bn,
+        )
+        status, done = self.kernels.train_steps(
+            np.int64(steps), network, data, buffers, settings, state
+        )
         if status == K.STATUS_OK and not self._fits_float32():
             self.diverged = True
-            self.message = (f"Training diverged at epoch {self.epoch}, step {self.step}: the "
-                            "weights or batch-norm statistics grew beyond float32 range (about "
-                            f"3.4e38). Try a lower learning rate (now "
-                            f"{self.training.optimizer.lr:g}), a gentler schedule, gradient "
-                            "clipping, or batch norm.")
+            self.message = (
+                f"Training diverged at epoch {self.epoch}, step {self.step}: the "
+                "weights or batch-norm statistics grew beyond float32 range (about "
+                f"3.4e38). Try a lower learning rate (now "
+                f"{self.training.optimizer.lr:g}), a gentler schedule, gradient "
+                "clipping, or batch norm."
+            )
         elif status == K.STATUS_DIVERGED:
             self.diverged = True
             self.message = self._divergence_message()
         elif status == K.STATUS_EARLY_STOP:
             self.stopped_early = True
-            self.message = (f"Stopped early at epoch {self.epoch}: the test loss has not improved "
-                            f"for {t.early_stopping_patience} epochs; restored the best weights "
-                            f"(epoch {int(self._counters[K.C_BEST_EPOCH])}).")
+            self.message = (
+                f"Stopped early at epoch {self.epoch}: the test loss has not improved "
+                f"for {t.early_stopping_patience} epochs; restored the best weights "
+                f"(epoch {int(self._counters[K.C_BEST_EPOCH])})."
+            )
         return int(done)
 
     def _fits_float32(self) -> bool:
         """Whether every weight and batch-norm statistic is finite in float32 (exports need it)."""
         with np.errstate(invalid="ignore"):
-            return bool(np.all(np.abs(self._params) <= FLOAT32_MAX)
-                        and np.all(np.abs(self._bn_mean) <= FLOAT32_MAX)
-                        and np.all(self._bn_var <= FLOAT32_MAX))
+            return bool(
+                np.all(np.abs(self._params) <= FLOAT32_MAX)
+                and np.all(np.abs(self._bn_mean) <= FLOAT32_MAX)
+                and np.all(self._bn_var <= FLOAT32_MAX)
+            )
 
     def run_epochs(self, epochs: int) -> int:
         """Run whole epochs (finishing the current one first); return the steps run.
@@ -346,10 +390,12 @@ class Trainer:
     def _divergence_message(self) -> str:
         layer = self._first_nonfinite_layer()
         where = f" in layer {layer + 1}" if layer is not None else ""
-        return (f"Training diverged at epoch {self.epoch}, step {self.step}: the loss became "
-                f"{'NaN' if math.isnan(self._stats[0]) else 'infinite'}{where}. "
-                f"Try a lower learning rate (now {self.training.optimizer.lr:g}), "
-                "gradient clipping, or batch norm.")
+        return (
+            f"Training diverged at epoch {self.epoch}, step {self.step}: the loss became "
+            f"{'NaN' if math.isnan(self._stats[0]) else 'infinite'}{where}. "
+            f"Try a lower learning rate (now {self.training.optimizer.lr:g}), "
+            "gradient clipping, or batch norm."
+        )
 
     def _first_nonfinite_layer(self) -> int | None:
         for layer in range(self._layout.table.shape[0]):
@@ -357,8 +403,9 @@ class Trainer:
             stop = self._layout.table[layer, K.B_OFF] + self._layout.table[layer, K.N_OUT]
             r0 = int(self._layout.table[layer, K.ROW_OUT])
             n = int(self._layout.table[layer, K.N_OUT])
-            if (not np.all(np.isfinite(self._params[start:stop]))
-                    or not np.all(np.isfinite(self._Y[r0 : r0 + n]))):
+            if not np.all(np.isfinite(self._params[start:stop])) or not np.all(
+                np.isfinite(self._Y[r0 : r0 + n])
+            ):
                 return layer
         return None
 
@@ -383,8 +430,15 @@ class Trainer:
         if n == 0:
             return math.nan, None
         total, correct = self.kernels.evaluate(
-            self._params, self._layout.table, np.int64(OUT_KIND.get(self._loss_name, 2)),
-            np.int64(LOSS_CODE[self._loss_name]), X, y, self._A, self._Y, self._bn_mean,
+            self._params,
+            self._layout.table,
+            np.int64(OUT_KIND.get(self._loss_name, 2)),
+            np.int64(LOSS_CODE[self._loss_name]),
+            X,
+            y,
+            self._A,
+            self._Y,
+            self._bn_mean,
             self._bn_var,
         )
         accuracy = correct / n if self.network.problem == "classification" else None
@@ -406,9 +460,17 @@ class Trainer:
         X = self._features(np.asarray(xy, float).reshape(-1, 2))
         out = np.empty((self._layout.n_rows, X.shape[1]), dtype=dtype)
         if X.shape[1]:
-            self.kernels.grid_pass(self._params, self._layout.table,
-                                   np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)), X,
-                                   self._A, self._Y, self._bn_mean, self._bn_var, out)
+            self.kernels.grid_pass(
+                self._params,
+                self._layout.table,
+                np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)),
+                X,
+                self._A,
+                self._Y,
+                self._bn_mean,
+                self._bn_var,
+                out,
+            )
         rows = (*self._layout.row_offsets, self._layout.n_rows)
         return tuple(out[rows[i] : rows[i + 1]] for i in range(len(rows) - 1))
 
@@ -429,10 +491,12 @@ class Trainer:
             self._grad_sq[:] = 0.0
             self._counters[K.C_GRAD_STEPS] = 0
         with np.errstate(over="ignore", invalid="ignore"):  # huge weights: inf is the answer
-            weight_norms = np.array([
-                np.linalg.norm(self._layout.weight_view(self._params, layer))
-                for layer in range(self._layout.table.shape[0])
-            ])
+            weight_norms = np.array(
+                [
+                    np.linalg.norm(self._layout.weight_view(self._params, layer))
+                    for layer in range(self._layout.table.shape[0])
+                ]
+            )
         grid_result = None
         if grid is not None:
             images = self.unit_outputs(grid.points())
@@ -459,17 +523,30 @@ class Trainer:
         """The schedule's learning rate at the current position."""
         cursor = int(self._counters[K.C_CURSOR])
         fraction = (cursor // self.training.batch_size) / max(self.steps_per_epoch, 1)
-        return float(self.kernels.scheduled_lr(np.int64(self._sched_code), self._hyper.lr,
-                                               self._sched, np.int64(self.schedule_epoch),
-                                               fraction))
+        return float(
+            self.kernels.scheduled_lr(
+                np.int64(self._sched_code),
+                self._hyper.lr,
+                self._sched,
+                np.int64(self.schedule_epoch),
+                fraction,
+            )
+        )
 
     # ----- resume exactly (engine/resume.py) ----------------------------------------------
 
     def export_state(self) -> TrainingState:
         """Copies of what continuing needs besides the weights and the epoch."""
         slots = (self._S1, self._S2, self._S3)
-        return resuming.export_state(self.training.optimizer, self._layout, slots,
-                                     self._scalars, self._rng, self._counters, self._perm)
+        return resuming.export_state(
+            self.training.optimizer,
+            self._layout,
+            slots,
+            self._scalars,
+            self._rng,
+            self._counters,
+            self._perm,
+        )
 
     def resume(self, epoch: int, state: TrainingState | None = None) -> None:
         """Continue a run saved after `epoch` epochs: the schedule resumes there and, with a
@@ -479,8 +556,9 @@ class Trainer:
         if state is not None:
             resuming.check_state(self.network, self.training, self._n_train, state)
             slots = (self._S1, self._S2, self._S3)
-            resuming.import_state(state, self._layout, slots, self._scalars, self._rng,
-                                  self._counters, self._perm)
+            resuming.import_state(
+                state, self._layout, slots, self._scalars, self._rng, self._counters, self._perm
+            )
 
 
 def buffer_width(batch_size: int, n_train: int) -> int:
@@ -493,9 +571,11 @@ def check_buffer_memory(rows: int, batch_size: int, n_train: int) -> None:
     need = BUFFERS * 8 * rows * buffer_width(batch_size, n_train)
     if need > MAX_BUFFER_BYTES:
         most = max(1, MAX_BUFFER_BYTES // (BUFFERS * 8 * rows))
-        raise ValueError(f"batch_size: a batch of {min(batch_size, n_train)} points through "
-                         f"{rows} units needs {need / 2**30:.1f} GB of working memory (at most "
-                         f"{MAX_BUFFER_BYTES // 2**20} MB); use a batch size of at most {most}")
+        raise ValueError(
+            f"batch_size: a batch of {min(batch_size, n_train)} points through "
+            f"{rows} units needs {need / 2**30:.1f} GB of working memory (at most "
+            f"{MAX_BUFFER_BYTES // 2**20} MB); use a batch size of at most {most}"
+        )
 
 
 def standardization(network: NetworkSpec, train_xy: Array) -> tuple[Array, Array]:
@@ -504,8 +584,10 @@ def standardization(network: NetworkSpec, train_xy: Array) -> tuple[Array, Array
     if not network.standardize:
         return np.zeros(width), np.ones(width)
     if train_xy.shape[0] == 0:
-        raise ValueError("data: standardize needs training points (for the features' mean and "
-                         "standard deviation)")
+        raise ValueError(
+            "data: standardize needs training points (for the features' mean and "
+            "standard deviation)"
+        )
     X = expand(train_xy, network.inputs)
     with np.errstate(over="ignore", invalid="ignore"):  # huge points: checked where used
         std = X.std(axis=1)

@@ -23,9 +23,11 @@ def _tiny_trainer() -> Trainer:
     xy = rng.uniform(-1, 1, (8, 2))
     labels = (xy[:, 0] > 0).astype(float)
     network = NetworkSpec(layers=(LayerSpec(2, "tanh", dropout=0.1, batch_norm=True),))
-    return Trainer(network, TrainingSpec(optimizer=OptimizerSpec("sgd", 0.01), batch_size=4,
-                                         early_stopping_patience=1),
-                   TrainingData(xy[:6], labels[:6], xy[6:], labels[6:]))
+    return Trainer(
+        network,
+        TrainingSpec(optimizer=OptimizerSpec("sgd", 0.01), batch_size=4, early_stopping_patience=1),
+        TrainingData(xy[:6], labels[:6], xy[6:], labels[6:]),
+    )
 
 
 # One callable per entry point of the Trainer into the kernels (each with the argument types

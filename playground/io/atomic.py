@@ -130,7 +130,7 @@ def _write_through(name: str, info: os.stat_result, data: bytes) -> None:
             fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
     except OSError as error:
         raise _named(error, name) from None
     finally:
@@ -176,8 +176,10 @@ def _clean_stale_temp_files(folder: Path) -> None:
         try:
             if not entry.is_file(follow_symlinks=False):
                 continue
-            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                         | getattr(os, "O_NONBLOCK", 0))
+            fd = os.open(
+                entry.path,
+                os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0),
+            )
         except OSError:
             continue
         try:

@@ -55,8 +55,9 @@ def parse_csv(text: str, problem: str | None = None, classes: int | None = None)
                 raise ValueError(f"line {line}: {too_many_points(MAX_ROWS + 1)}")
             if len(row) != len(header):
                 raise ValueError(f"line {line}: expected {len(header)} fields, got {len(row)}")
-            x1, x2, label = (parse_number(row[columns[name]], name, line)
-                             for name in REQUIRED_COLUMNS)
+            x1, x2, label = (
+                parse_number(row[columns[name]], name, line) for name in REQUIRED_COLUMNS
+            )
             xy.append((x1, x2))
             labels.append(label)
             is_test.append("split" in columns and _split(row[columns["split"]], line))
@@ -183,8 +184,9 @@ def _split(field: str, line: int) -> bool:
     """True for "test", False for "train", else ValueError naming the line."""
     split = field.strip().lower()
     if split not in SPLITS:
-        raise ValueError(f"line {line}: split must be 'train' or 'test', got "
-                         f"{shorten(field.strip())}")
+        raise ValueError(
+            f"line {line}: split must be 'train' or 'test', got {shorten(field.strip())}"
+        )
     return split == "test"
 
 

@@ -37,8 +37,12 @@ class OverflowingPoint(ValueError):
         self.index = index
 
 
-def predict(network: NetworkSpec, weights: Sequence[LayerWeights],
-            standardization: tuple[npt.ArrayLike, npt.ArrayLike], xy: npt.ArrayLike) -> Array:
+def predict(
+    network: NetworkSpec,
+    weights: Sequence[LayerWeights],
+    standardization: tuple[npt.ArrayLike, npt.ArrayLike],
+    xy: npt.ArrayLike,
+) -> Array:
     """Class probabilities float64 (n, C), C = 2 for binary, or values (n, 1), for xy (n, 2).
 
     Chunk by chunk; OverflowingPoint names the first point whose features or outputs overflow.
@@ -48,21 +52,28 @@ def predict(network: NetworkSpec, weights: Sequence[LayerWeights],
     out = np.empty((xy.shape[0], width))
     for start in range(0, xy.shape[0], PREDICT_CHUNK):
         out[start : start + PREDICT_CHUNK] = _predict_chunk(
-            network, weights, standardization, xy[start : start + PREDICT_CHUNK], start)
+            network, weights, standardization, xy[start : start + PREDICT_CHUNK], start
+        )
     return out
 
 
-def _predict_chunk(network: NetworkSpec, weights: Sequence[LayerWeights],
-                   standardization: tuple[npt.ArrayLike, npt.ArrayLike], xy: Array,
-                   offset: int) -> Array:
+def _predict_chunk(
+    network: NetworkSpec,
+    weights: Sequence[LayerWeights],
+    standardization: tuple[npt.ArrayLike, npt.ArrayLike],
+    xy: Array,
+    offset: int,
+) -> Array:
     mean, std = (np.asarray(a, dtype=np.float64) for a in standardization)
     with np.errstate(all="ignore"):  # overflow is checked below, never printed as a warning
         a = (expand(xy, network.inputs).T - mean) / std  # (n, F)
         bad = ~np.all(np.isfinite(a), axis=1)
         if bad.any():
-            raise OverflowingPoint(offset + int(np.argmax(bad)),
-                                   "its input features overflow (too large for this network's "
-                                   f"features: {', '.join(network.inputs)})")
+            raise OverflowingPoint(
+                offset + int(np.argmax(bad)),
+                "its input features overflow (too large for this network's "
+                f"features: {', '.join(network.inputs)})",
+            )
         for i, lw in enumerate(weights):
             z = a @ lw.W.T + lw.b
             if lw.bn is not None:
@@ -82,7 +93,8 @@ def _predict_chunk(network: NetworkSpec, weights: Sequence[LayerWeights],
             result = e / e.sum(axis=1, keepdims=True)
     bad = ~np.all(np.isfinite(result), axis=1)
     if bad.any():
-        raise OverflowingPoint(offset + int(np.argmax(bad)),
-                               "the network's output overflows for it (the point is too large "
-                               "for this model)")
+        raise OverflowingPoint(
+            offset + int(np.argmax(bad)),
+            "the network's output overflows for it (the point is too large for this model)",
+        )
     return result

@@ -33,8 +33,11 @@ def read_json_file(path: str | os.PathLike[str], kind: str) -> Any:
     """Parse a JSON file of at most 50 MB; `kind` ("session", "model") words the errors."""
     size = os.stat(path).st_size  # FileNotFoundError / PermissionError pass through as OSError
     if size > MAX_FILE_BYTES:
-        raise fail("", f"the file is too large ({size / 2**20:.0f} MB; a {kind} file is at most "
-                       f"{MAX_FILE_BYTES // 2**20} MB)")
+        raise fail(
+            "",
+            f"the file is too large ({size / 2**20:.0f} MB; a {kind} file is at most "
+            f"{MAX_FILE_BYTES // 2**20} MB)",
+        )
     try:  # capped: a device or a growing file is never read without bound
         data = read_bytes_limited(path, MAX_FILE_BYTES, f"{kind} file")
     except ValueError as error:
@@ -78,19 +81,25 @@ def parse_json(text: str, kind: str = "session") -> Any:
         return obj
 
     try:
-        data = json.loads(text, parse_constant=constant, parse_float=number,
-                          object_pairs_hook=pairs)
+        data = json.loads(
+            text, parse_constant=constant, parse_float=number, object_pairs_hook=pairs
+        )
     except json.JSONDecodeError as error:
-        raise fail("", f"not valid JSON ({error.msg} at line {error.lineno}, column "
-                       f"{error.colno}); expected a {kind} JSON file") from None
+        raise fail(
+            "",
+            f"not valid JSON ({error.msg} at line {error.lineno}, column "
+            f"{error.colno}); expected a {kind} JSON file",
+        ) from None
     except (RecursionError, ValueError):  # absurd nesting, or an integer with > 4300 digits
         raise fail("", f"not a {kind} JSON file (nested too deeply or a number too long)") from None
     if duplicates:
-        raise fail(_first_duplicate_path(data), "this key appears more than once in its object "
-                                                "(keep one)")
+        raise fail(
+            _first_duplicate_path(data), "this key appears more than once in its object (keep one)"
+        )
     if nonfinite:
-        raise fail(_first_nonfinite_path(data), "NaN and Infinity are not allowed (use a finite "
-                                                "number)")
+        raise fail(
+            _first_nonfinite_path(data), "NaN and Infinity are not allowed (use a finite number)"
+        )
     return data
 
 
@@ -173,8 +182,10 @@ def _dump(value: Any, indent: int, out: list[str]) -> None:
 
 def _is_flat(value: dict[str, Any]) -> bool:
     """No value is an object or a list of lists."""
-    return not any(isinstance(v, dict) or (isinstance(v, list) and any(
-        isinstance(x, (dict, list)) for x in v)) for v in value.values())
+    return not any(
+        isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, (dict, list)) for x in v))
+        for v in value.values()
+    )
 
 
 # ----- field checks ------------------------------------------------------------------------
@@ -187,8 +198,9 @@ def child(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-def expect_object(value: Any, path: str, required: Iterable[str], optional: Iterable[str] = ()
-                  ) -> dict[str, Any]:
+def expect_object(
+    value: Any, path: str, required: Iterable[str], optional: Iterable[str] = ()
+) -> dict[str, Any]:
     """A JSON object with exactly the required fields and maybe some optional ones."""
     required, optional = tuple(required), tuple(optional)
     if not isinstance(value, dict):
@@ -199,13 +211,16 @@ def expect_object(value: Any, path: str, required: Iterable[str], optional: Iter
     allowed = (*required, *optional)
     for key in value:
         if key not in allowed:
-            raise fail(child(path, _short_key(key)), f"unknown field (remove it; expected: "
-                                                     f"{', '.join(allowed)})")
+            raise fail(
+                child(path, _short_key(key)),
+                f"unknown field (remove it; expected: {', '.join(allowed)})",
+            )
     return value
 
 
-def expect_list(value: Any, path: str, max_length: int | None = None, what: str = "entries"
-                ) -> list[Any]:
+def expect_list(
+    value: Any, path: str, max_length: int | None = None, what: str = "entries"
+) -> list[Any]:
     """A JSON array of at most max_length elements."""
     if not isinstance(value, list):
         raise fail(path, f"expected a list [...], got {_kind(value)}")
@@ -219,8 +234,11 @@ def expect_number(value: Any, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise fail(path, f"expected a number, got {_kind(value)}")
     if isinstance(value, int) and abs(value) >= MAX_INTEGER:
-        shown = str(value) if abs(value) < 10**40 else (f"{str(value)[:40]}… "
-                                                        f"({len(str(abs(value)))} digits)")
+        shown = (
+            str(value)
+            if abs(value) < 10**40
+            else (f"{str(value)[:40]}… ({len(str(abs(value)))} digits)")
+        )
         raise fail(path, f"{shown} is too large")
     if not math.isfinite(value):
         raise fail(path, "NaN and Infinity are not allowed (use a finite number)")
@@ -256,23 +274,36 @@ def check_header(data: Any, format_name: str, version: int, kind: str) -> None:
     if not isinstance(data, dict):
         raise fail("(top level)", f"expected a JSON object {{...}}, got {_kind(data)}")
     if "format" not in data:
-        raise fail("format", f'missing: this is not an NN Playground {kind} file (expected '
-                             f'"format": "{format_name}")')
+        raise fail(
+            "format",
+            f"missing: this is not an NN Playground {kind} file (expected "
+            f'"format": "{format_name}")',
+        )
     if data["format"] != format_name:
-        raise fail("format", f'{_kind(data["format"])} is not an NN Playground {kind} (expected '
-                             f'"{format_name}")')
+        raise fail(
+            "format",
+            f'{_kind(data["format"])} is not an NN Playground {kind} (expected "{format_name}")',
+        )
     if "version" not in data:
-        raise fail("version", f"missing (add \"version\": {version})")
+        raise fail("version", f'missing (add "version": {version})')
     found = data["version"]
     if isinstance(found, bool) or not isinstance(found, int) or found != version:
         newer = isinstance(found, int) and not isinstance(found, bool) and found > version
-        raise fail("version", f"{_kind(found)} is not supported (this NN Playground reads "
-                              f"{kind} version {version}"
-                              + ("; the file is from a newer NN Playground)" if newer else ")"))
+        raise fail(
+            "version",
+            f"{_kind(found)} is not supported (this NN Playground reads "
+            f"{kind} version {version}"
+            + ("; the file is from a newer NN Playground)" if newer else ")"),
+        )
 
 
-def build_spec(path: str, make: Callable[..., T], *args: Any,
-               rename: dict[str, str] | None = None, **kwargs: Any) -> T:
+def build_spec(
+    path: str,
+    make: Callable[..., T],
+    *args: Any,
+    rename: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> T:
     """Call an engine spec constructor; its ValueError 'field: msg' becomes 'path.field: msg'."""
     try:
         return make(*args, **kwargs)

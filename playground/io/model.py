@@ -21,8 +21,11 @@ def _write_onnx(path: str | os.PathLike[str], model: Model) -> None:
     write_onnx(path, model)
 
 
-EXPORTERS: dict[str, Exporter] = {".json": write_model_json, ".npz": write_npz,
-                                  ".onnx": _write_onnx}
+EXPORTERS: dict[str, Exporter] = {
+    ".json": write_model_json,
+    ".npz": write_npz,
+    ".onnx": _write_onnx,
+}
 IMPORTERS: dict[str, Importer] = {".json": read_model_json, ".npz": read_npz}
 
 
@@ -30,8 +33,7 @@ def _suffix(path: str | os.PathLike[str], registry: dict[str, object], verb: str
     suffix = Path(path).suffix.lower()
     if suffix not in registry:
         shown = f"'{suffix}'" if suffix else "a file without a suffix"
-        raise FormatError(f"{os.fspath(path)}: cannot {verb} {shown} "
-                          f"(use {', '.join(registry)})")
+        raise FormatError(f"{os.fspath(path)}: cannot {verb} {shown} (use {', '.join(registry)})")
     return suffix
 
 
@@ -54,5 +56,14 @@ def load_model(path: str | os.PathLike[str]) -> Model:
         raise FormatError(f"{os.fspath(path)}: {error}") from None
 
 
-__all__ = ["EXPORTERS", "IMPORTERS", "NUMPY_ACTIVATIONS", "FormatError", "Model",
-           "check_export_path", "export_model", "load_model", "predict"]
+__all__ = [
+    "EXPORTERS",
+    "IMPORTERS",
+    "NUMPY_ACTIVATIONS",
+    "FormatError",
+    "Model",
+    "check_export_path",
+    "export_model",
+    "load_model",
+    "predict",
+]

@@ -35,8 +35,7 @@ from playground.problems import MAX_CLASSES, PROBLEMS
 MODEL_FORMAT = "nn-playground/model"
 SESSION_FORMAT = "nn-playground/session"
 VERSION = 1
-MODEL_FIELDS = ("format", "version", "problem", "classes", "network", "standardization",
-                "weights")
+MODEL_FIELDS = ("format", "version", "problem", "classes", "network", "standardization", "weights")
 
 Array = npt.NDArray[np.float64]
 
@@ -81,8 +80,10 @@ def model_to_dict(model: Model) -> dict[str, Any]:
         "problem": model.network.problem,
         "classes": model.network.classes,
         "network": network_to_dict(model.network),
-        "standardization": {"mean": np.asarray(mean, float).tolist(),
-                            "std": np.asarray(std, float).tolist()},
+        "standardization": {
+            "mean": np.asarray(mean, float).tolist(),
+            "std": np.asarray(std, float).tolist(),
+        },
         "weights": weights_to_list(model.weights),
     }
 
@@ -90,8 +91,11 @@ def model_to_dict(model: Model) -> dict[str, Any]:
 def model_from_dict(data: Any) -> Model:
     """A checked Model from parsed model JSON; FormatError names the bad field."""
     if isinstance(data, dict) and data.get("format") == SESSION_FORMAT:
-        raise fail("format", "this is a session, not an exported model (export it first with: "
-                             "nn-playground export SESSION -o model.json)")
+        raise fail(
+            "format",
+            "this is a session, not an exported model (export it first with: "
+            "nn-playground export SESSION -o model.json)",
+        )
     check_header(data, MODEL_FORMAT, VERSION, "model")
     data = expect_object(data, "", MODEL_FIELDS)
     problem = expect_str(data["problem"], "problem")
@@ -117,5 +121,11 @@ def read_model_json(path: str | os.PathLike[str]) -> Model:
     return model_from_dict(read_json_file(path, "model"))
 
 
-__all__ = ["FormatError", "Model", "model_from_dict", "model_to_dict", "read_model_json",
-           "write_model_json"]
+__all__ = [
+    "FormatError",
+    "Model",
+    "model_from_dict",
+    "model_to_dict",
+    "read_model_json",
+    "write_model_json",
+]

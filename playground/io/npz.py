@@ -62,8 +62,11 @@ def read_npz(path: str | os.PathLike[str]) -> Model:
             if info.flag_bits & 0x1:
                 raise fail(name, "is encrypted (export the model again without a password)")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise fail(name, f"uses zip compression method {info.compress_type}, which NPZ "
-                                 "models do not (stored or deflated)")
+                raise fail(
+                    name,
+                    f"uses zip compression method {info.compress_type}, which NPZ "
+                    "models do not (stored or deflated)",
+                )
         if sum(info.file_size for info in members.values()) > MAX_UNPACKED_BYTES:
             raise fail("", "the NPZ unpacks to more data than a model can hold")
         if "model" not in members:
@@ -75,12 +78,22 @@ def read_npz(path: str | os.PathLike[str]) -> Model:
         expected = model_arrays(model)
         for name in members:
             if name != "model" and name not in expected:
-                raise fail(name, f"unknown array (remove it; expected: {', '.join(expected)}, "
-                                 "model)")
-        stored = {name: _read_member(archive, info, name, expected[name].shape)
-                  for name, info in members.items() if name != "model"}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
-            OSError, RuntimeError) as error:
+                raise fail(
+                    name, f"unknown array (remove it; expected: {', '.join(expected)}, model)"
+                )
+        stored = {
+            name: _read_member(archive, info, name, expected[name].shape)
+            for name, info in members.items()
+            if name != "model"
+        }
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        OSError,
+        RuntimeError,
+    ) as error:
         raise fail("", f"not a readable NPZ file ({_short(error)})") from None
     _check_arrays(stored, expected)
     return model
@@ -90,8 +103,9 @@ def _array_name(filename: str) -> str:
     return filename[:-4] if filename.endswith(".npy") else filename
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
-                 shape: tuple[int, ...] | None) -> np.ndarray:
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shape: tuple[int, ...] | None
+) -> np.ndarray:
     """One .npy member, its header checked first: numbers of `shape` (or the model string)."""
     with archive.open(info) as member:
         try:
@@ -106,19 +120,20 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
             raise fail(name, f"not a numpy array ({_short(error)})") from None
         declared, fortran, dtype = header
         if dtype.hasobject:
-            raise fail("", f"not a readable NPZ file ({name} holds Python objects, which are "
-                           "never loaded)")
+            raise fail(
+                "", f"not a readable NPZ file ({name} holds Python objects, which are never loaded)"
+            )
         if shape is None and dtype.kind != "U":
             raise fail(name, "expected the model JSON as a numpy string array")
         if shape is not None and dtype.kind not in "fiu":
             raise fail(name, f"expected numbers, got dtype {dtype}")
         count = math.prod(declared)
         if shape is not None and tuple(declared) != shape:
-            raise fail(name, f"shape {list(declared)} does not match the network "
-                             f"({list(shape)})")
+            raise fail(name, f"shape {list(declared)} does not match the network ({list(shape)})")
         if count * dtype.itemsize > min(info.file_size, MAX_FILE_BYTES):
-            raise fail(name, f"declares {count} values of {dtype.itemsize} bytes, more than the "
-                             "file holds")
+            raise fail(
+                name, f"declares {count} values of {dtype.itemsize} bytes, more than the file holds"
+            )
         raw = member.read(count * dtype.itemsize + 1)
     if len(raw) != count * dtype.itemsize:
         raise fail(name, "the stored data does not match its declared shape")
@@ -143,8 +158,10 @@ def _check_arrays(stored: dict[str, np.ndarray], expected: dict[str, np.ndarray]
         if got.dtype.kind not in "fiu":
             raise fail(name, f"expected numbers, got dtype {got.dtype}")
         if got.shape != want.shape:
-            raise fail(name, f"shape {list(got.shape)} does not match the network "
-                             f"({list(want.shape)})")
+            raise fail(
+                name, f"shape {list(got.shape)} does not match the network ({list(want.shape)})"
+            )
         if not np.array_equal(got.astype(np.float64), want):
-            raise fail(name, "differs from the weights in the embedded model JSON (re-export "
-                             "the model)")
+            raise fail(
+                name, "differs from the weights in the embedded model JSON (re-export the model)"
+            )

@@ -46,8 +46,14 @@ class GraphBuilder:
         self.initializers.append(numpy_helper.from_array(array, name))
         return name
 
-    def op(self, op_type: str, *inputs: str, hint: str | None = None, out: str | None = None,
-           **attrs: object) -> str:
+    def op(
+        self,
+        op_type: str,
+        *inputs: str,
+        hint: str | None = None,
+        out: str | None = None,
+        **attrs: object,
+    ) -> str:
         """Append one node with one output; its output name."""
         output = out or self.name(hint or op_type.lower())
         self.nodes.append(helper.make_node(op_type, list(inputs), [output], **attrs))
@@ -92,15 +98,24 @@ def build_onnx(model: Model) -> onnx.ModelProto:
     a = g.op("Concat", *columns, axis=1, hint="features") if len(columns) > 1 else columns[0]
     mean, std = (np.asarray(v, dtype=np.float64) for v in model.standardization)
     if np.any(mean != 0.0) or np.any(std != 1.0):
-        a = g.op("Div", g.op("Sub", a, g.const(mean, "mean")), g.const(std, "std"),
-                 hint="standardized")
+        a = g.op(
+            "Div", g.op("Sub", a, g.const(mean, "mean")), g.const(std, "std"), hint="standardized"
+        )
     for i, lw in enumerate(model.weights):
-        a = g.op("Gemm", a, g.const(lw.W, f"W{i}"), g.const(lw.b, f"b{i}"), transB=1,
-                 hint=f"dense{i}")
+        a = g.op(
+            "Gemm", a, g.const(lw.W, f"W{i}"), g.const(lw.b, f"b{i}"), transB=1, hint=f"dense{i}"
+        )
         if lw.bn is not None:
-            a = g.op("BatchNormalization", a, g.const(lw.bn.gamma, f"gamma{i}"),
-                     g.const(lw.bn.beta, f"beta{i}"), g.const(lw.bn.running_mean, f"mean{i}"),
-                     g.const(lw.bn.running_var, f"var{i}"), epsilon=BN_EPS, hint=f"bn{i}")
+            a = g.op(
+                "BatchNormalization",
+                a,
+                g.const(lw.bn.gamma, f"gamma{i}"),
+                g.const(lw.bn.beta, f"beta{i}"),
+                g.const(lw.bn.running_mean, f"mean{i}"),
+                g.const(lw.bn.running_var, f"var{i}"),
+                epsilon=BN_EPS,
+                hint=f"bn{i}",
+            )
         if i < len(network.layers):
             a = ONNX_ACTIVATIONS[network.layers[i].activation](g, a)
     _output_layer(g, a, model)
@@ -120,21 +135,38 @@ def _output_layer(g: GraphBuilder, z: str, model: Model) -> None:
 
 def _make_model(g: GraphBuilder, model: Model) -> onnx.ModelProto:
     network = model.network
-    width = 2 if network.problem == "classification" and network.classes == 2 else (
-        network.output_units)
+    width = (
+        2
+        if network.problem == "classification" and network.classes == 2
+        else (network.output_units)
+    )
     what = "class probabilities" if network.problem == "classification" else "predicted values"
     graph = helper.make_graph(
-        g.nodes, "nn_playground", [
+        g.nodes,
+        "nn_playground",
+        [
             helper.make_tensor_value_info(INPUT, TensorProto.FLOAT, ["N", 2]),
-        ], [
+        ],
+        [
             helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["N", width]),
-        ], initializer=g.initializers,
+        ],
+        initializer=g.initializers,
         doc_string=f"input: raw points (x1, x2) [N, 2]; output: {what} [N, {width}]",
     )
-    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
-                              producer_name="nn-playground", ir_version=IR_VERSION)
-    helper.set_model_props(proto, {"inputs": ",".join(network.inputs),
-                                   "problem": network.problem, "classes": str(network.classes)})
+    proto = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", OPSET)],
+        producer_name="nn-playground",
+        ir_version=IR_VERSION,
+    )
+    helper.set_model_props(
+        proto,
+        {
+            "inputs": ",".join(network.inputs),
+            "problem": network.problem,
+            "classes": str(network.classes),
+        },
+    )
     onnx.checker.check_model(proto, full_check=True)
     return proto
 
@@ -148,7 +180,9 @@ def write_onnx(path: str | os.PathLike[str], model: Model) -> None:
         if lw.bn is not None:
             arrays += [lw.bn.gamma, lw.bn.beta, lw.bn.running_mean, lw.bn.running_var]
     if any(np.any(np.abs(a) > limit) for a in arrays):
-        raise FormatError("weights: some values are beyond float32 range (about 3.4e38): the "
-                          "ONNX model could not give the app's predictions (train again with a "
-                          "lower learning rate)")
+        raise FormatError(
+            "weights: some values are beyond float32 range (about 3.4e38): the "
+            "ONNX model could not give the app's predictions (train again with a "
+            "lower learning rate)"
+        )
     atomic_write_bytes(path, build_onnx(model).SerializeToString())

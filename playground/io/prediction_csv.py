@@ -53,8 +53,10 @@ def parse_point_table(text: str) -> PointTable:
         names = [name.strip().lower() for name in header]
         for name in ("x1", "x2"):
             if names.count(name) != 1:
-                raise ValueError(f"line {reader.line_num}: expected one column {name!r} "
-                                 f"(header: {shorten(','.join(header))})")
+                raise ValueError(
+                    f"line {reader.line_num}: expected one column {name!r} "
+                    f"(header: {shorten(','.join(header))})"
+                )
         columns = (names.index("x1"), names.index("x2"))
         rows: list[list[str]] = []
         xy: list[tuple[float, float]] = []
@@ -65,10 +67,15 @@ def parse_point_table(text: str) -> PointTable:
             if len(rows) == MAX_POINTS:
                 raise ValueError(f"line {reader.line_num}: more than {MAX_POINTS} points")
             if len(row) != len(header):
-                raise ValueError(f"line {reader.line_num}: expected {len(header)} fields, got "
-                                 f"{len(row)}")
-            xy.append(tuple(parse_number(row[c], n, reader.line_num)
-                            for c, n in zip(columns, ("x1", "x2"), strict=True)))
+                raise ValueError(
+                    f"line {reader.line_num}: expected {len(header)} fields, got {len(row)}"
+                )
+            xy.append(
+                tuple(
+                    parse_number(row[c], n, reader.line_num)
+                    for c, n in zip(columns, ("x1", "x2"), strict=True)
+                )
+            )
             rows.append(row)
             lines.append(reader.line_num)
     except csv.Error as error:
@@ -83,8 +90,7 @@ def prediction_columns(problem: str, outputs: int) -> list[str]:
     return [OUTPUT_COLUMN, *(f"p{k}" for k in range(outputs))]
 
 
-def format_predictions(table: PointTable, problem: str, outputs: npt.NDArray[np.float64]
-                       ) -> str:
+def format_predictions(table: PointTable, problem: str, outputs: npt.NDArray[np.float64]) -> str:
     """The input columns plus prediction (class index or value) and class probabilities."""
     added = prediction_columns(problem, outputs.shape[1])
     clash = [name for name in added if name in (h.strip().lower() for h in table.header)]

@@ -37,8 +37,12 @@ def network_to_dict(network: NetworkSpec) -> dict[str, Any]:
     return {
         "inputs": list(network.inputs),
         "layers": [
-            {"units": layer.units, "activation": layer.activation, "dropout": layer.dropout,
-             "batch_norm": layer.batch_norm}
+            {
+                "units": layer.units,
+                "activation": layer.activation,
+                "dropout": layer.dropout,
+                "batch_norm": layer.batch_norm,
+            }
             for layer in network.layers
         ],
         "standardize": network.standardize,
@@ -53,12 +57,16 @@ def network_from_dict(data: Any, path: str, problem: str, classes: int) -> Netwo
     for i, name in enumerate(inputs):
         expect_str(name, child(inputs_path, i))
     layers_path = child(path, "layers")
-    layers = [_layer_from_dict(item, child(layers_path, i))
-              for i, item in enumerate(expect_list(data["layers"], layers_path, MAX_LAYERS,
-                                                   "hidden layers"))]
+    layers = [
+        _layer_from_dict(item, child(layers_path, i))
+        for i, item in enumerate(
+            expect_list(data["layers"], layers_path, MAX_LAYERS, "hidden layers")
+        )
+    ]
     standardize = expect_bool(data.get("standardize", False), child(path, "standardize"))
-    return build_spec(path, NetworkSpec, tuple(inputs), tuple(layers), problem, classes,
-                      standardize)
+    return build_spec(
+        path, NetworkSpec, tuple(inputs), tuple(layers), problem, classes, standardize
+    )
 
 
 def _layer_from_dict(data: Any, path: str) -> LayerSpec:
@@ -83,8 +91,11 @@ def weights_from_list(data: Any, path: str, network: NetworkSpec) -> tuple[Layer
     sizes = network.layer_sizes
     entries = expect_list(data, path)
     if len(entries) != len(sizes) - 1:
-        raise fail(path, f"{len(entries)} layers of weights do not match the network, which has "
-                         f"{len(sizes) - 1} (its hidden layers plus the output layer)")
+        raise fail(
+            path,
+            f"{len(entries)} layers of weights do not match the network, which has "
+            f"{len(sizes) - 1} (its hidden layers plus the output layer)",
+        )
     weights = []
     for i, entry in enumerate(entries):
         entry_path = child(path, i)
@@ -92,16 +103,20 @@ def weights_from_list(data: Any, path: str, network: NetworkSpec) -> tuple[Layer
         has_bn = i < len(network.layers) and network.layers[i].batch_norm
         entry = expect_object(entry, entry_path, ("W", "b"), ("bn",) if has_bn else ())
         if has_bn and "bn" not in entry:
-            raise fail(child(entry_path, "bn"), "missing (this layer uses batch norm: add gamma, "
-                                                "beta, running_mean and running_var)")
+            raise fail(
+                child(entry_path, "bn"),
+                "missing (this layer uses batch norm: add gamma, "
+                "beta, running_mean and running_var)",
+            )
         W = matrix(entry["W"], child(entry_path, "W"), n_out, n_in)
         b = vector(entry["b"], child(entry_path, "b"), n_out)
         bn = None
         if has_bn:
             bn_path = child(entry_path, "bn")
             bn_data = expect_object(entry["bn"], bn_path, BN_FIELDS)
-            bn = BatchNormState(**{name: vector(bn_data[name], child(bn_path, name), n_out)
-                                   for name in BN_FIELDS})
+            bn = BatchNormState(
+                **{name: vector(bn_data[name], child(bn_path, name), n_out) for name in BN_FIELDS}
+            )
         weights.append(LayerWeights(W, b, bn))
     build_spec("", check_weights, network, weights)
     return tuple(weights)
@@ -122,15 +137,21 @@ def matrix(data: Any, path: str, rows: int, cols: int) -> npt.NDArray[np.float64
     items = expect_list(data, path)
     shape = f"{rows}×{cols}"
     if len(items) != rows:
-        raise fail(path, f"{len(items)} rows do not match the network (expected {shape}: "
-                         f"{rows} rows of {cols} numbers)")
+        raise fail(
+            path,
+            f"{len(items)} rows do not match the network (expected {shape}: "
+            f"{rows} rows of {cols} numbers)",
+        )
     for r, row in enumerate(items):
         row_path = child(path, r)
         if not isinstance(row, list):
             raise fail(row_path, f"expected a list of {cols} numbers (a row of the {shape} matrix)")
         if len(row) != cols:
-            raise fail(row_path, f"{len(row)} numbers do not match the network (expected {shape}: "
-                                 f"{rows} rows of {cols} numbers)")
+            raise fail(
+                row_path,
+                f"{len(row)} numbers do not match the network (expected {shape}: "
+                f"{rows} rows of {cols} numbers)",
+            )
         for c, value in enumerate(row):
             expect_number(value, child(row_path, c))
     return np.array(items, dtype=np.float64).reshape(rows, cols)

@@ -55,8 +55,13 @@ def autosaved_file(path: Path | None = None) -> str | None:
 class Autosaver(QObject):
     """Saves the controller's session while it changes; `finish()` removes the file."""
 
-    def __init__(self, controller: Controller, path: Path | None = None,
-                 seconds: float = AUTOSAVE_SECONDS, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        controller: Controller,
+        path: Path | None = None,
+        seconds: float = AUTOSAVE_SECONDS,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._controller = controller
         self.path = path or autosave_path()

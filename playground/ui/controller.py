@@ -50,18 +50,32 @@ class Controller(QObject):
     path_changed = Signal(object)  # str | None: the session file
     notice = Signal(str, str)  # (level "warning"/"info" or "" to clear, message)
 
-    def __init__(self, session: Session | None = None, *, warm_up: bool = True,
-                 frame_rate: float = FRAME_RATE, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        session: Session | None = None,
+        *,
+        warm_up: bool = True,
+        frame_rate: float = FRAME_RATE,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.model = SessionModel(session)
         self.data = DataEditor(self.model.session.points, self.current_session)
-        self.runner = TrainingRunner(self.model.session, warm_up=warm_up,
-                                     frame_rate=frame_rate, parent=self)
+        self.runner = TrainingRunner(
+            self.model.session, warm_up=warm_up, frame_rate=frame_rate, parent=self
+        )
         self.files = FileState(self.runner.training_marker)
         self.selection_model = Selection(lambda: self.model.session.network.layer_sizes)
         self._timer, self._on_tick = self.runner.timer, self.runner.tick  # for gui_bench
-        for name in ("frame_ready", "records_ready", "status_changed", "running_changed",
-                     "speed_changed", "grid_changed", "notice"):
+        for name in (
+            "frame_ready",
+            "records_ready",
+            "status_changed",
+            "running_changed",
+            "speed_changed",
+            "grid_changed",
+            "notice",
+        ):
             getattr(self.runner, name).connect(getattr(self, name))
         self.runner.ticked.connect(self.files.refresh)
         for event in (self.model.notice, self.data.notice):
@@ -86,8 +100,11 @@ class Controller(QObject):
         self.change_units, self.set_layer = m.change_units, m.set_layer
         self.set_all_activations, self.toggle_input = m.set_all_activations, m.toggle_input
         self.set_standardize = m.set_standardize
-        self.set_recipe, self.regenerate, self.set_problem = d.set_recipe, d.regenerate, \
-            d.set_problem
+        self.set_recipe, self.regenerate, self.set_problem = (
+            d.set_recipe,
+            d.regenerate,
+            d.set_problem,
+        )
         self.set_classes, self.set_points = d.set_classes, d.set_points
         self.import_points, self.undo, self.redo = d.import_points, d.undo, d.redo
         self.clear_points, self.set_draw = d.clear_points, d.set_draw
@@ -98,25 +115,33 @@ class Controller(QObject):
 
     # ----- state ----------------------------------------------------------------------------
 
-    session = property(lambda self: self.model.session,
-                       doc="The current settings and data (weights as of the last load).")
+    session = property(
+        lambda self: self.model.session,
+        doc="The current settings and data (weights as of the last load).",
+    )
     editor = property(lambda self: self.data.editor, doc="The editable point set (undo/redo).")
     worker = property(lambda self: self.runner.worker, doc="The training thread.")
     recipe = property(lambda self: self.data.recipe, doc="The preset the data came from.")
-    recipe_active = property(lambda self: self.data.recipe_active,
-                             doc="Whether the points are what the recipe generates.")
+    recipe_active = property(
+        lambda self: self.data.recipe_active,
+        doc="Whether the points are what the recipe generates.",
+    )
     draw = property(lambda self: self.data.draw, doc="The drawing tool settings.")
     grid = property(lambda self: self.runner.grid, doc="The rectangle neurons are shown over.")
     speed = property(lambda self: self.runner.speed, doc="Epochs per second (None = max).")
-    selection = property(lambda self: self.selection_model.neuron,
-                         doc="The (layer, unit) shown in the big view, None for the output.")
+    selection = property(
+        lambda self: self.selection_model.neuron,
+        doc="The (layer, unit) shown in the big view, None for the output.",
+    )
     playing = property(lambda self: self.runner.playing, doc="Whether training runs.")
     path = property(lambda self: self.files.path, doc="The session file, if any.")
     frame = property(lambda self: self.runner.frame, doc="The last frame of the current run.")
     status = property(lambda self: self.runner.status, doc="The worker's last status.")
     dirty = property(lambda self: self.files.dirty, doc="Unsaved changes (no side effect).")
-    change_key = property(lambda self: self.files.change_key,
-                          doc="Changes whenever the session or its training changes.")
+    change_key = property(
+        lambda self: self.files.change_key,
+        doc="Changes whenever the session or its training changes.",
+    )
 
     def current_session(self) -> Session:
         """The session with the weights and epoch the network has now (what Save writes)."""
@@ -219,5 +244,15 @@ def label_range(points: Points) -> tuple[float, float]:
     return -m, m
 
 
-__all__ = ["DEFAULT_GRID", "Controller", "DataRecipe", "DrawSettings", "Frame",
-           "LEARNING_RATES", "MAX_LAYERS", "MAX_UNITS", "Record", "label_range"]
+__all__ = [
+    "DEFAULT_GRID",
+    "Controller",
+    "DataRecipe",
+    "DrawSettings",
+    "Frame",
+    "LEARNING_RATES",
+    "MAX_LAYERS",
+    "MAX_UNITS",
+    "Record",
+    "label_range",
+]

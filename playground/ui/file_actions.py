@@ -44,8 +44,9 @@ class FileActions(QObject):
 
     recent_changed = Signal(object)  # list[str]
 
-    def __init__(self, controller: Controller, window: QWidget,
-                 settings: QSettings | None = None) -> None:
+    def __init__(
+        self, controller: Controller, window: QWidget, settings: QSettings | None = None
+    ) -> None:
         super().__init__(window)
         self._controller = controller
         self._window = window
@@ -57,21 +58,29 @@ class FileActions(QObject):
         self.import_csv_action = make_action(window, "import_csv", self.import_csv)
         self.export_csv_action = make_action(window, "export_csv", self.export_csv)
         self.export_model_action = make_action(window, "export_model", self.export_model)
-        self.figure_actions = {name: make_action(window, f"figure_{name}",
-                                                 lambda n=name: self.export_figure(n))
-                               for name in FIGURES}
+        self.figure_actions = {
+            name: make_action(window, f"figure_{name}", lambda n=name: self.export_figure(n))
+            for name in FIGURES
+        }
         self.export_png_action = self.figure_actions["boundary"]
-        self.figure_menu = action_menu("Export &figure (1920×1080 PNG)", window,
-                                       self.figure_actions.values())
+        self.figure_menu = action_menu(
+            "Export &figure (1920×1080 PNG)", window, self.figure_actions.values()
+        )
         self.recent_menu = QMenu("Open &recent", window)
         self._update_recent_menu()
 
     @property
     def actions(self) -> dict[str, QAction]:
         """The file actions by registry name."""
-        named = {"new": self.new_action, "open": self.open_action, "save": self.save_action,
-                 "save_as": self.save_as_action, "import_csv": self.import_csv_action,
-                 "export_csv": self.export_csv_action, "export_model": self.export_model_action}
+        named = {
+            "new": self.new_action,
+            "open": self.open_action,
+            "save": self.save_action,
+            "save_as": self.save_as_action,
+            "import_csv": self.import_csv_action,
+            "export_csv": self.export_csv_action,
+            "export_model": self.export_model_action,
+        }
         return {**named, **{f"figure_{n}": a for n, a in self.figure_actions.items()}}
 
     # ----- sessions -------------------------------------------------------------------------
@@ -85,8 +94,9 @@ class FileActions(QObject):
         """Ask for a session file and open it."""
         if not self.confirm_discard():
             return
-        path, _ = QFileDialog.getOpenFileName(self._window, "Open session", self._folder(),
-                                              SESSION_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self._window, "Open session", self._folder(), SESSION_FILTER
+        )
         if path:
             self.open_path(path)
 
@@ -121,8 +131,9 @@ class FileActions(QObject):
     def save_as(self) -> bool:
         """Ask for a file name and save there."""
         suggestion = self._controller.path or os.path.join(self._folder(), "session.json")
-        path, _ = QFileDialog.getSaveFileName(self._window, "Save session", suggestion,
-                                              SESSION_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self._window, "Save session", suggestion, SESSION_FILTER
+        )
         if not path:
             return False
         if not Path(path).suffix:
@@ -150,8 +161,9 @@ class FileActions(QObject):
 
     def import_csv(self) -> None:
         """Ask for a dataset CSV and replace the points with it (undoable)."""
-        path, _ = QFileDialog.getOpenFileName(self._window, "Import data", self._folder(),
-                                              CSV_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self._window, "Import data", self._folder(), CSV_FILTER
+        )
         if path:
             self.import_csv_path(path)
 
@@ -171,8 +183,9 @@ class FileActions(QObject):
             if problem is None:
                 return False
         if problem == "classification" and points.problem != "classification":
-            self.show_error("Cannot import this data",
-                            f"{path}: {summary.text()} — {summary.why_regression()}")
+            self.show_error(
+                "Cannot import this data", f"{path}: {summary.text()} — {summary.why_regression()}"
+            )
             return False
         points = as_regression(points) if problem == "regression" else points
         self._controller.import_points(points)
@@ -190,12 +203,13 @@ class FileActions(QObject):
 
     def export_csv(self) -> None:
         """Write the points as CSV (x1, x2, label, split)."""
-        path, _ = QFileDialog.getSaveFileName(self._window, "Export data",
-                                              os.path.join(self._folder(), "data.csv"),
-                                              CSV_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self._window, "Export data", os.path.join(self._folder(), "data.csv"), CSV_FILTER
+        )
         if path:
-            self._write(lambda: write_csv(path, self._controller.session.points),
-                        "Cannot export the data")
+            self._write(
+                lambda: write_csv(path, self._controller.session.points), "Cannot export the data"
+            )
 
     def export_model(self) -> None:
         """Export the trained model; the format follows the chosen suffix."""
@@ -216,7 +230,8 @@ class FileActions(QObject):
         the status bar."""
         written = self._write(
             lambda: export_model(path, self._controller.current_session().to_model()),
-            "Cannot export the model")
+            "Cannot export the model",
+        )
         if written:
             self.confirm(f"Model exported to {path}")
         return written
@@ -230,17 +245,19 @@ class FileActions(QObject):
     def export_figure(self, name: str = "boundary") -> None:
         """Ask for a file name and save a view (a key of FIGURES) as a 1920×1080 PNG."""
         title = f"Export {FIGURES[name].title.lower()}"
-        path = save_file_name(self._window, title, os.path.join(self._folder(), f"{name}.png"),
-                              PNG_FILTER, ".png")
+        path = save_file_name(
+            self._window, title, os.path.join(self._folder(), f"{name}.png"), PNG_FILTER, ".png"
+        )
         if path:
             self.export_figure_path(path, name)
 
     def export_figure_path(self, path: str, name: str = "boundary") -> bool:
         """Render a view (a key of FIGURES) at projector resolution and write it to path."""
         figure = FIGURES[name]
-        return self._write(lambda: export_figure(path, figure.widget(self._window),
-                                                 figure.width, figure.height),
-                           "Cannot export the figure")
+        return self._write(
+            lambda: export_figure(path, figure.widget(self._window), figure.width, figure.height),
+            "Cannot export the figure",
+        )
 
     def export_png_path(self, path: str) -> bool:
         """Save the decision boundary (the output view with the points) as a PNG."""
@@ -248,8 +265,13 @@ class FileActions(QObject):
 
     def ask_gif_path(self) -> str | None:
         """Ask where the recorded GIF goes (None if cancelled)."""
-        return save_file_name(self._window, "Record GIF",
-                              os.path.join(self._folder(), "training.gif"), GIF_FILTER, ".gif")
+        return save_file_name(
+            self._window,
+            "Record GIF",
+            os.path.join(self._folder(), "training.gif"),
+            GIF_FILTER,
+            ".gif",
+        )
 
     def _write(self, write: Callable[[], None], title: str) -> bool:
         try:

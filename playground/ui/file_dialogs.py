@@ -57,8 +57,9 @@ def model_dialog(parent: QWidget, folder: str) -> QFileDialog:
     return dialog
 
 
-def save_file_name(parent: QWidget, title: str, suggestion: str, filter_: str,
-                   suffix: str) -> str | None:
+def save_file_name(
+    parent: QWidget, title: str, suggestion: str, filter_: str, suffix: str
+) -> str | None:
     """Ask for a file to write (None if cancelled); `suffix` is added when it is missing."""
     path, _ = QFileDialog.getSaveFileName(parent, title, suggestion, filter_)
     if not path:
@@ -82,21 +83,31 @@ def problem_question(path: str, summary: LabelSummary) -> tuple[str, list[tuple[
     """What to ask about whole-number labels: the text and (button label, problem) choices."""
     name = Path(path).name
     if summary.classes is None:
-        text = (f"{name}: {summary.text()} — {summary.why_regression()}, so they can only "
-                "be regression targets.")
+        text = (
+            f"{name}: {summary.text()} — {summary.why_regression()}, so they can only "
+            "be regression targets."
+        )
         return text, [("Import as regression", "regression")]
-    text = (f"{name}: {summary.text()} — read as {summary.classes}-class "
-            "classification. Whole numbers can also be regression targets.")
-    return text, [(f"Classification ({summary.classes} classes)", "classification"),
-                  ("Regression", "regression")]
+    text = (
+        f"{name}: {summary.text()} — read as {summary.classes}-class "
+        "classification. Whole numbers can also be regression targets."
+    )
+    return text, [
+        (f"Classification ({summary.classes} classes)", "classification"),
+        ("Regression", "regression"),
+    ]
 
 
 def ask_save_changes(parent: QWidget) -> str:
     """Ask about unsaved changes: "save", "discard" or "cancel"."""
     buttons = QMessageBox.StandardButton
     answer = QMessageBox.question(
-        parent, "Unsaved changes", "The session has unsaved changes. Save them first?",
-        buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        parent,
+        "Unsaved changes",
+        "The session has unsaved changes. Save them first?",
+        buttons.Save | buttons.Discard | buttons.Cancel,
+        buttons.Save,
+    )
     return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
 
 

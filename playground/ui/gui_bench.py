@@ -21,8 +21,9 @@ WARM_UP_TIMEOUT = 300.0  # seconds: a cold numba cache compiles for tens of seco
 def w1_session() -> Session:
     """Workload W1: spiral (250 points, seed 0, no test split), x1 x2, [4, 2] tanh, sgd 0.03."""
     points = generate("spiral", n=250, noise=0.0, seed=0, test_ratio=0.0)
-    network = NetworkSpec(("x1", "x2"), (LayerSpec(4, "tanh"), LayerSpec(2, "tanh")),
-                          points.problem, points.classes)
+    network = NetworkSpec(
+        ("x1", "x2"), (LayerSpec(4, "tanh"), LayerSpec(2, "tanh")), points.problem, points.classes
+    )
     training = TrainingSpec(OptimizerSpec("sgd", 0.03), batch_size=10)
     return Session(points, network, training)
 
@@ -31,8 +32,9 @@ def big_session() -> Session:
     """The big network of DESIGN §6: spiral (500 points, seed 0), x1 x2, 8 hidden layers × 32 tanh
     units, adam 0.01, batch 10."""
     points = generate("spiral", n=500, noise=0.0, seed=0, test_ratio=0.0)
-    network = NetworkSpec(("x1", "x2"), tuple(LayerSpec(32, "tanh") for _ in range(8)),
-                          points.problem, points.classes)
+    network = NetworkSpec(
+        ("x1", "x2"), tuple(LayerSpec(32, "tanh") for _ in range(8)), points.problem, points.classes
+    )
     training = TrainingSpec(OptimizerSpec("adam", 0.01), batch_size=10)
     return Session(points, network, training)
 
@@ -99,9 +101,9 @@ def _measure_window(app, session: Session, seconds: float) -> dict[str, float]: 
         loop.exec()
         poll.stop()
 
-    window = MainWindow(session, settings=QSettings(str(settings_file),
-                                                    QSettings.Format.IniFormat),
-                        autosave=False)
+    window = MainWindow(
+        session, settings=QSettings(str(settings_file), QSettings.Format.IniFormat), autosave=False
+    )
     controller = window.controller
     frames = {"count": 0, "ui_seconds": 0.0}
 
@@ -124,8 +126,10 @@ def _measure_window(app, session: Session, seconds: float) -> dict[str, float]: 
         window.show()
         app.processEvents()  # the first layout and paint are not a stall of training
         stall.start()
-        run_until(lambda: controller.status.state != "warming_up"
-                  and controller.frame is not None, WARM_UP_TIMEOUT)
+        run_until(
+            lambda: controller.status.state != "warming_up" and controller.frame is not None,
+            WARM_UP_TIMEOUT,
+        )
         stall_compiling = stall.take()
 
         controller.set_speed(None)
@@ -202,13 +206,25 @@ def measure_start(cache_dir: str | None = None, seconds: float = 30.0) -> dict[s
     import sys
 
     folder = Path(tempfile.mkdtemp(prefix="nn-playground-start-"))
-    env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir or str(folder / "numba"),
-               XDG_CONFIG_HOME=str(folder / "config"), XDG_DATA_HOME=str(folder / "data"))
+    env = dict(
+        os.environ,
+        NUMBA_CACHE_DIR=cache_dir or str(folder / "numba"),
+        XDG_CONFIG_HOME=str(folder / "config"),
+        XDG_DATA_HOME=str(folder / "data"),
+    )
     env[COLD_START_VARIABLE] = repr(time.time())
-    code = ("import sys, json; from playground.ui.gui_bench import start_child; "
-            f"print(json.dumps(start_child({seconds!r})))")
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, check=True, timeout=seconds + 300)
+    code = (
+        "import sys, json; from playground.ui.gui_bench import start_child; "
+        f"print(json.dumps(start_child({seconds!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 300,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -261,11 +277,15 @@ def start_child(seconds: float) -> dict[str, float]:
     window.shutdown()
     window.close()
     app.processEvents()
-    return {**marks, "max_ui_stall_ms_python": stalls["python"],
-            "max_ui_stall_ms_loading": stalls["loading"],
-            "max_ui_stall_ms_compiled": stalls["compiled"],
-            "max_ui_stall_ms": max(stalls.values()), "epoch_at_end": epoch,
-            "seconds": seconds}
+    return {
+        **marks,
+        "max_ui_stall_ms_python": stalls["python"],
+        "max_ui_stall_ms_loading": stalls["loading"],
+        "max_ui_stall_ms_compiled": stalls["compiled"],
+        "max_ui_stall_ms": max(stalls.values()),
+        "epoch_at_end": epoch,
+        "seconds": seconds,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -273,9 +293,11 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import json
 
-    parser = argparse.ArgumentParser(prog="python -m playground.ui.gui_bench",
-                                     description="Measure the app's first start (cold numba "
-                                                 "cache) and a second start (warm cache).")
+    parser = argparse.ArgumentParser(
+        prog="python -m playground.ui.gui_bench",
+        description="Measure the app's first start (cold numba "
+        "cache) and a second start (warm cache).",
+    )
     parser.add_argument("what", choices=["start"])
     parser.add_argument("--seconds", type=float, default=30.0, help="how long each run watches")
     args = parser.parse_args(argv)

@@ -43,8 +43,14 @@ PALETTE_KEY = "view/palette"
 class MainWindow(QMainWindow):
     """The playground window."""
 
-    def __init__(self, session: Session | None = None, *, warm_up: bool = True,
-                 settings: QSettings | None = None, autosave: bool = True) -> None:
+    def __init__(
+        self,
+        session: Session | None = None,
+        *,
+        warm_up: bool = True,
+        settings: QSettings | None = None,
+        autosave: bool = True,
+    ) -> None:
         super().__init__()
         self.controller = Controller(session, warm_up=warm_up, parent=self)
         controller = self.controller
@@ -142,8 +148,7 @@ class MainWindow(QMainWindow):
 
     def _keep_size(self, size: QSize) -> None:
         """Back to `size` (or the new minimum size) after a rearrangement grew the window."""
-        if self.windowState() & (Qt.WindowState.WindowMaximized
-                                 | Qt.WindowState.WindowFullScreen):
+        if self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
             return
         for _ in range(4):  # the new minimum size, from the innermost layout out
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
@@ -254,10 +259,13 @@ class MainWindow(QMainWindow):
         if session is None:
             return False
         answer = QMessageBox.question(
-            self, "Restore the last session?",
+            self,
+            "Restore the last session?",
             "NN Playground did not close properly last time. Restore the session it was "
-            "working on?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
+            "working on?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             self.autosaver.path.unlink(missing_ok=True)
             return False

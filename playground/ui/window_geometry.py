@@ -23,17 +23,20 @@ def available_geometry(widget: QWidget | None = None) -> QRect:
     return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 768)
 
 
-def initial_size(available: QRect, preferred: QSize = PREFERRED_SIZE,
-                 room: QMargins = FRAME_ROOM) -> QSize:
+def initial_size(
+    available: QRect, preferred: QSize = PREFERRED_SIZE, room: QMargins = FRAME_ROOM
+) -> QSize:
     """The window's size (without frame) on a screen whose available area is `available`:
     the preferred size where it fits, less where the screen is smaller."""
-    return QSize(max(1, min(preferred.width(), available.width() - room.left() - room.right())),
-                 max(1, min(preferred.height(),
-                            available.height() - room.top() - room.bottom())))
+    return QSize(
+        max(1, min(preferred.width(), available.width() - room.left() - room.right())),
+        max(1, min(preferred.height(), available.height() - room.top() - room.bottom())),
+    )
 
 
-def initial_geometry(available: QRect, preferred: QSize = PREFERRED_SIZE,
-                     room: QMargins = FRAME_ROOM) -> QRect:
+def initial_geometry(
+    available: QRect, preferred: QSize = PREFERRED_SIZE, room: QMargins = FRAME_ROOM
+) -> QRect:
     """The window's geometry (without frame), centred in the available area."""
     size = initial_size(available, preferred, room)
     framed = size.grownBy(room)
@@ -74,15 +77,20 @@ def save_window_geometry(window: QWidget, settings: QSettings) -> None:
 def keep_on_screen(window: QWidget) -> None:
     """Once shown (the window manager's frame now known): if the frame sticks out of the
     available area, move and shrink the window inside it."""
-    if not window.isVisible() or window.windowState() & (Qt.WindowState.WindowMaximized
-                                                         | Qt.WindowState.WindowFullScreen):
+    if not window.isVisible() or window.windowState() & (
+        Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+    ):
         return
     available = available_geometry(window)
     frame, inner = window.frameGeometry(), window.geometry()
     if available.contains(frame):
         return
-    room = QMargins(inner.left() - frame.left(), inner.top() - frame.top(),
-                    frame.right() - inner.right(), frame.bottom() - inner.bottom())
+    room = QMargins(
+        inner.left() - frame.left(),
+        inner.top() - frame.top(),
+        frame.right() - inner.right(),
+        frame.bottom() - inner.bottom(),
+    )
     window.setGeometry(fit_rect(inner, available, room))
 
 

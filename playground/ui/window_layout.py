@@ -90,10 +90,14 @@ class WindowBody(QWidget):
         self.left_tabs.setDocumentMode(True)
         self.left_tabs.addTab(_scrolled(self._window.data_panel), "Data")
         self.left_tabs.addTab(_scrolled(self._window.training_settings), "Training")
-        self.left_tabs.setTabToolTip(0, "Presets, their noise and size, and drawing your own "
-                                        "points")
-        self.left_tabs.setTabToolTip(1, "Optimizer parameters, learning-rate schedule, batches, "
-                                        "loss, clipping, initialization, early stopping")
+        self.left_tabs.setTabToolTip(
+            0, "Presets, their noise and size, and drawing your own points"
+        )
+        self.left_tabs.setTabToolTip(
+            1,
+            "Optimizer parameters, learning-rate schedule, batches, "
+            "loss, clipping, initialization, early stopping",
+        )
         left.addWidget(self.left_tabs)
         self.left_card.setFixedWidth(LEFT_WIDTH)
         return self.left_card
@@ -140,8 +144,9 @@ class WindowBody(QWidget):
             self.left_card.setVisible(roomy)
         else:
             self.left_card.setVisible(True)
-            self.left_card.setFixedWidth(LEFT_WIDTH_COMPACT if self.width() < COMPACT_BELOW
-                                         else LEFT_WIDTH)
+            self.left_card.setFixedWidth(
+                LEFT_WIDTH_COMPACT if self.width() < COMPACT_BELOW else LEFT_WIDTH
+            )
 
     def fit_notes(self, presenting: bool) -> None:
         """The notes take about a quarter of the window (less in presentation mode)."""

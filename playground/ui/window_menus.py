@@ -69,15 +69,30 @@ def build_menus(window: MainWindow) -> QMenu:
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
     menu("&Edit", ["undo", "redo", "clear_points"])
-    training = menu("&Training", ["play", "step_epoch", "step_batch", "reset", None,
-                                  "lr_up", "lr_down", None, "record_gif"])
+    training = menu(
+        "&Training",
+        ["play", "step_epoch", "step_batch", "reset", None, "lr_up", "lr_down", None, "record_gif"],
+    )
     data_sets = training.addMenu("&Data set")
     for key in PRESET_KEYS:
         if f"preset_{key}" in a:
             data_sets.addAction(a[f"preset_{key}"])
     palettes = [f"palette_{name}" for name in colors.PALETTES]
-    menu("&View", ["show_test", "discretize", "reset_zoom", None, "presentation",
-                   "full_screen", None, *palettes, None, "notes"])
+    menu(
+        "&View",
+        [
+            "show_test",
+            "discretize",
+            "reset_zoom",
+            None,
+            "presentation",
+            "full_screen",
+            None,
+            *palettes,
+            None,
+            "notes",
+        ],
+    )
     lessons = lessons_menu(window, files.open_lesson)
     lessons.addSeparator()
     lessons.addAction(a["notes"])
@@ -92,14 +107,15 @@ def add_figure_menus(window: MainWindow) -> dict[str, QMenu]:
     figures = window.files.figure_actions
     figure_menus: dict[str, QMenu] = {}
     for key, widget, names in (
-            ("curves", window.metrics.stack, ("loss", "accuracy", "gradients", "weights",
-                                              "window")),
-            ("diagram", window.network_panel.diagram, ("diagram", "window"))):
+        ("curves", window.metrics.stack, ("loss", "accuracy", "gradients", "weights", "window")),
+        ("diagram", window.network_panel.diagram, ("diagram", "window")),
+    ):
         menu = QMenu(widget)
         menu.addActions([figures[name] for name in names])
         widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         widget.customContextMenuRequested.connect(
-            lambda pos, w=widget, m=menu: m.popup(w.mapToGlobal(pos)))
+            lambda pos, w=widget, m=menu: m.popup(w.mapToGlobal(pos))
+        )
         figure_menus[key] = menu
     return figure_menus
 
@@ -116,8 +132,7 @@ class GifCommand(QObject):
         gif.recording_changed.connect(self._on_recording_changed)
         gif.frame_added.connect(self._on_frame_added)
         gif.written.connect(self._on_written)
-        gif.failed.connect(lambda message: window.files.show_error("Cannot write the GIF",
-                                                                   message))
+        gif.failed.connect(lambda message: window.files.show_error("Cannot write the GIF", message))
 
     def set_recording(self, on: bool) -> None:
         """Start recording a GIF (asks where to save it) or stop and write it."""
@@ -136,7 +151,8 @@ class GifCommand(QObject):
 
     def _on_frame_added(self, count: int) -> None:
         self._window.status_bar.showMessage(
-            f"● Recording GIF: {count} / {self._window.gif.max_frames} frames")
+            f"● Recording GIF: {count} / {self._window.gif.max_frames} frames"
+        )
 
     def _on_written(self, path: str) -> None:
         self._window.status_bar.showMessage(f"GIF written to {path}", 8000)

@@ -25,8 +25,14 @@ from playground.session import Session, load_session, save_session
 def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python -m playground ARGS` and capture its output."""
     env = {k: v for k, v in os.environ.items() if k != cli.DEBUG_VARIABLE}
-    return subprocess.run([sys.executable, "-m", "playground", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "playground", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
 
 
 def assert_rejected(result: subprocess.CompletedProcess[str], message: str) -> None:
@@ -90,8 +96,22 @@ def test_bench_forwards_its_arguments():
 
 def test_data_writes_a_dataset_csv(tmp_path):
     out = tmp_path / "spiral.csv"
-    result = run("data", "spiral", "-o", out, "--n", "90", "--noise", "0.1", "--seed", "3",
-                 "--test-ratio", "0.2", "--arms", "3")
+    result = run(
+        "data",
+        "spiral",
+        "-o",
+        out,
+        "--n",
+        "90",
+        "--noise",
+        "0.1",
+        "--seed",
+        "3",
+        "--test-ratio",
+        "0.2",
+        "--arms",
+        "3",
+    )
     assert result.returncode == 0, result.stderr
     points = read_csv(out)
     expected = generate("spiral", n=90, noise=0.1, seed=3, test_ratio=0.2, arms=3)
@@ -106,11 +126,14 @@ def test_data_to_standard_output():
     assert rows[0] == ["x1", "x2", "label", "split"] and len(rows) == 6
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--noise", "2"], "noise must be in [0, 1], got 2.0"),
-    (["--arms", "3"], "dataset 'circle' has no option 'arms'"),
-    (["--n", "0"], "n must be in 1..100000, got 0"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--noise", "2"], "noise must be in [0, 1], got 2.0"),
+        (["--arms", "3"], "dataset 'circle' has no option 'arms'"),
+        (["--n", "0"], "n must be in 1..100000, got 0"),
+    ],
+)
 def test_data_rejects_bad_options_and_writes_nothing(tmp_path, args, message):
     out = tmp_path / "d.csv"
     assert_rejected(run("data", "circle", "-o", out, *args), message)
@@ -127,8 +150,9 @@ def test_train_saves_weights_and_epoch(tmp_path):
     result = run("train", session_path, "--epochs", "6", "--save", out)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert any(line.startswith("epoch 6/6  train loss ") and "test accuracy" in line
-               for line in lines)
+    assert any(
+        line.startswith("epoch 6/6  train loss ") and "test accuracy" in line for line in lines
+    )
     assert lines[-1] == f"saved {out} (epoch 6)"
     trained = load_session(out)
     assert trained.epoch == 6 and trained.weights is not None
@@ -200,11 +224,14 @@ def test_train_rejects_a_bad_session_and_keeps_the_old_output(tmp_path):
     bad.write_text(json.dumps(data), encoding="utf-8")
     out = tmp_path / "out.json"
     out.write_text("keep me", encoding="utf-8")
-    assert_rejected(run("train", bad, "--epochs", "3", "--save", out),
-                    "network.layers[0].activation: unknown activation 'banana' (choose one of:")
+    assert_rejected(
+        run("train", bad, "--epochs", "3", "--save", out),
+        "network.layers[0].activation: unknown activation 'banana' (choose one of:",
+    )
     assert out.read_text(encoding="utf-8") == "keep me"
-    assert_rejected(run("train", tmp_path / "missing.json", "--epochs", "3"),
-                    "missing.json: no such file")
+    assert_rejected(
+        run("train", tmp_path / "missing.json", "--epochs", "3"), "missing.json: no such file"
+    )
     bad.write_text("{not json", encoding="utf-8")
     assert_rejected(run("train", bad, "--epochs", "3"), "not valid JSON")
 
@@ -231,16 +258,21 @@ def test_export_every_format(tmp_path, trained):
         assert result.returncode == 0, result.stderr
         assert "note:" not in result.stderr
     for suffix in (".json", ".npz"):
-        np.testing.assert_allclose(load_model(tmp_path / f"model{suffix}").predict(xy), expected,
-                                   atol=1e-5)
+        np.testing.assert_allclose(
+            load_model(tmp_path / f"model{suffix}").predict(xy), expected, atol=1e-5
+        )
     onnx.checker.check_model(onnx.load(tmp_path / "model.onnx"), full_check=True)
 
 
 def test_export_rejects_an_unknown_suffix_before_anything_else(tmp_path, trained):
-    assert_rejected(run("export", trained, "-o", tmp_path / "model.pt"),
-                    "cannot export to '.pt' (use .json, .npz, .onnx)")
-    assert_rejected(run("export", tmp_path / "missing.json", "-o", tmp_path / "m.txt"),
-                    "cannot export to '.txt'")
+    assert_rejected(
+        run("export", trained, "-o", tmp_path / "model.pt"),
+        "cannot export to '.pt' (use .json, .npz, .onnx)",
+    )
+    assert_rejected(
+        run("export", tmp_path / "missing.json", "-o", tmp_path / "m.txt"),
+        "cannot export to '.txt'",
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -304,18 +336,25 @@ def test_predict_rejects_bad_input_and_keeps_the_old_output(tmp_path, trained):
     out = tmp_path / "out.csv"
     out.write_text("old", encoding="utf-8")
     (tmp_path / "bad.csv").write_text("x1,x2\n1,2\n3,oops\n", encoding="utf-8")
-    assert_rejected(run("predict", trained, "--input", tmp_path / "bad.csv", "-o", out),
-                    "line 3: x2 is not a number: 'oops'")
+    assert_rejected(
+        run("predict", trained, "--input", tmp_path / "bad.csv", "-o", out),
+        "line 3: x2 is not a number: 'oops'",
+    )
     (tmp_path / "no_x2.csv").write_text("x1,y\n1,2\n", encoding="utf-8")
-    assert_rejected(run("predict", trained, "--input", tmp_path / "no_x2.csv", "-o", out),
-                    "expected one column 'x2'")
+    assert_rejected(
+        run("predict", trained, "--input", tmp_path / "no_x2.csv", "-o", out),
+        "expected one column 'x2'",
+    )
     points = points_csv(tmp_path)
     (tmp_path / "model.onnx").write_bytes(b"")
-    assert_rejected(run("predict", tmp_path / "model.onnx", "--input", points, "-o", out),
-                    "cannot import '.onnx' (use .json, .npz)")
+    assert_rejected(
+        run("predict", tmp_path / "model.onnx", "--input", points, "-o", out),
+        "cannot import '.onnx' (use .json, .npz)",
+    )
     (tmp_path / "m.npz").write_bytes(b"garbage")
-    assert_rejected(run("predict", tmp_path / "m.npz", "--input", points, "-o", out),
-                    "not an NPZ file")
+    assert_rejected(
+        run("predict", tmp_path / "m.npz", "--input", points, "-o", out), "not an NPZ file"
+    )
     assert out.read_text(encoding="utf-8") == "old"
 
 

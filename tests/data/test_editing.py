@@ -84,17 +84,30 @@ def test_point_cap():
 
 def test_one_point_limit_for_files_and_drawing(tmp_path):
     """A full set (as a CSV import gives) refuses one more point with the import's message."""
-    full = Points(np.zeros((MAX_POINTS, 2)), np.zeros(MAX_POINTS), np.zeros(MAX_POINTS, bool),
-                  "classification", 2)
+    full = Points(
+        np.zeros((MAX_POINTS, 2)),
+        np.zeros(MAX_POINTS),
+        np.zeros(MAX_POINTS, bool),
+        "classification",
+        2,
+    )
     editor = PointEditor(full)
     with pytest.raises(ValueError) as drawing:
         editor.add(0.5, 0.5, 1)
     assert editor.points is full
     with pytest.raises(ValueError) as constructing:
-        Points(np.zeros((MAX_POINTS + 1, 2)), np.zeros(MAX_POINTS + 1),
-               np.zeros(MAX_POINTS + 1, bool), "classification", 2)
-    assert str(drawing.value) == str(constructing.value) == (
-        f"too many points: {MAX_POINTS + 1} (the limit is {MAX_POINTS})")
+        Points(
+            np.zeros((MAX_POINTS + 1, 2)),
+            np.zeros(MAX_POINTS + 1),
+            np.zeros(MAX_POINTS + 1, bool),
+            "classification",
+            2,
+        )
+    assert (
+        str(drawing.value)
+        == str(constructing.value)
+        == (f"too many points: {MAX_POINTS + 1} (the limit is {MAX_POINTS})")
+    )
     editor.remove([0])
     editor.add(0.5, 0.5, 1)  # room for one again
     assert editor.points.n == MAX_POINTS

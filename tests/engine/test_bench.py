@@ -28,8 +28,12 @@ def test_json_has_every_figure_and_jax_null_without_jax(monkeypatch, capsys):
     assert bench.main(["--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     for name in ("W1", "W2"):
-        assert set(result[name]) == {"samples_per_s", "numpy_samples_per_s",
-                                     "torch_samples_per_s", "jax_samples_per_s"}
+        assert set(result[name]) == {
+            "samples_per_s",
+            "numpy_samples_per_s",
+            "torch_samples_per_s",
+            "jax_samples_per_s",
+        }
         assert result[name]["jax_samples_per_s"] is None
     assert result["grid_ms"] == 1.5
 

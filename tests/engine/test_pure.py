@@ -36,17 +36,35 @@ def _data(seed: int = 0, n: int = 60) -> TrainingData:
 
 
 CASES = {
-    "tanh sgd": (NetworkSpec(("x1", "x2"), (LayerSpec(4, "tanh"), LayerSpec(2, "tanh"))),
-                 TrainingSpec(OptimizerSpec("sgd", 0.03), batch_size=10)),
+    "tanh sgd": (
+        NetworkSpec(("x1", "x2"), (LayerSpec(4, "tanh"), LayerSpec(2, "tanh"))),
+        TrainingSpec(OptimizerSpec("sgd", 0.03), batch_size=10),
+    ),
     "batch norm, dropout, adam, l2, clip": (
-        NetworkSpec(("x1", "x2", "x1^2"), (LayerSpec(8, "relu", dropout=0.2, batch_norm=True),
-                                            LayerSpec(5, "gelu", batch_norm=True))),
-        TrainingSpec(OptimizerSpec("adam", 0.01), batch_size=16, regularization="l2",
-                     regularization_rate=0.001, grad_clip=1.0)),
+        NetworkSpec(
+            ("x1", "x2", "x1^2"),
+            (
+                LayerSpec(8, "relu", dropout=0.2, batch_norm=True),
+                LayerSpec(5, "gelu", batch_norm=True),
+            ),
+        ),
+        TrainingSpec(
+            OptimizerSpec("adam", 0.01),
+            batch_size=16,
+            regularization="l2",
+            regularization_rate=0.001,
+            grad_clip=1.0,
+        ),
+    ),
     "softmax nadam": (
-        NetworkSpec(("x1", "x2"), (LayerSpec(6, "swish", dropout=0.1), LayerSpec(6, "mish")),
-                    "classification", 3),
-        TrainingSpec(OptimizerSpec("nadam", 0.01), batch_size=7)),
+        NetworkSpec(
+            ("x1", "x2"),
+            (LayerSpec(6, "swish", dropout=0.1), LayerSpec(6, "mish")),
+            "classification",
+            3,
+        ),
+        TrainingSpec(OptimizerSpec("nadam", 0.01), batch_size=7),
+    ),
 }
 
 
@@ -104,8 +122,12 @@ def test_plain_kernels_are_plain_python() -> None:
 def test_plain_kernels_diverge_like_the_compiled_ones() -> None:
     # linear layers: the weights grow geometrically to overflow at the same step on both paths
     # (a chaotic net, e.g. with sine, would amplify rounding into a different step count)
-    network = NetworkSpec(("x1", "x2"), (LayerSpec(8, "linear"), LayerSpec(8, "linear")),
-                          problem="regression", classes=1)
+    network = NetworkSpec(
+        ("x1", "x2"),
+        (LayerSpec(8, "linear"), LayerSpec(8, "linear")),
+        problem="regression",
+        classes=1,
+    )
     training = TrainingSpec(OptimizerSpec("sgd", 10.0), batch_size=5)
     data = _data()
     data = TrainingData(data.train_xy, 100.0 * data.train_xy[:, 0])
@@ -170,8 +192,9 @@ class Clock:
 
 def test_provider_trains_in_python_until_the_child_is_done_then_loads() -> None:
     compiler = FakeCompiler()
-    provider = KernelProvider(lambda: compiler, FakeLoader, cache_is_warm=lambda: False,
-                              clock=Clock())
+    provider = KernelProvider(
+        lambda: compiler, FakeLoader, cache_is_warm=lambda: False, clock=Clock()
+    )
     provider.begin()
     assert compiler.started and provider.phase == "python"
     assert isinstance(provider.kernels, PythonKernels)
@@ -188,8 +211,9 @@ def test_provider_trains_in_python_until_the_child_is_done_then_loads() -> None:
 
 def test_provider_stays_on_python_with_a_message_when_the_child_fails() -> None:
     compiler = FakeCompiler()
-    provider = KernelProvider(lambda: compiler, FakeLoader, cache_is_warm=lambda: False,
-                              clock=Clock())
+    provider = KernelProvider(
+        lambda: compiler, FakeLoader, cache_is_warm=lambda: False, clock=Clock()
+    )
     provider.begin()
     compiler.now = CompileState(finished=True, error="LoweringError: boom")
     assert not provider.advance()
@@ -199,8 +223,7 @@ def test_provider_stays_on_python_with_a_message_when_the_child_fails() -> None:
 
 
 def test_provider_loads_at_once_from_a_warm_cache() -> None:
-    provider = KernelProvider(FakeCompiler, FakeLoader, cache_is_warm=lambda: True,
-                              clock=Clock())
+    provider = KernelProvider(FakeCompiler, FakeLoader, cache_is_warm=lambda: True, clock=Clock())
     provider.begin()
     assert provider.phase == "loading"
     assert [provider.advance() for _ in range(3)] == [False, False, True]
@@ -213,9 +236,9 @@ def test_a_failing_child_process_is_reported(tmp_path) -> None:  # noqa: ANN001
 
     from playground.engine.compiler import KernelCompiler
 
-    compiler = KernelCompiler([sys.executable, "-c",
-                               "import sys; sys.stderr.write('no compiler here\\n'); "
-                               "sys.exit(3)"])
+    compiler = KernelCompiler(
+        [sys.executable, "-c", "import sys; sys.stderr.write('no compiler here\\n'); sys.exit(3)"]
+    )
     compiler.start()
     deadline = time.monotonic() + 60
     while not compiler.state().finished and time.monotonic() < deadline:

@@ -32,8 +32,12 @@ def kernel_lr(name: str, epoch: int, fraction: float, options: dict[str, float])
 
 def test_every_schedule_code_has_a_kernel_and_an_unknown_code_fails():
     assert sorted(s.code for s in SCHEDULES.values()) == [
-        K.SCHEDULE_CONSTANT, K.SCHEDULE_STEP, K.SCHEDULE_EXPONENTIAL, K.SCHEDULE_COSINE,
-        K.SCHEDULE_ONE_CYCLE]
+        K.SCHEDULE_CONSTANT,
+        K.SCHEDULE_STEP,
+        K.SCHEDULE_EXPONENTIAL,
+        K.SCHEDULE_COSINE,
+        K.SCHEDULE_ONE_CYCLE,
+    ]
     with pytest.raises(ValueError, match="unknown schedule code"):
         K.scheduled_lr(np.int64(99), LR, ScheduleOptions(), np.int64(0), 0.0)
 

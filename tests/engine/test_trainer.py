@@ -207,9 +207,7 @@ def test_non_finite_weights_are_never_reported_as_success(activation, seed):
     assert trainer.diverged
 
 
-@pytest.mark.parametrize(
-    "regularization", ["none", "l1", "l2"]
-)
+@pytest.mark.parametrize("regularization", ["none", "l1", "l2"])
 def test_snapshots_of_a_diverging_run_warn_nothing(regularization):
     """Weights near the float64 limit must not make numpy warn (warnings are errors here)."""
     trainer = diverging_trainer()

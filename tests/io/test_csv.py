@@ -160,8 +160,11 @@ def test_rejections(tmp_path, text, kwargs, message):
 
 def test_rejects_more_than_max_rows(tmp_path):
     path = write(tmp_path, "x1,x2,label\n" + "0,0,0\n" * 100_001)
-    with pytest.raises(ValueError, match=r"^line 100002: too many points: 100001 \(the limit is "
-                                         r"100000\)$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^line 100002: too many points: 100001 \(the limit is "
+        r"100000\)$",
+    ):
         read_csv(path)
 
 
@@ -252,10 +255,18 @@ def test_atomic_write_into_missing_directory_fails_cleanly(tmp_path):
         (list(range(12)), "12 distinct integer labels 0..11", None, "more than 8 classes"),
         ([0, 2, 1, 1], "3 distinct integer labels 0..2", 3, ""),
         ([1, 1], "1 distinct integer label 1..1", 2, ""),
-        ([-1, 0, 1], "3 distinct integer labels -1..1", None,
-         "class labels are 0..7, not negative"),
-        ([0.5, 2, 0.5], "2 distinct real labels 0.5..2", None, "not whole numbers, so not class "
-                                                               "labels"),
+        (
+            [-1, 0, 1],
+            "3 distinct integer labels -1..1",
+            None,
+            "class labels are 0..7, not negative",
+        ),
+        (
+            [0.5, 2, 0.5],
+            "2 distinct real labels 0.5..2",
+            None,
+            "not whole numbers, so not class labels",
+        ),
     ],
 )
 def test_label_summary_says_what_the_labels_allow(labels, text, classes, why):

@@ -34,17 +34,26 @@ from playground.session import Session
 TOLERANCE = 1e-5
 
 
-def train(problem: str = "binary", activation: str = "tanh", batch_norm: bool = False,
-          standardize: bool = False, inputs: tuple[str, ...] = ("x1", "x2"), epochs: int = 4
-          ) -> Trainer:
+def train(
+    problem: str = "binary",
+    activation: str = "tanh",
+    batch_norm: bool = False,
+    standardize: bool = False,
+    inputs: tuple[str, ...] = ("x1", "x2"),
+    epochs: int = 4,
+) -> Trainer:
     """A small network trained for a few epochs."""
-    name, options = {"binary": ("circle", {}), "3-class": ("gaussians", {"classes": 3}),
-                     "regression": ("sine", {})}[problem]
+    name, options = {
+        "binary": ("circle", {}),
+        "3-class": ("gaussians", {"classes": 3}),
+        "regression": ("sine", {}),
+    }[problem]
     points = generate(name, n=80, noise=0.2, seed=3, test_ratio=0.25, **options)
     layers = (LayerSpec(6, activation, 0.0, batch_norm), LayerSpec(3, activation))
     network = NetworkSpec(inputs, layers, points.problem, points.classes, standardize)
-    session = Session(points, network, TrainingSpec(OptimizerSpec("adam", 0.02), batch_size=8,
-                                                    seed=1))
+    session = Session(
+        points, network, TrainingSpec(OptimizerSpec("adam", 0.02), batch_size=8, seed=1)
+    )
     trainer = session.make_trainer()
     trainer.run_epochs(epochs)
     return trainer
@@ -66,10 +75,12 @@ CASES = {
     "3-class": dict(problem="3-class"),
     "regression": dict(problem="regression"),
     "batch norm": dict(problem="3-class", batch_norm=True),
-    "standardization": dict(problem="binary", standardize=True,
-                            inputs=("x1", "x2", "x1^2", "x2^2")),
-    "every feature": dict(problem="regression", inputs=tuple(FEATURES), standardize=True,
-                          batch_norm=True),
+    "standardization": dict(
+        problem="binary", standardize=True, inputs=("x1", "x2", "x1^2", "x2^2")
+    ),
+    "every feature": dict(
+        problem="regression", inputs=tuple(FEATURES), standardize=True, batch_norm=True
+    ),
     **{f"activation {name}": dict(problem="binary", activation=name) for name in ACTIVATIONS},
 }
 
@@ -102,15 +113,15 @@ def test_standardization_is_part_of_the_model(tmp_path):
     data = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert data["standardization"] == {"mean": mean.tolist(), "std": std.tolist()}
     assert data["network"]["standardize"] is True
-    unstandardized = Model.from_trainer(trainer)._replace(
-        standardization=(np.zeros(2), np.ones(2)))
+    unstandardized = Model.from_trainer(trainer)._replace(standardization=(np.zeros(2), np.ones(2)))
     assert not np.allclose(unstandardized.predict(query_points()), trainer.predict(query_points()))
 
 
 @pytest.mark.parametrize("problem", ["binary", "3-class", "regression"])
 def test_onnx_model_is_valid_with_the_documented_interface(problem):
-    model = Model.from_trainer(train(problem, batch_norm=True, standardize=True,
-                                     inputs=("x1", "x2", "sin(x1)")))
+    model = Model.from_trainer(
+        train(problem, batch_norm=True, standardize=True, inputs=("x1", "x2", "sin(x1)"))
+    )
     proto = build_onnx(model)
     onnx.checker.check_model(proto, full_check=True)
     assert [o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")][0] >= 17
@@ -146,16 +157,30 @@ def test_numpy_activations_match_the_engine_far_out(name):
     from playground.engine.activations import curve
 
     z = np.concatenate([np.linspace(-60, 60, 241), [-1e-9, 0.0, 1e-9, 19.999, 20.0, 20.001]])
-    np.testing.assert_allclose(NUMPY_ACTIVATIONS[name](z), curve(name, z)[0], rtol=1e-12,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        NUMPY_ACTIVATIONS[name](z), curve(name, z)[0], rtol=1e-12, atol=1e-12
+    )
 
 
 def test_npz_layout(tmp_path):
     model = Model.from_trainer(train("3-class", batch_norm=True))
     export_model(tmp_path / "m.npz", model)
     with np.load(tmp_path / "m.npz", allow_pickle=False) as npz:
-        assert set(npz.files) == {"W0", "b0", "W1", "b1", "W2", "b2", "gamma0", "beta0",
-                                  "running_mean0", "running_var0", "mean", "std", "model"}
+        assert set(npz.files) == {
+            "W0",
+            "b0",
+            "W1",
+            "b1",
+            "W2",
+            "b2",
+            "gamma0",
+            "beta0",
+            "running_mean0",
+            "running_var0",
+            "mean",
+            "std",
+            "model",
+        }
         np.testing.assert_array_equal(npz["W1"], model.weights[1].W)
         embedded = json.loads(str(npz["model"]))
     assert embedded["format"] == "nn-playground/model" and embedded["classes"] == 3
@@ -168,8 +193,9 @@ def test_imported_model_becomes_a_session_that_trains_on(tmp_path):
     points = generate("circle", n=80, noise=0.2, seed=3, test_ratio=0.25)
     session = Session.from_model(model, points, trainer.training)
     resumed = session.make_trainer()
-    np.testing.assert_allclose(resumed.predict(query_points()), trainer.predict(query_points()),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        resumed.predict(query_points()), trainer.predict(query_points()), atol=1e-6
+    )
     before = resumed.snapshot().train_loss
     resumed.run_epochs(5)
     assert resumed.epoch == 5 and resumed.snapshot().train_loss != before
@@ -193,22 +219,31 @@ def load_text(tmp_path: Path, text: str, name: str = "m.json") -> str:
         load_model(path)
     message = str(info.value)
     assert message.startswith(f"{path}: ") and "\n" not in message
-    return message[len(f"{path}: "):]
+    return message[len(f"{path}: ") :]
 
 
-@pytest.mark.parametrize(("key", "value", "message"), [
-    ("format", "nn-playground/session", "format: this is a session, not an exported model"),
-    ("format", "onnx", "format: a string \"onnx\" is not an NN Playground model"),
-    ("version", 7, "version: a number 7 is not supported"),
-    ("classes", 4, "weights[2].W: 3 rows do not match the network (expected 4×3"),
-    ("problem", "ranking", "problem: unknown problem 'ranking'"),
-    ("extra", 1, "extra: unknown field"),
-    ("standardization", {"mean": [0, 0], "std": [1, 0]},
-     "standardization.std: every std must be > 0"),
-    ("standardization", {"mean": [0], "std": [1, 1]},
-     "standardization.mean: 1 numbers do not match the network (2 expected)"),
-    ("weights", [], "weights: 0 layers of weights do not match the network, which has 3"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("format", "nn-playground/session", "format: this is a session, not an exported model"),
+        ("format", "onnx", 'format: a string "onnx" is not an NN Playground model'),
+        ("version", 7, "version: a number 7 is not supported"),
+        ("classes", 4, "weights[2].W: 3 rows do not match the network (expected 4×3"),
+        ("problem", "ranking", "problem: unknown problem 'ranking'"),
+        ("extra", 1, "extra: unknown field"),
+        (
+            "standardization",
+            {"mean": [0, 0], "std": [1, 0]},
+            "standardization.std: every std must be > 0",
+        ),
+        (
+            "standardization",
+            {"mean": [0], "std": [1, 1]},
+            "standardization.mean: 1 numbers do not match the network (2 expected)",
+        ),
+        ("weights", [], "weights: 0 layers of weights do not match the network, which has 3"),
+    ],
+)
 def test_bad_model_json_is_rejected(tmp_path, model_json, key, value, message):
     data = dict(model_json, **{key: value})
     assert load_text(tmp_path, json.dumps(data)).startswith(message)
@@ -216,8 +251,10 @@ def test_bad_model_json_is_rejected(tmp_path, model_json, key, value, message):
 
 def test_model_json_rejects_nan_and_missing_fields(tmp_path, model_json):
     text = json.dumps(model_json).replace(str(model_json["weights"][1]["b"][0]), "NaN", 1)
-    assert load_text(tmp_path, text) == "weights[1].b[0]: NaN and Infinity are not allowed (use "\
-                                        "a finite number)"
+    assert (
+        load_text(tmp_path, text) == "weights[1].b[0]: NaN and Infinity are not allowed (use "
+        "a finite number)"
+    )
     data = {k: v for k, v in model_json.items() if k != "standardization"}
     assert load_text(tmp_path, json.dumps(data)) == "standardization: missing (add this field)"
     assert load_text(tmp_path, "").startswith("the file is empty")
@@ -238,17 +275,27 @@ def npz_arrays(tmp_path_factory) -> dict[str, np.ndarray]:
         return {name: npz[name] for name in npz.files}
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda a: a.update(W1=a["W1"] + 1.0), "W1: differs from the weights in the embedded model "
-                                           "JSON"),
-    (lambda a: a.update(W0=a["W0"][:, :1]), "W0: shape [6, 1] does not match the network ([6, 2])"),
-    (lambda a: a.pop("b2"), "b2: missing array"),
-    (lambda a: a.update(extra=np.zeros(2)), "extra: unknown array"),
-    (lambda a: a.pop("model"), "model: missing"),
-    (lambda a: a.update(model=np.array([1.0])), "model: expected the model JSON as a numpy "
-                                                "string array"),
-    (lambda a: a.update(W0=np.array([[None]], dtype=object)), "not a readable NPZ file"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda a: a.update(W1=a["W1"] + 1.0),
+            "W1: differs from the weights in the embedded model JSON",
+        ),
+        (
+            lambda a: a.update(W0=a["W0"][:, :1]),
+            "W0: shape [6, 1] does not match the network ([6, 2])",
+        ),
+        (lambda a: a.pop("b2"), "b2: missing array"),
+        (lambda a: a.update(extra=np.zeros(2)), "extra: unknown array"),
+        (lambda a: a.pop("model"), "model: missing"),
+        (
+            lambda a: a.update(model=np.array([1.0])),
+            "model: expected the model JSON as a numpy string array",
+        ),
+        (lambda a: a.update(W0=np.array([[None]], dtype=object)), "not a readable NPZ file"),
+    ],
+)
 def test_bad_npz_is_rejected(tmp_path, npz_arrays, change, message):
     arrays = dict(npz_arrays)
     change(arrays)

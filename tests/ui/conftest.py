@@ -31,8 +31,9 @@ def hermetic_settings(tmp_path) -> None:  # noqa: ANN001
     """QSettings and per-user folders (autosave) live in test places, never the user's."""
     QStandardPaths.setTestModeEnabled(True)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "settings"))
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )
 
 
 @pytest.fixture
@@ -63,8 +64,7 @@ def make_window(qtbot, qapp, tmp_path, dialogs):  # noqa: ANN001, ANN201
     apply_theme(qapp)
     windows: list[MainWindow] = []
 
-    def make(session: Session | None = None, width: int = 1280, height: int = 800
-             ) -> MainWindow:
+    def make(session: Session | None = None, width: int = 1280, height: int = 800) -> MainWindow:
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(session, settings=settings, autosave=False)
         windows.append(window)

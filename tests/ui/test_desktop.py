@@ -55,7 +55,8 @@ def preview_combos(window: MainWindow) -> list[PreviewCombo]:
 
 
 def test_the_main_window_is_the_only_visible_window_after_start_add_layer_lesson_restore(
-        qtbot, make_window, dialogs, tmp_path) -> None:  # noqa: ANN001
+    qtbot, make_window, dialogs, tmp_path
+) -> None:  # noqa: ANN001
     window = make_window()
     assert len(preview_combos(window)) >= 4
     assert_only(window, qtbot)
@@ -103,14 +104,16 @@ def _title(combo: PreviewCombo, row: int) -> str:
     return preview.title
 
 
-def test_the_preview_follows_the_keyboard_and_the_mouse_and_closes_with_esc(
-        qtbot, window) -> None:  # noqa: ANN001
+def test_the_preview_follows_the_keyboard_and_the_mouse_and_closes_with_esc(qtbot, window) -> None:  # noqa: ANN001
     combo = window.transport.activation_box
     combo.setCurrentIndex(0)
     popup = _open(qtbot, combo)
     assert combo.preview.title.text() == _title(combo, 0)
-    assert visible_top_levels() == [window, popup, combo.preview] or set(
-        visible_top_levels()) == {window, popup, combo.preview}
+    assert visible_top_levels() == [window, popup, combo.preview] or set(visible_top_levels()) == {
+        window,
+        popup,
+        combo.preview,
+    }
 
     view = combo.view()
     QTest.keyClick(view, Qt.Key.Key_Down)
@@ -134,8 +137,9 @@ def test_a_click_outside_the_list_hides_the_preview(qtbot, window) -> None:  # n
     popup = _open(qtbot, combo)
     # Through the window system, as a real click: Qt hands it to the open popup, which closes.
     outside = window.status_bar.mapTo(window, QPoint(10, 5))
-    QTest.mouseClick(window.windowHandle(), Qt.MouseButton.LeftButton,
-                     Qt.KeyboardModifier.NoModifier, outside)
+    QTest.mouseClick(
+        window.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, outside
+    )
     qtbot.waitUntil(lambda: not popup.isVisible(), timeout=WAIT_MS)
     assert not combo.preview.isVisible()
     assert_only(window, qtbot)
@@ -171,9 +175,17 @@ def test_a_shortcut_works_right_after_show_without_a_click(qtbot, make_window) -
 # ----- the window fits the screen ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("available", [
-    QRect(0, 0, 1024, 768), QRect(0, 0, 1280, 720), QRect(0, 27, 1280, 693),  # a top panel
-    QRect(1920, 0, 1366, 768), QRect(0, 0, 1920, 1080), QRect(0, 0, 2560, 1440)])
+@pytest.mark.parametrize(
+    "available",
+    [
+        QRect(0, 0, 1024, 768),
+        QRect(0, 0, 1280, 720),
+        QRect(0, 27, 1280, 693),  # a top panel
+        QRect(1920, 0, 1366, 768),
+        QRect(0, 0, 1920, 1080),
+        QRect(0, 0, 2560, 1440),
+    ],
+)
 def test_the_first_size_fits_the_available_screen(available: QRect) -> None:
     geometry = initial_geometry(available)
     assert available.contains(geometry.marginsAdded(FRAME_ROOM))
@@ -184,7 +196,8 @@ def test_the_first_size_fits_the_available_screen(available: QRect) -> None:
 
 
 def test_a_remembered_geometry_is_clamped_onto_a_smaller_screen(
-        window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    window, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
     settings = QSettings(str(tmp_path / "geometry.ini"), QSettings.Format.IniFormat)
     window.setGeometry(300, 200, 1700, 1000)  # on yesterday's big screen
     window_geometry.save_window_geometry(window, settings)
@@ -195,7 +208,8 @@ def test_a_remembered_geometry_is_clamped_onto_a_smaller_screen(
     assert small.contains(window.geometry().marginsAdded(FRAME_ROOM))
     assert not window.isFullScreen()
     assert fit_rect(QRect(-500, -500, 400, 300), small).topLeft() == QPoint(
-        FRAME_ROOM.left(), FRAME_ROOM.top())
+        FRAME_ROOM.left(), FRAME_ROOM.top()
+    )
 
 
 def test_the_window_remembers_its_last_geometry(qtbot, make_window, tmp_path) -> None:  # noqa: ANN001
@@ -214,13 +228,16 @@ def test_the_window_remembers_its_last_geometry(qtbot, make_window, tmp_path) ->
 
 
 def _fits(size: QSize, screen: QSize) -> bool:
-    return (size.width() <= screen.width() - FRAME_ROOM.left() - FRAME_ROOM.right()
-            and size.height() <= screen.height() - FRAME_ROOM.top() - FRAME_ROOM.bottom())
+    return (
+        size.width() <= screen.width() - FRAME_ROOM.left() - FRAME_ROOM.right()
+        and size.height() <= screen.height() - FRAME_ROOM.top() - FRAME_ROOM.bottom()
+    )
 
 
 @pytest.mark.parametrize("presenting", [False, True], ids=["normal", "presentation"])
 def test_the_minimum_size_fits_small_screens_with_the_notes_open(
-        qtbot, make_window, presenting: bool) -> None:  # noqa: ANN001
+    qtbot, make_window, presenting: bool
+) -> None:  # noqa: ANN001
     window = make_window(width=1000, height=700)
     assert window.open_lesson("07-vanishing-gradients")
     qtbot.waitUntil(window.notes_panel.isVisible, timeout=WAIT_MS)
@@ -238,7 +255,8 @@ def _inside(widget: QWidget, window: MainWindow) -> bool:
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s.width()}x{s.height()}")
 def test_the_window_fits_the_screen_in_both_modes_with_the_notes_open(
-        qtbot, make_window, screen: QSize) -> None:  # noqa: ANN001
+    qtbot, make_window, screen: QSize
+) -> None:  # noqa: ANN001
     size = screen.shrunkBy(FRAME_ROOM)
     window = make_window(width=size.width(), height=size.height())
     window.move(0, 0)
@@ -271,7 +289,7 @@ def _mask(image: QImage, grid: int = 24) -> np.ndarray:
     pixels = data.reshape(height, image.bytesPerLine() // 4, 4)[:height, :width].astype(int)
     alpha = (pixels[..., 3] > 128) & (pixels[..., :3].mean(axis=-1) < 220)
     rows, cols = np.nonzero(alpha)
-    alpha = alpha[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    alpha = alpha[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
     ys = (np.arange(grid) + 0.5) * alpha.shape[0] / grid
     xs = (np.arange(grid) + 0.5) * alpha.shape[1] / grid
     return alpha[ys.astype(int)][:, xs.astype(int)]
@@ -288,8 +306,9 @@ def _plot_symbol(symbol: str, size: int) -> QImage:
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.translate(size / 2, size / 2)
-    pg.graphicsItems.ScatterPlotItem.drawSymbol(painter, symbol, size * 0.7, pg.mkPen(None),
-                                                pg.mkBrush(QColor("black")))
+    pg.graphicsItems.ScatterPlotItem.drawSymbol(
+        painter, symbol, size * 0.7, pg.mkPen(None), pg.mkBrush(QColor("black"))
+    )
     painter.end()
     return image
 
@@ -309,8 +328,10 @@ def test_the_class_picker_and_the_plot_draw_the_same_marker_shapes(window) -> No
 
 def test_triangles_point_up_for_class_2_in_picker_and_plot(window) -> None:  # noqa: ANN001
     symbol = colors.CLASS_MARKERS[2]
-    for image in (window.data_panel.class_buttons[2].icon().pixmap(96, 96).toImage(),
-                  _plot_symbol(symbol, 96)):
+    for image in (
+        window.data_panel.class_buttons[2].icon().pixmap(96, 96).toImage(),
+        _plot_symbol(symbol, 96),
+    ):
         mask = _mask(image)
-        top, bottom = mask[: len(mask) // 2].sum(), mask[len(mask) // 2:].sum()
+        top, bottom = mask[: len(mask) // 2].sum(), mask[len(mask) // 2 :].sum()
         assert top < bottom  # the apex at the top: more area in the lower half

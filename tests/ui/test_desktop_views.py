@@ -19,6 +19,7 @@ from .conftest import WAIT_MS
 
 def _wait_for_curve(qtbot, curve, low: float) -> None:  # noqa: ANN001
     """Until the curve has a point at or after epoch `low`."""
+
     def has_points() -> bool:
         x, _ = curve.getData()
         return x is not None and len(x) > 0 and float(np.nanmax(x)) >= low
@@ -105,8 +106,11 @@ def _lesson(lesson_id: str) -> Session:
     return next(lesson for lesson in LESSONS if lesson.id == lesson_id).load()
 
 
-def test_export_model_proposes_a_name_its_filter_matches_and_confirms(window, tmp_path,  # noqa: ANN001
-                                                                      monkeypatch) -> None:
+def test_export_model_proposes_a_name_its_filter_matches_and_confirms(
+    window,
+    tmp_path,  # noqa: ANN001
+    monkeypatch,
+) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     from playground.ui.file_actions import model_filter_entry, model_suffix
@@ -166,14 +170,14 @@ def test_the_rate_lists_read_as_plain_decimals(window) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("size", [(1280, 720), (1024, 768)])
 def test_presentation_with_lesson_notes_shows_every_layer_the_output_and_the_named_plot(
-        qtbot, make_window, size) -> None:  # noqa: ANN001
+    qtbot, make_window, size
+) -> None:  # noqa: ANN001
     """F5 with lesson 7 open at projector sizes: "Watch: the gradient plot"."""
     width, height = size
     window = make_window(_lesson("07-vanishing-gradients"), width, height)
     window.set_presentation(True)
     window.resize(width, height)  # as a full-screen projector window
-    qtbot.waitUntil(lambda: window.width() == width and window.height() == height,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.width() == width and window.height() == height, timeout=WAIT_MS)
     assert window.notes_panel.isVisible()
     metrics, diagram = window.metrics, window.network_panel.diagram
 
@@ -209,11 +213,22 @@ def test_presentation_with_lesson_notes_shows_every_layer_the_output_and_the_nam
         assert top_left.y() + widget.height() <= height + 1, widget
 
 
-@pytest.mark.parametrize(("lesson", "size", "presenting"), [
-    ("02-hidden-layer-xor", (1280, 720), False), ("02-hidden-layer-xor", (1024, 768), False),
-    ("07-vanishing-gradients", (1024, 768), False), ("07-vanishing-gradients", (1024, 768), True)])
-def test_the_network_titles_never_overlap_beside_the_notes(qtbot, make_window, lesson, size,  # noqa: ANN001
-                                                           presenting) -> None:
+@pytest.mark.parametrize(
+    ("lesson", "size", "presenting"),
+    [
+        ("02-hidden-layer-xor", (1280, 720), False),
+        ("02-hidden-layer-xor", (1024, 768), False),
+        ("07-vanishing-gradients", (1024, 768), False),
+        ("07-vanishing-gradients", (1024, 768), True),
+    ],
+)
+def test_the_network_titles_never_overlap_beside_the_notes(
+    qtbot,
+    make_window,
+    lesson,
+    size,  # noqa: ANN001
+    presenting,
+) -> None:
     window = make_window(_lesson(lesson), *size)
     window.set_presentation(presenting)
     window.resize(*size)

@@ -21,8 +21,9 @@ def _trained(qtbot, window, epochs: int = 20):  # noqa: ANN001, ANN202
     controller = window.controller
     controller.set_speed(200)
     controller.play()
-    qtbot.waitUntil(lambda: controller.frame is not None and controller.frame.epoch >= epochs,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: controller.frame is not None and controller.frame.epoch >= epochs, timeout=WAIT_MS
+    )
     controller.pause()
     controller.set_speed(None)
     return controller
@@ -47,7 +48,8 @@ def test_every_figure_exports_as_a_1920_by_1080_png(qtbot, window, tmp_path, nam
 
 
 def test_the_loss_figure_draws_the_curve_even_when_another_tab_is_shown(
-        qtbot, window, tmp_path) -> None:  # noqa: ANN001
+    qtbot, window, tmp_path
+) -> None:  # noqa: ANN001
     _trained(qtbot, window)
     window.metrics.show_tab("Gradients")
     window.metrics.train_curve.setData([], [])  # as if the hidden tab had never been drawn
@@ -59,19 +61,24 @@ def test_the_loss_figure_draws_the_curve_even_when_another_tab_is_shown(
 
 def test_the_figure_menu_asks_for_a_file(qtbot, window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     path = tmp_path / "slide"
-    monkeypatch.setattr("playground.ui.file_actions.QFileDialog.getSaveFileName",
-                        lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(
+        "playground.ui.file_actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), "")
+    )
     window.files.figure_actions["diagram"].trigger()
     with Image.open(tmp_path / "slide.png") as image:
         assert image.width == FIGURE_WIDTH
 
 
 def test_a_right_click_on_the_curves_or_the_diagram_offers_their_export(qtbot, window) -> None:  # noqa: ANN001
-    for target, key, name in ((window.metrics.loss_plot.viewport(), "curves", "loss"),
-                              (window.network_panel.diagram.viewport(), "diagram", "diagram")):
+    for target, key, name in (
+        (window.metrics.loss_plot.viewport(), "curves", "loss"),
+        (window.network_panel.diagram.viewport(), "diagram", "diagram"),
+    ):
         point = QPoint(20, 20)
-        QApplication.sendEvent(target, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
-                                                         target.mapToGlobal(point)))
+        QApplication.sendEvent(
+            target,
+            QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point, target.mapToGlobal(point)),
+        )
         menu = window.figure_menus[key]
         qtbot.waitUntil(menu.isVisible, timeout=WAIT_MS)
         assert window.files.figure_actions[name] in menu.actions()
@@ -79,10 +86,12 @@ def test_a_right_click_on_the_curves_or_the_diagram_offers_their_export(qtbot, w
 
 
 def test_record_gif_collects_frames_while_training_and_writes_an_animation(
-        qtbot, window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    qtbot, window, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
     path = tmp_path / "boundary.gif"
-    monkeypatch.setattr("playground.ui.file_actions.QFileDialog.getSaveFileName",
-                        lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(
+        "playground.ui.file_actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), "")
+    )
     controller = window.controller
     action = window.commands["record_gif"]
 
@@ -133,8 +142,9 @@ def test_a_capture_like_the_one_before_lengthens_that_frame(qtbot, window, tmp_p
 
 
 def test_the_recording_stops_by_itself_at_the_frame_cap(qtbot, window, tmp_path) -> None:  # noqa: ANN001
-    recorder = GifRecorder(window.controller, lambda: window.output_view.plot, max_frames=3,
-                           fps=1000, size=120)
+    recorder = GifRecorder(
+        window.controller, lambda: window.output_view.plot, max_frames=3, fps=1000, size=120
+    )
     written = []
     recorder.written.connect(written.append)
     path = tmp_path / "capped.gif"

@@ -50,8 +50,13 @@ def _labels_csv(tmp_path, labels, name: str = "labels.csv"):  # noqa: ANN001, AN
 
 def test_csv_import_replaces_the_points_undoably(window, tmp_path) -> None:  # noqa: ANN001
     path = tmp_path / "three.csv"
-    points = Points(np.array([[0.0, 1.0], [2.0, -1.0], [-3.0, 0.5]]), np.array([0, 2, 1]),
-                    np.array([False, False, True]), "classification", 3)
+    points = Points(
+        np.array([[0.0, 1.0], [2.0, -1.0], [-3.0, 0.5]]),
+        np.array([0, 2, 1]),
+        np.array([False, False, True]),
+        "classification",
+        3,
+    )
     write_csv(path, points)
     controller = window.controller
 
@@ -83,8 +88,10 @@ def test_labels_beyond_eight_classes_ask_before_becoming_regression(window, tmp_
 
     asked = answer_dialog("Cancel")
     assert not window.files.import_csv_path(str(path))
-    assert asked[0] == ("labels.csv: 12 distinct integer labels 0..11 — more than 8 classes, so "
-                        "they can only be regression targets.")
+    assert asked[0] == (
+        "labels.csv: 12 distinct integer labels 0..11 — more than 8 classes, so "
+        "they can only be regression targets."
+    )
     assert asked[1] == ["Import as regression", "Cancel"]
     assert controller.session is before  # cancelled: nothing changed
 
@@ -107,7 +114,9 @@ def test_class_like_labels_can_be_imported_as_regression_too(window, tmp_path) -
     answer_dialog("Classification (3 classes)")
     assert window.files.import_csv_path(str(path))
     assert (controller.session.points.problem, controller.session.points.classes) == (
-        "classification", 3)
+        "classification",
+        3,
+    )
 
 
 def _trained_frame(qtbot, controller, epochs: int):  # noqa: ANN001, ANN202
@@ -117,15 +126,21 @@ def _trained_frame(qtbot, controller, epochs: int):  # noqa: ANN001, ANN202
         qtbot.waitUntil(lambda: worker.status().applied == worker.sent, timeout=WAIT_MS)
         target = worker.status().epoch + 1
         controller.step_epoch()
-        qtbot.waitUntil(lambda t=target: controller.frame is not None
-                        and controller.frame.epoch == t and controller.status.state == "paused",
-                        timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda t=target: (
+                controller.frame is not None
+                and controller.frame.epoch == t
+                and controller.status.state == "paused"
+            ),
+            timeout=WAIT_MS,
+        )
     return controller.frame
 
 
 @pytest.mark.parametrize("answer", ["Regression", "Classification (2 classes)"])
 def test_undo_after_an_import_brings_back_the_data_and_the_trained_network(
-        qtbot, window, tmp_path, answer) -> None:  # noqa: ANN001
+    qtbot, window, tmp_path, answer
+) -> None:  # noqa: ANN001
     controller = window.controller
     points = controller.session.points
     trained = _trained_frame(qtbot, controller, 3)
@@ -153,7 +168,7 @@ def test_a_binary_file_names_itself_once_in_one_line(window, dialogs, tmp_path) 
     path = tmp_path / "picture.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
     assert not window.files.import_csv_path(str(path))
-    (kind, _, text), = dialogs
+    ((kind, _, text),) = dialogs
     assert text == f"{path}: not a UTF-8 text file (expected CSV text: x1,x2,label)"
     assert text.count("picture.csv") == 1
     assert not window.files.import_csv_path(str(tmp_path / "missing.csv"))
@@ -162,8 +177,9 @@ def test_a_binary_file_names_itself_once_in_one_line(window, dialogs, tmp_path) 
 
 def test_csv_export_writes_the_points(window, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     path = tmp_path / "out.csv"
-    monkeypatch.setattr("playground.ui.file_actions.QFileDialog.getSaveFileName",
-                        lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(
+        "playground.ui.file_actions.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), "")
+    )
     window.data_panel.export_button.click()
     assert read_csv(path).n == window.controller.session.points.n
 
@@ -172,8 +188,9 @@ def test_csv_export_writes_the_points(window, tmp_path, monkeypatch) -> None:  #
 def test_model_export_in_every_registered_format(qtbot, window, tmp_path, suffix) -> None:  # noqa: ANN001
     controller = window.controller
     controller.step_epoch()
-    qtbot.waitUntil(lambda: controller.frame is not None and controller.frame.epoch == 1,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: controller.frame is not None and controller.frame.epoch == 1, timeout=WAIT_MS
+    )
     path = tmp_path / f"model{suffix}"
 
     assert window.files.export_model_path(str(path))
@@ -192,7 +209,8 @@ def test_figure_export_writes_a_png(window, tmp_path) -> None:  # noqa: ANN001
 
 
 def test_autosave_writes_while_changing_and_a_clean_exit_removes_it(
-        qtbot, window, tmp_path) -> None:  # noqa: ANN001
+    qtbot, window, tmp_path
+) -> None:  # noqa: ANN001
     controller = window.controller
     saver = Autosaver(controller, tmp_path / "autosave.json", seconds=3600)
     assert not saver.save_if_changed()  # nothing changed yet
@@ -224,7 +242,8 @@ def test_after_a_crash_the_start_offers_the_autosave(make_window, dialogs, tmp_p
 
 
 def test_a_restored_session_keeps_its_file_and_ctrl_s_saves_there(
-        qtbot, make_window, dialogs, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    qtbot, make_window, dialogs, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
     work = tmp_path / "work.json"
     crashed = make_window()
     crashed.autosaver = Autosaver(crashed.controller, tmp_path / "autosave.json", seconds=3600)
@@ -244,8 +263,10 @@ def test_a_restored_session_keeps_its_file_and_ctrl_s_saves_there(
     assert len(controller.session.network.layers) == 3 and controller.dirty
     assert window.windowTitle().startswith("work.json •")
     assert window.status_bar.file_label.text().strip() == "work.json •"
-    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName",
-                        lambda *a, **k: pytest.fail("Ctrl+S asked for a file name"))
+    monkeypatch.setattr(
+        "PySide6.QtWidgets.QFileDialog.getSaveFileName",
+        lambda *a, **k: pytest.fail("Ctrl+S asked for a file name"),
+    )
     window.windowHandle().requestActivate()  # shortcuts reach the active window
     qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     target = QApplication.focusWidget() or window
@@ -267,7 +288,8 @@ def test_an_untitled_restore_stays_untitled(make_window, dialogs, tmp_path) -> N
 
 
 def test_run_with_a_bad_session_shows_a_dialog_and_opens_the_default(
-        qtbot, qapp, dialogs, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    qtbot, qapp, dialogs, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"format": "nn-playground/session", "version": 99}), "utf-8")
     windows = []

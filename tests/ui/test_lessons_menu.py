@@ -11,8 +11,11 @@ from playground.lessons import LESSONS
 
 
 def _lesson_actions(window):  # noqa: ANN001, ANN202
-    return {a.objectName().removeprefix("lesson_"): a for a in window.lessons_menu.actions()
-            if a.objectName().startswith("lesson_")}
+    return {
+        a.objectName().removeprefix("lesson_"): a
+        for a in window.lessons_menu.actions()
+        if a.objectName().startswith("lesson_")
+    }
 
 
 def _first_words(markdown: str, characters: int = 40) -> str:

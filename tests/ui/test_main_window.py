@@ -19,8 +19,7 @@ from .test_files import answer_dialog
 
 
 def _xor_session() -> Session:
-    return Session.default().with_points(generate("xor", n=200, noise=0.0, seed=0,
-                                                  test_ratio=0.3))
+    return Session.default().with_points(generate("xor", n=200, noise=0.0, seed=0, test_ratio=0.3))
 
 
 def _click_plot(qtbot, window, x: float, y: float, button=Qt.MouseButton.LeftButton) -> None:  # noqa: ANN001
@@ -50,8 +49,11 @@ def test_click_adds_a_point_of_the_chosen_class_and_undo_removes_it(qtbot, windo
 
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert controller.session.points.n == before
-    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert controller.session.points.n == before + 1
 
 
@@ -93,13 +95,19 @@ def test_play_trains_and_the_loss_on_xor_falls(qtbot, make_window) -> None:  # n
     qtbot.mouseClick(window.transport.play_button, Qt.MouseButton.LeftButton)
 
     assert controller.playing
-    qtbot.waitUntil(lambda: controller.frame is not None and controller.frame.epoch >= 100
-                    and controller.frame.snapshot.train_loss < 0.5 * first_loss,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            controller.frame is not None
+            and controller.frame.epoch >= 100
+            and controller.frame.snapshot.train_loss < 0.5 * first_loss
+        ),
+        timeout=WAIT_MS,
+    )
     assert _shown_state(window) == "Training"
     curve = window.metrics.train_curve
-    qtbot.waitUntil(lambda: curve.getData()[0] is not None and len(curve.getData()[0]) > 10,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: curve.getData()[0] is not None and len(curve.getData()[0]) > 10, timeout=WAIT_MS
+    )
     x, y = curve.getData()
     assert x[-1] > x[0] and y[-1] < y[0]  # the curve shows the loss falling
 
@@ -116,9 +124,13 @@ def test_changing_the_learning_rate_while_training_keeps_the_epoch(qtbot, window
     box.activated.emit(index)
 
     assert controller.session.training.optimizer.lr == 0.1
-    qtbot.waitUntil(lambda: controller.frame is not None
-                    and controller.frame.snapshot.learning_rate == pytest.approx(0.1),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            controller.frame is not None
+            and controller.frame.snapshot.learning_rate == pytest.approx(0.1)
+        ),
+        timeout=WAIT_MS,
+    )
     assert controller.frame.epoch >= epoch_before  # no reset
     assert controller.playing
 
@@ -131,8 +143,10 @@ def test_adding_a_layer_resets_to_epoch_zero(qtbot, window) -> None:  # noqa: AN
     qtbot.mouseClick(window.network_panel.add_layer_button, Qt.MouseButton.LeftButton)
 
     assert len(controller.session.network.layers) == 3
-    qtbot.waitUntil(lambda: controller.frame is not None
-                    and len(controller.frame.network.layers) == 3, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: controller.frame is not None and len(controller.frame.network.layers) == 3,
+        timeout=WAIT_MS,
+    )
     assert controller.frame.epoch == 0
     assert controller.status.epoch == 0
     assert not controller.playing
@@ -141,7 +155,8 @@ def test_adding_a_layer_resets_to_epoch_zero(qtbot, window) -> None:  # noqa: AN
 
 
 def test_opening_a_broken_file_shows_a_dialog_and_keeps_the_session(
-        qtbot, window, dialogs, tmp_path) -> None:  # noqa: ANN001
+    qtbot, window, dialogs, tmp_path
+) -> None:  # noqa: ANN001
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "nn-playground/session", "version": 1, "data": [', "utf-8")
     session = window.controller.session
@@ -157,8 +172,9 @@ def test_opening_a_broken_file_shows_a_dialog_and_keeps_the_session(
 def test_save_and_open_round_trip_keeps_weights(qtbot, window, tmp_path) -> None:  # noqa: ANN001
     controller = window.controller
     controller.step_epoch()
-    qtbot.waitUntil(lambda: controller.frame is not None and controller.frame.epoch == 1,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: controller.frame is not None and controller.frame.epoch == 1, timeout=WAIT_MS
+    )
     path = tmp_path / "saved.json"
     assert window.files.save_path(str(path))
     assert not controller.dirty

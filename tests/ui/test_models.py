@@ -183,8 +183,7 @@ def runner(qtbot):  # noqa: ANN001, ANN201
 
 def test_runner_counts_runs_with_the_worker(qtbot, runner) -> None:  # noqa: ANN001
     runner.step_epoch()
-    qtbot.waitUntil(lambda: runner.frame is not None and runner.frame.epoch == 1,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: runner.frame is not None and runner.frame.epoch == 1, timeout=WAIT_MS)
     assert runner.frame.run == runner.worker.run == 0
     runner.reset()
     assert runner.worker.run == 1 and runner.frame is None  # the old run's frame is dropped

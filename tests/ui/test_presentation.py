@@ -38,17 +38,27 @@ def test_presentation_mode_enlarges_text_lines_and_points(qtbot, window) -> None
     _first_frame(qtbot, controller)
     epoch, caption = window.transport.epoch_label, window.transport.speed_label
     tick_font = window.output_view.plot.getPlotItem().getAxis("left").style["tickFont"]
-    before = (QApplication.font().pointSizeF(), epoch.font().pointSizeF(),
-              caption.font().pointSizeF(), tick_font.pointSizeF(),
-              window.output_view.point_size, window.metrics.train_curve.opts["pen"].widthF())
+    before = (
+        QApplication.font().pointSizeF(),
+        epoch.font().pointSizeF(),
+        caption.font().pointSizeF(),
+        tick_font.pointSizeF(),
+        window.output_view.point_size,
+        window.metrics.train_curve.opts["pen"].widthF(),
+    )
 
     window.commands["presentation"].trigger()
 
     assert window.presenting
     tick_font = window.output_view.plot.getPlotItem().getAxis("left").style["tickFont"]
-    after = (QApplication.font().pointSizeF(), epoch.font().pointSizeF(),
-             caption.font().pointSizeF(), tick_font.pointSizeF(),
-             window.output_view.point_size, window.metrics.train_curve.opts["pen"].widthF())
+    after = (
+        QApplication.font().pointSizeF(),
+        epoch.font().pointSizeF(),
+        caption.font().pointSizeF(),
+        tick_font.pointSizeF(),
+        window.output_view.point_size,
+        window.metrics.train_curve.opts["pen"].widthF(),
+    )
     for old, new in zip(before[:4], after[:4], strict=True):
         assert new == pytest.approx(old * PRESENTATION_SCALE, rel=0.02)
     assert after[4] > before[4]  # bigger points
@@ -65,14 +75,33 @@ def test_presentation_mode_enlarges_text_lines_and_points(qtbot, window) -> None
 def test_presentation_mode_hides_the_advanced_controls(qtbot, window) -> None:  # noqa: ANN001
     transport, settings, data = window.transport, window.training_settings, window.data_panel
     card = window.network_panel.cards[0]
-    always = [transport.play_button, transport.learning_rate_box, transport.optimizer_box,
-              transport.activation_box, data.gallery_buttons["spiral"], card.activation_box,
-              window.output_view.plot, window.metrics.tabs]
-    advanced = [data.drawing_section, data.noise_slider, transport.regularization_box,
-                transport.regularization_rate_box, transport.problem_box, card.options_button,
-                window.output_view.discretize_box, window.menuBar()]
-    settings_advanced = [settings.schedule_section, settings.clip_section, settings.init_box,
-                         settings.seed_edit, settings.optimizer_section]
+    always = [
+        transport.play_button,
+        transport.learning_rate_box,
+        transport.optimizer_box,
+        transport.activation_box,
+        data.gallery_buttons["spiral"],
+        card.activation_box,
+        window.output_view.plot,
+        window.metrics.tabs,
+    ]
+    advanced = [
+        data.drawing_section,
+        data.noise_slider,
+        transport.regularization_box,
+        transport.regularization_rate_box,
+        transport.problem_box,
+        card.options_button,
+        window.output_view.discretize_box,
+        window.menuBar(),
+    ]
+    settings_advanced = [
+        settings.schedule_section,
+        settings.clip_section,
+        settings.init_box,
+        settings.seed_edit,
+        settings.optimizer_section,
+    ]
     assert [w for w in always + advanced if not w.isVisible()] == []
     window.left_tabs.setCurrentIndex(1)
     assert all(w.isVisible() for w in settings_advanced)
@@ -126,8 +155,9 @@ def test_the_colour_blind_palette_recolours_heatmaps_thumbnails_and_points(qtbot
     assert after != brush and after in colors.PALETTES["cbd1"].classes
     assert window.commands["palette_cbd1"].isChecked()
     assert not window.commands["palette_orange_blue"].isChecked()
-    pixels = np.frombuffer(window.data_panel.gallery_buttons["xor"].icon().pixmap(40).toImage()
-                           .constBits(), np.uint8)
+    pixels = np.frombuffer(
+        window.data_panel.gallery_buttons["xor"].icon().pixmap(40).toImage().constBits(), np.uint8
+    )
     assert pixels.size  # the thumbnails were redrawn (no crash on the palette switch)
 
     window.commands["palette_orange_blue"].trigger()
@@ -146,8 +176,9 @@ def test_the_palette_is_remembered(qtbot, make_window) -> None:  # noqa: ANN001
     first.set_palette("cbd1")
     second = make_window()
     assert second.appearance.look.palette == "cbd1"
-    np.testing.assert_array_equal(colors.diverging_lut(colors="cbd1")[0],
-                                  colors.PALETTES["cbd1"].negative)
+    np.testing.assert_array_equal(
+        colors.diverging_lut(colors="cbd1")[0], colors.PALETTES["cbd1"].negative
+    )
 
 
 def test_classes_differ_by_marker_shape_as_well_as_colour(qtbot, window) -> None:  # noqa: ANN001
@@ -164,11 +195,15 @@ def _input_widgets(root: QWidget) -> list[QWidget]:
     kinds = (QAbstractButton, QComboBox, QAbstractSpinBox, QAbstractSlider, QLineEdit)
     found = []
     for widget in root.findChildren(QWidget):
-        if not isinstance(widget, kinds) or isinstance(widget, QScrollBar) \
-                or not widget.isVisible():
+        if (
+            not isinstance(widget, kinds)
+            or isinstance(widget, QScrollBar)
+            or not widget.isVisible()
+        ):
             continue
-        if isinstance(widget, QLineEdit) and isinstance(widget.parent(),
-                                                        (QAbstractSpinBox, QComboBox)):
+        if isinstance(widget, QLineEdit) and isinstance(
+            widget.parent(), (QAbstractSpinBox, QComboBox)
+        ):
             continue  # the editor inside a spin or combo box: the box has the tooltip
         if widget.objectName().startswith("qt_"):
             continue  # Qt's own parts (scroll area corners, tab scroll buttons)
@@ -177,17 +212,24 @@ def _input_widgets(root: QWidget) -> list[QWidget]:
 
 
 def _untipped(root: QWidget) -> list[str]:
-    missing = [f"{type(w).__name__} {w.objectName()!r} {getattr(w, 'text', lambda: '')()!r}"
-               for w in _input_widgets(root) if not w.toolTip().strip()]
+    missing = [
+        f"{type(w).__name__} {w.objectName()!r} {getattr(w, 'text', lambda: '')()!r}"
+        for w in _input_widgets(root)
+        if not w.toolTip().strip()
+    ]
     for bar in root.findChildren(QTabBar):
         if bar.isVisible():
-            missing += [f"tab {bar.tabText(i)!r}" for i in range(bar.count())
-                        if not bar.tabToolTip(i).strip()]
+            missing += [
+                f"tab {bar.tabText(i)!r}"
+                for i in range(bar.count())
+                if not bar.tabToolTip(i).strip()
+            ]
     return missing
 
 
-@pytest.mark.parametrize("optimizer, schedule", [("sgd", "constant"), ("adam", "one_cycle"),
-                                                 ("rmsprop", "step")])
+@pytest.mark.parametrize(
+    "optimizer, schedule", [("sgd", "constant"), ("adam", "one_cycle"), ("rmsprop", "step")]
+)
 def test_every_visible_control_has_a_tooltip(qtbot, window, optimizer, schedule) -> None:  # noqa: ANN001
     controller = window.controller
     controller.set_optimizer(optimizer)

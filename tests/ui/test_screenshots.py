@@ -16,8 +16,9 @@ SMALL_SCENES = [scene for scene in SCENES if scene.size[0] <= 1280]
 
 
 @pytest.mark.parametrize("scene", SMALL_SCENES, ids=lambda scene: scene.file_name)
-def test_each_readme_scene_renders_the_trained_window(qtbot, make_window, tmp_path,
-                                                      scene: Scene) -> None:  # noqa: ANN001
+def test_each_readme_scene_renders_the_trained_window(
+    qtbot, make_window, tmp_path, scene: Scene
+) -> None:  # noqa: ANN001
     window = make_window(None, *scene.size)
 
     path = take(scene, window, tmp_path, lambda ok, ms: qtbot.waitUntil(ok, timeout=ms))
@@ -37,4 +38,3 @@ def test_each_readme_scene_renders_the_trained_window(qtbot, make_window, tmp_pa
 def test_the_scenes_cover_projector_sizes_in_presentation_mode() -> None:
     projector = {scene.size for scene in SCENES if scene.presentation}
     assert {(1280, 720), (1024, 768)} <= projector
-

@@ -50,9 +50,14 @@ def test_every_registered_command_is_one_action_and_no_key_is_used_twice(window)
 def test_space_plays_and_pauses_whatever_widget_has_the_focus(qtbot, window) -> None:  # noqa: ANN001
     activate(qtbot, window)
     controller = window.controller
-    widgets = [window.transport.reset_button, window.output_view.show_test_box,
-               window.transport.optimizer_box, window.output_view.plot,
-               window.network_panel.diagram, window.data_panel.gallery_buttons["xor"]]
+    widgets = [
+        window.transport.reset_button,
+        window.output_view.show_test_box,
+        window.transport.optimizer_box,
+        window.output_view.plot,
+        window.network_panel.diagram,
+        window.data_panel.gallery_buttons["xor"],
+    ]
     for widget in widgets:
         focus(qtbot, widget)
         before = controller.playing
@@ -115,8 +120,9 @@ def test_r_resets_to_epoch_zero(qtbot, window) -> None:  # noqa: ANN001
     qtbot.waitUntil(lambda: controller.status.epoch >= 5, timeout=WAIT_MS)
     press(qtbot, Qt.Key.Key_R)
     assert not controller.playing
-    qtbot.waitUntil(lambda: controller.status.epoch == 0 and controller.status.step == 0,
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: controller.status.epoch == 0 and controller.status.step == 0, timeout=WAIT_MS
+    )
 
 
 def test_plus_and_minus_step_the_learning_rate_ladder(qtbot, window) -> None:  # noqa: ANN001

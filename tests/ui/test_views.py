@@ -64,9 +64,12 @@ def test_clicking_a_feature_toggles_the_input_and_restarts(qtbot, window) -> Non
     qtbot.mouseClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=centre)
 
     assert controller.session.network.inputs == ("x1", "x2", "x1^2")
-    qtbot.waitUntil(lambda: controller.frame is not None
-                    and controller.frame.network.inputs == ("x1", "x2", "x1^2"),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            controller.frame is not None and controller.frame.network.inputs == ("x1", "x2", "x1^2")
+        ),
+        timeout=WAIT_MS,
+    )
     assert controller.frame.weights[0].W.shape == (4, 3)
     assert diagram.columns[0][2].active
 
@@ -77,8 +80,10 @@ def test_zooming_moves_the_grid_with_the_view(qtbot, window) -> None:  # noqa: A
     qtbot.waitUntil(lambda: controller.grid.x_max - controller.grid.x_min < 6, timeout=WAIT_MS)
     grid = controller.grid
     assert grid.x_min <= -1.9 and grid.x_max >= 1.9
-    qtbot.waitUntil(lambda: controller.frame is not None
-                    and controller.frame.snapshot.grid.request == grid, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: controller.frame is not None and controller.frame.snapshot.grid.request == grid,
+        timeout=WAIT_MS,
+    )
     window.output_view.reset_zoom()
     qtbot.waitUntil(lambda: controller.grid.x_max - controller.grid.x_min >= 12, timeout=WAIT_MS)
 
@@ -94,8 +99,9 @@ def test_discretize_switches_to_two_flat_colours(qtbot, window) -> None:  # noqa
 
 def test_regression_points_take_the_value_of_the_slider(qtbot, window) -> None:  # noqa: ANN001
     controller = window.controller
-    window.transport.problem_box.setCurrentIndex(window.transport.problem_box.findData(
-        "regression"))
+    window.transport.problem_box.setCurrentIndex(
+        window.transport.problem_box.findData("regression")
+    )
     window.transport.problem_box.activated.emit(window.transport.problem_box.currentIndex())
     assert controller.session.points.problem == "regression"
     assert controller.session.network.output_units == 1
@@ -104,8 +110,9 @@ def test_regression_points_take_the_value_of_the_slider(qtbot, window) -> None: 
     n = controller.session.points.n
     view = window.output_view
     pos = view.data_to_viewport(-1.0, 4.0)
-    qtbot.mouseClick(view.plot.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(round(pos.x()), round(pos.y())))
+    qtbot.mouseClick(
+        view.plot.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(round(pos.x()), round(pos.y()))
+    )
     qtbot.waitUntil(lambda: controller.session.points.n == n + 1, timeout=WAIT_MS)
     assert controller.session.points.labels[-1] == 0.75
 
@@ -116,8 +123,12 @@ def test_more_classes_change_the_output_layer(qtbot, window) -> None:  # noqa: A
     assert controller.session.points.classes == 4
     assert controller.session.network.output_units == 4
     assert sum(b.isVisibleTo(window) for b in window.data_panel.class_buttons) == 4
-    qtbot.waitUntil(lambda: controller.frame is not None
-                    and controller.frame.snapshot.grid.output.shape[0] == 4, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            controller.frame is not None and controller.frame.snapshot.grid.output.shape[0] == 4
+        ),
+        timeout=WAIT_MS,
+    )
     assert window.output_view.image.image.shape[-1] == 3  # blended class colours (RGB)
     controller.undo()
     assert controller.session.points.classes == 2
@@ -157,8 +168,9 @@ def test_optimizer_parameters_apply_live(qtbot, window) -> None:  # noqa: ANN001
 def test_shift_step_trains_one_batch(qtbot, window) -> None:  # noqa: ANN001
     controller = window.controller
     _first_frame(qtbot, controller)
-    qtbot.mouseClick(window.transport.step_button, Qt.MouseButton.LeftButton,
-                     Qt.KeyboardModifier.ShiftModifier)
+    qtbot.mouseClick(
+        window.transport.step_button, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier
+    )
     qtbot.waitUntil(lambda: controller.status.step == 1, timeout=WAIT_MS)
     qtbot.mouseClick(window.transport.step_button, Qt.MouseButton.LeftButton)
     steps_per_epoch = -(-int((~controller.session.points.is_test).sum()) // 10)
@@ -219,7 +231,8 @@ def test_the_output_axes_tick_alike_and_never_crowd(qtbot, make_window) -> None:
 @pytest.mark.parametrize("presenting", [False, True], ids=["normal", "presentation"])
 @pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=["1024x768", "1280x720"])
 def test_the_output_column_never_squeezes_a_view_below_its_minimum(
-        qtbot, make_window, size, presenting) -> None:  # noqa: ANN001
+    qtbot, make_window, size, presenting
+) -> None:  # noqa: ANN001
     window = make_window(None, *size)
     window.set_presentation(presenting)
     window.resize(*size)
@@ -233,8 +246,9 @@ def test_the_output_column_never_squeezes_a_view_below_its_minimum(
                 assert item.widget().height() >= item.minimumSize().height(), item.widget()
     view = window.output_view
     below_plot = view.plot.geometry().bottom()
-    boxes = [box.mapTo(view, QPoint(0, 0)).y() for box in view.findChildren(QCheckBox)
-             if box.isVisible()]
+    boxes = [
+        box.mapTo(view, QPoint(0, 0)).y() for box in view.findChildren(QCheckBox) if box.isVisible()
+    ]
     assert min(boxes, default=below_plot + 1) > below_plot  # the axis labels are not covered
     loss_item = window.metrics.loss_plot.getPlotItem()
     (_, _), (y0, y1) = loss_item.getViewBox().viewRange()

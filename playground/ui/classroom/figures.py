@@ -53,8 +53,7 @@ FIGURES: dict[str, Figure] = {
 }
 
 
-def render_widget(widget: QWidget, width: int, height: int,
-                  background: str = SURFACE) -> QImage:
+def render_widget(widget: QWidget, width: int, height: int, background: str = SURFACE) -> QImage:
     """The widget painted into a width×height image, scaled to fit and centred.
 
     The image gets a device pixel ratio equal to the scale, so Qt draws the widget as on a
@@ -68,11 +67,14 @@ def render_widget(widget: QWidget, width: int, height: int,
     if size.isEmpty():
         return image
     painter = QPainter(image)
-    painter.setRenderHints(QPainter.RenderHint.Antialiasing
-                           | QPainter.RenderHint.TextAntialiasing
-                           | QPainter.RenderHint.SmoothPixmapTransform)
-    painter.translate(QPointF((width / scale - size.width()) / 2,
-                              (height / scale - size.height()) / 2))
+    painter.setRenderHints(
+        QPainter.RenderHint.Antialiasing
+        | QPainter.RenderHint.TextAntialiasing
+        | QPainter.RenderHint.SmoothPixmapTransform
+    )
+    painter.translate(
+        QPointF((width / scale - size.width()) / 2, (height / scale - size.height()) / 2)
+    )
     flags = QWidget.RenderFlag.DrawChildren
     if widget.isWindow():
         flags |= QWidget.RenderFlag.DrawWindowBackground
@@ -101,19 +103,18 @@ def _plots_for_export(widget: QWidget, scale: float) -> Iterator[None]:
             item.setExportMode(True, {"antialias": True, "resolutionScale": 1.0})
             exported.append(item)
     for item in items:
-        if isinstance(item, pg.PlotCurveItem) and isinstance(item.parentItem(),
-                                                             pg.PlotDataItem):
+        if isinstance(item, pg.PlotCurveItem) and isinstance(item.parentItem(), pg.PlotDataItem):
             continue  # its PlotDataItem sets its pen (again before every paint)
         if isinstance(item, (pg.PlotDataItem, pg.PlotCurveItem, pg.AxisItem)):
-            pen = pg.mkPen(item.opts["pen"]) if not isinstance(item, pg.AxisItem) \
-                else item.pen()
+            pen = pg.mkPen(item.opts["pen"]) if not isinstance(item, pg.AxisItem) else item.pen()
             if pen.isCosmetic() and pen.style() != Qt.PenStyle.NoPen:
                 _set_pen(item, _wider(pen, scale))
                 widened.append((item, pen))
         elif isinstance(item, pg.ScatterPlotItem):
             pens = item.data["pen"].copy()
-            item.data["pen"] = [_wider(pen, scale) if isinstance(pen, QPen) else pen
-                                for pen in pens]
+            item.data["pen"] = [
+                _wider(pen, scale) if isinstance(pen, QPen) else pen for pen in pens
+            ]
             widened.append((item, pens))
     try:
         yield
@@ -154,7 +155,11 @@ def png_bytes(image: QImage) -> bytes:
     return bytes(data.data())
 
 
-def export_figure(path: str | os.PathLike[str], widget: QWidget, width: int = FIGURE_WIDTH,
-                  height: int = FIGURE_HEIGHT) -> None:
+def export_figure(
+    path: str | os.PathLike[str],
+    widget: QWidget,
+    width: int = FIGURE_WIDTH,
+    height: int = FIGURE_HEIGHT,
+) -> None:
     """Render the widget at width×height and write it as a PNG, atomically."""
     atomic_write_bytes(path, png_bytes(render_widget(widget, width, height)))

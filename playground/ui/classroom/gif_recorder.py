@@ -45,8 +45,15 @@ def gif_bytes(frames: list[Image.Image], durations_ms: list[int]) -> bytes:
     if not frames:
         raise ValueError("no frames to write")
     buffer = io.BytesIO()
-    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:],
-                   duration=durations_ms, loop=0, disposal=1)
+    frames[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=durations_ms,
+        loop=0,
+        disposal=1,
+    )
     return buffer.getvalue()
 
 
@@ -58,9 +65,16 @@ class GifRecorder(QObject):
     written = Signal(str)  # the path of the GIF written
     failed = Signal(str)  # a one-line reason
 
-    def __init__(self, controller: Controller, view: Callable[[], QWidget], *,
-                 fps: float = GIF_FPS, max_frames: int = MAX_FRAMES, size: int = GIF_SIZE,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        controller: Controller,
+        view: Callable[[], QWidget],
+        *,
+        fps: float = GIF_FPS,
+        max_frames: int = MAX_FRAMES,
+        size: int = GIF_SIZE,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._controller = controller
         self._view = view
@@ -130,8 +144,9 @@ class GifRecorder(QObject):
             self._durations_ms[-1] += self._frame_ms  # nothing moved: show the last one longer
             return
         self._last_picture = picture
-        self._frames.append(picture.quantize(
-            GIF_COLORS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE))
+        self._frames.append(
+            picture.quantize(GIF_COLORS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        )
         self._durations_ms.append(self._frame_ms)
         self.frame_added.emit(len(self._frames))
         if len(self._frames) >= self.max_frames:

@@ -41,13 +41,23 @@ def train_spiral(window: MainWindow, wait: Wait) -> None:
     """A 3×8 tanh network trained on a noiseless spiral until its loss is small, then paused."""
     controller = window.controller
     controller.set_recipe(name="spiral", n=300, noise=0.0, test_ratio=0.2)
-    controller.set_network(dataclasses.replace(
-        controller.session.network, inputs=("x1", "x2", "sin(x1)", "sin(x2)"),
-        layers=(LayerSpec(8, "tanh"),) * 3))
+    controller.set_network(
+        dataclasses.replace(
+            controller.session.network,
+            inputs=("x1", "x2", "sin(x1)", "sin(x2)"),
+            layers=(LayerSpec(8, "tanh"),) * 3,
+        )
+    )
     window.metrics.show_tab("Loss")
     controller.play()
-    wait(lambda: controller.frame is not None and controller.frame.epoch >= 300
-         and controller.frame.snapshot.train_loss < 0.05, 4 * WAIT_MS)
+    wait(
+        lambda: (
+            controller.frame is not None
+            and controller.frame.epoch >= 300
+            and controller.frame.snapshot.train_loss < 0.05
+        ),
+        4 * WAIT_MS,
+    )
     controller.pause()
     wait(lambda: controller.status.state == "paused", WAIT_MS)
 
@@ -60,9 +70,14 @@ def train_lesson(window: MainWindow, wait: Wait, lesson: str, epochs: int) -> No
         raise ValueError(f"no lesson named {lesson!r}")
     controller.set_speed(100)  # a readable epoch count on the curves
     controller.play()
-    wait(lambda: controller.frame is not None and controller.frame.epoch > 0
-         and (controller.frame.epoch >= epochs or controller.status.state == "paused"),
-         WAIT_MS)
+    wait(
+        lambda: (
+            controller.frame is not None
+            and controller.frame.epoch > 0
+            and (controller.frame.epoch >= epochs or controller.status.state == "paused")
+        ),
+        WAIT_MS,
+    )
     controller.pause()
     wait(lambda: controller.status.state == "paused", WAIT_MS)
 
@@ -72,8 +87,13 @@ def settle(window: MainWindow, wait: Wait, width: int, height: int) -> None:
     window.resize(width, height)
     wait(lambda: (window.width(), window.height()) == (width, height), WAIT_MS)
     controller = window.controller
-    wait(lambda: controller.frame is not None
-         and controller.frame.snapshot.grid.request == controller.grid, WAIT_MS)
+    wait(
+        lambda: (
+            controller.frame is not None
+            and controller.frame.snapshot.grid.request == controller.grid
+        ),
+        WAIT_MS,
+    )
     epoch = controller.status.epoch
 
     def curves_drawn() -> bool:  # the loss curve, or the gradients' when that tab is in front
@@ -110,8 +130,12 @@ SCENES = (
     Scene("presentation", (1280, 720), train_spiral, presentation=True),
     Scene("presentation", (1024, 768), train_spiral, presentation=True),
     Scene("lesson", (1920, 1080), _lesson("02-hidden-layer-xor", 150)),
-    Scene("lesson-presentation", (1280, 720), _lesson("07-vanishing-gradients", 150),
-          presentation=True),
+    Scene(
+        "lesson-presentation",
+        (1280, 720),
+        _lesson("07-vanishing-gradients", 150),
+        presentation=True,
+    ),
 )
 
 
@@ -132,8 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     """Take every scene (or those named) into --out (docs/screenshots by default)."""
     from playground.ui.app import make_application
 
-    parser = argparse.ArgumentParser(prog="python -m playground.ui.classroom.screenshots",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m playground.ui.classroom.screenshots", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--out", type=Path, default=DOCS, help="folder for the PNGs")
     parser.add_argument("names", nargs="*", help="scene file names to take (default: all)")
     args = parser.parse_args(argv)
@@ -142,8 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         for scene in SCENES:
             if args.names and scene.file_name not in args.names:
                 continue
-            settings = QSettings(str(Path(settings_dir) / "settings.ini"),
-                                 QSettings.Format.IniFormat)
+            settings = QSettings(
+                str(Path(settings_dir) / "settings.ini"), QSettings.Format.IniFormat
+            )
             window = MainWindow(settings=settings, autosave=False)
             window.show()
             try:

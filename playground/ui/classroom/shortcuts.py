@@ -54,62 +54,132 @@ PRESET_KEYS = tuple(str(i) for i in range(1, 10))
 _ENTRIES: tuple[Shortcut, ...] = (
     # Training
     Shortcut("play", "&Play / pause", ("Space",), "Training", "Start or pause training"),
-    Shortcut("step_epoch", "&Step one epoch", ("Right",), "Training",
-             "Train one epoch, then pause"),
-    Shortcut("step_batch", "Step one &batch", ("Shift+Right",), "Training",
-             "Train one mini-batch, then pause"),
-    Shortcut("reset", "&Reset", ("R", "Ctrl+R"), "Training",
-             "Start over from new initial weights (initializer and seed)"),
-    Shortcut("lr_up", "Learning rate &up", ("+", "="), "Training",
-             "Next learning rate on the ladder 0.00001, 0.0001, 0.001, 0.003 … 3, 10"),
-    Shortcut("lr_down", "Learning rate &down", ("-",), "Training",
-             "Previous learning rate on the ladder"),
-    Shortcut("record_gif", "Record &GIF…", ("Ctrl+G",), "Training",
-             "Record the decision boundary while it trains; stop to write the GIF",
-             checkable=True),
+    Shortcut(
+        "step_epoch", "&Step one epoch", ("Right",), "Training", "Train one epoch, then pause"
+    ),
+    Shortcut(
+        "step_batch",
+        "Step one &batch",
+        ("Shift+Right",),
+        "Training",
+        "Train one mini-batch, then pause",
+    ),
+    Shortcut(
+        "reset",
+        "&Reset",
+        ("R", "Ctrl+R"),
+        "Training",
+        "Start over from new initial weights (initializer and seed)",
+    ),
+    Shortcut(
+        "lr_up",
+        "Learning rate &up",
+        ("+", "="),
+        "Training",
+        "Next learning rate on the ladder 0.00001, 0.0001, 0.001, 0.003 … 3, 10",
+    ),
+    Shortcut(
+        "lr_down", "Learning rate &down", ("-",), "Training", "Previous learning rate on the ladder"
+    ),
+    Shortcut(
+        "record_gif",
+        "Record &GIF…",
+        ("Ctrl+G",),
+        "Training",
+        "Record the decision boundary while it trains; stop to write the GIF",
+        checkable=True,
+    ),
     # Data
-    *(Shortcut(f"preset_{key}", f"&{key}  {info.title}", (key,), "Data sets", info.title)
-      for key, info in zip(PRESET_KEYS, DATASETS.values(), strict=False)),
+    *(
+        Shortcut(f"preset_{key}", f"&{key}  {info.title}", (key,), "Data sets", info.title)
+        for key, info in zip(PRESET_KEYS, DATASETS.values(), strict=False)
+    ),
     Shortcut("undo", "&Undo", ("Ctrl+Z",), "Data", "Undo the last data edit"),
     Shortcut("redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Data", "Redo the data edit undone"),
     Shortcut("clear_points", "&Clear points", (), "Data", "Remove every point (undoable)"),
     # View
-    Shortcut("show_test", "Show &test data", ("T",), "View",
-             "Show or hide the test points (rings)", checkable=True),
-    Shortcut("discretize", "&Discretize output", ("D",), "View",
-             "Show the decision as flat colours instead of probabilities", checkable=True),
+    Shortcut(
+        "show_test",
+        "Show &test data",
+        ("T",),
+        "View",
+        "Show or hide the test points (rings)",
+        checkable=True,
+    ),
+    Shortcut(
+        "discretize",
+        "&Discretize output",
+        ("D",),
+        "View",
+        "Show the decision as flat colours instead of probabilities",
+        checkable=True,
+    ),
     Shortcut("reset_zoom", "&Reset zoom", ("Ctrl+0",), "View", "Show the whole data square"),
-    Shortcut("presentation", "&Presentation mode", ("F5",), "View",
-             "Large text, thick lines, high contrast, advanced controls hidden",
-             checkable=True),
-    Shortcut("full_screen", "&Full screen", ("F11",), "View", "Fill the screen",
-             checkable=True),
-    Shortcut("leave", "Leave presentation and full screen", ("Esc",), "View",
-             "Back to the normal window"),
-    *(Shortcut(f"palette_{name}", f"{p.title} colours", (), "View",
-               f"Colour the data, the heatmaps and the weights with the {p.title.lower()} "
-               "palette", checkable=True) for name, p in colors.PALETTES.items()),
+    Shortcut(
+        "presentation",
+        "&Presentation mode",
+        ("F5",),
+        "View",
+        "Large text, thick lines, high contrast, advanced controls hidden",
+        checkable=True,
+    ),
+    Shortcut("full_screen", "&Full screen", ("F11",), "View", "Fill the screen", checkable=True),
+    Shortcut(
+        "leave", "Leave presentation and full screen", ("Esc",), "View", "Back to the normal window"
+    ),
+    *(
+        Shortcut(
+            f"palette_{name}",
+            f"{p.title} colours",
+            (),
+            "View",
+            f"Colour the data, the heatmaps and the weights with the {p.title.lower()} palette",
+            checkable=True,
+        )
+        for name, p in colors.PALETTES.items()
+    ),
     # Lessons and help
-    Shortcut("lessons", "Choose a &lesson…", ("L",), "Lessons",
-             "Open a lesson: a prepared session with notes"),
-    Shortcut("notes", "Lesson &notes", ("N",), "Lessons", "Show or hide the notes panel",
-             checkable=True),
-    Shortcut("cheat_sheet", "&Keyboard shortcuts", ("F1", "?"), "Help",
-             "This list of keys"),
+    Shortcut(
+        "lessons",
+        "Choose a &lesson…",
+        ("L",),
+        "Lessons",
+        "Open a lesson: a prepared session with notes",
+    ),
+    Shortcut(
+        "notes", "Lesson &notes", ("N",), "Lessons", "Show or hide the notes panel", checkable=True
+    ),
+    Shortcut("cheat_sheet", "&Keyboard shortcuts", ("F1", "?"), "Help", "This list of keys"),
     # Files
     Shortcut("new", "&New session", ("Ctrl+N",), "File", "Start from the default session"),
     Shortcut("open", "&Open…", ("Ctrl+O",), "File", "Open a session file"),
     Shortcut("save", "&Save", ("Ctrl+S",), "File", "Save the session with its weights"),
-    Shortcut("save_as", "Save &as…", ("Ctrl+Shift+S",), "File",
-             "Save the session to a new file"),
-    Shortcut("import_csv", "&Import data (CSV)…", (), "File",
-             "Replace the points with a CSV file's (x1, x2, label[, split])"),
+    Shortcut("save_as", "Save &as…", ("Ctrl+Shift+S",), "File", "Save the session to a new file"),
+    Shortcut(
+        "import_csv",
+        "&Import data (CSV)…",
+        (),
+        "File",
+        "Replace the points with a CSV file's (x1, x2, label[, split])",
+    ),
     Shortcut("export_csv", "&Export data (CSV)…", (), "File", "Write the points as CSV"),
-    Shortcut("export_model", "Export &model (JSON, NPZ, ONNX)…", ("Ctrl+E",), "File",
-             "Export the trained network"),
-    *(Shortcut(f"figure_{name}", f"{figure.title}…", figure.keys, "File",
-               f"Save the {figure.title.lower()} as a {figure.width}×{figure.height} PNG")
-      for name, figure in FIGURES.items()),
+    Shortcut(
+        "export_model",
+        "Export &model (JSON, NPZ, ONNX)…",
+        ("Ctrl+E",),
+        "File",
+        "Export the trained network",
+    ),
+    *(
+        Shortcut(
+            f"figure_{name}",
+            f"{figure.title}…",
+            figure.keys,
+            "File",
+            f"Save the {figure.title.lower()} as a {figure.width}×{figure.height} PNG",
+        )
+        for name, figure in FIGURES.items()
+    ),
     Shortcut("quit", "&Quit", ("Ctrl+Q",), "File", "Close the playground"),
 )
 
@@ -165,8 +235,11 @@ def tip_with_keys(text: str, name: str) -> str:
 _EDITING_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
                  Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Backspace, Qt.Key.Key_Delete,
                  Qt.Key.Key_Space}  # fmt: skip
-_COMMAND_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-                      | Qt.KeyboardModifier.MetaModifier)
+_COMMAND_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
 
 
 def is_text_field(widget: QWidget | None) -> bool:
@@ -221,8 +294,7 @@ class TypingGuard(QObject):
 # ----- the cheat sheet --------------------------------------------------------------------------
 
 # The cheat sheet's columns, each a list of groups (a group not named here goes last).
-CHEAT_SHEET_COLUMNS = (("Training", "Data", "Lessons", "Help"), ("Data sets", "View"),
-                       ("File",))
+CHEAT_SHEET_COLUMNS = (("Training", "Data", "Lessons", "Help"), ("Data sets", "View"), ("File",))
 
 
 def cheat_sheet_html() -> str:
@@ -240,17 +312,24 @@ def cheat_sheet_html() -> str:
             f"<tr><td style='padding:2px 14px 2px 0; white-space:nowrap'><b>"
             f"{'<br>'.join(html.escape(key_text(k)) for k in s.keys)}</b></td>"
             f"<td style='padding:2px 0'>{html.escape(s.help or s.text.replace('&', ''))}"
-            f"</td></tr>" for s in groups[group])
-        return (f"<h3 style='margin:10px 0 4px 0'>{html.escape(group)}</h3>"
-                f"<table cellspacing='0'>{rows}</table>")
+            f"</td></tr>"
+            for s in groups[group]
+        )
+        return (
+            f"<h3 style='margin:10px 0 4px 0'>{html.escape(group)}</h3>"
+            f"<table cellspacing='0'>{rows}</table>"
+        )
 
     cells = "".join(
         f"<td valign='top' width='{100 // len(columns)}%' style='padding-right:28px'>"
-        f"{''.join(table(g) for g in column if g in groups)}</td>" for column in columns)
-    note = ("Keys without Ctrl work anywhere in the window except while you type in a field; "
-            "Esc leaves the field.")
-    return (f"<table width='100%'><tr>{cells}</tr></table>"
-            f"<p><i>{html.escape(note)}</i></p>")
+        f"{''.join(table(g) for g in column if g in groups)}</td>"
+        for column in columns
+    )
+    note = (
+        "Keys without Ctrl work anywhere in the window except while you type in a field; "
+        "Esc leaves the field."
+    )
+    return f"<table width='100%'><tr>{cells}</tr></table><p><i>{html.escape(note)}</i></p>"
 
 
 class CheatSheet(QDialog):
@@ -306,10 +385,26 @@ class CheatSheet(QDialog):
         margins = self.layout().contentsMargins()
         width = min(round(em * 90), room.width() - 20)
         inner = width - margins.left() - margins.right()
-        height = (self.text_height(inner) + margins.top() + margins.bottom()
-                  + self.layout().spacing() + self.buttons.sizeHint().height() + 6)
+        height = (
+            self.text_height(inner)
+            + margins.top()
+            + margins.bottom()
+            + self.layout().spacing()
+            + self.buttons.sizeHint().height()
+            + 6
+        )
         self.resize(width, min(height, room.height() - frame))
 
 
-__all__ = ["CheatSheet", "PRESET_KEYS", "SHORTCUTS", "Shortcut", "TypingGuard", "is_text_field",
-           "key_text", "keys_text", "make_action", "tip_with_keys"]
+__all__ = [
+    "CheatSheet",
+    "PRESET_KEYS",
+    "SHORTCUTS",
+    "Shortcut",
+    "TypingGuard",
+    "is_text_field",
+    "key_text",
+    "keys_text",
+    "make_action",
+    "tip_with_keys",
+]

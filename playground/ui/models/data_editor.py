@@ -32,8 +32,14 @@ class DataRecipe:
 
     def generate(self) -> Points:
         """The points this recipe describes."""
-        return generate(self.name, n=self.n, noise=self.noise, seed=self.seed,
-                        test_ratio=self.test_ratio, **dict(self.options))
+        return generate(
+            self.name,
+            n=self.n,
+            noise=self.noise,
+            seed=self.seed,
+            test_ratio=self.test_ratio,
+            **dict(self.options),
+        )
 
 
 @dataclass(frozen=True)
@@ -151,8 +157,13 @@ class DataEditor:
             return False
         keep = points.labels < classes
         try:
-            new = Points(points.xy[keep], points.labels[keep], points.is_test[keep],
-                         "classification", classes)
+            new = Points(
+                points.xy[keep],
+                points.labels[keep],
+                points.is_test[keep],
+                "classification",
+                classes,
+            )
         except ValueError as error:
             self.notice.emit("warning", str(error))
             return False
@@ -210,5 +221,6 @@ class DataEditor:
 def same_points(a: Points, b: Points) -> bool:
     """Whether two point sets hold the same points."""
     return (a.problem, a.classes) == (b.problem, b.classes) and all(
-        np.array_equal(x, y) for x, y in ((a.xy, b.xy), (a.labels, b.labels),
-                                          (a.is_test, b.is_test)))
+        np.array_equal(x, y)
+        for x, y in ((a.xy, b.xy), (a.labels, b.labels), (a.is_test, b.is_test))
+    )

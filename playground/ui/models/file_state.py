@@ -63,8 +63,9 @@ class FileState:
 
     def refresh(self) -> None:
         """Re-read the training marker; emit dirty_changed if the flag flips."""
-        dirty = (self._revision != self._saved_revision
-                 or self._training_marker() != self._saved_marker)
+        dirty = (
+            self._revision != self._saved_revision or self._training_marker() != self._saved_marker
+        )
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirty_changed.emit(dirty)

@@ -146,8 +146,10 @@ class SessionModel:
 
     def set_all_activations(self, activation: str) -> bool:
         """The same activation for every hidden layer."""
-        layers = tuple(dataclasses.replace(layer, activation=activation)
-                       for layer in self._session.network.layers)
+        layers = tuple(
+            dataclasses.replace(layer, activation=activation)
+            for layer in self._session.network.layers
+        )
         return self._set_layers(layers)
 
     def _set_layers(self, layers: tuple[LayerSpec, ...]) -> bool:

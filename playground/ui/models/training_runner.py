@@ -34,8 +34,14 @@ class TrainingRunner(QObject):
     notice = Signal(str, str)  # (level "warning"/"info" or "" to clear, message)
     ticked = Signal()  # after every tick (progress may have changed)
 
-    def __init__(self, session: Session, *, warm_up: bool = True,
-                 frame_rate: float = FRAME_RATE, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        warm_up: bool = True,
+        frame_rate: float = FRAME_RATE,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._grid = DEFAULT_GRID
         self._speed: float | None = None
@@ -46,8 +52,15 @@ class TrainingRunner(QObject):
         self._latest: Frame | None = None
         self._status = WorkerStatus("warming_up" if warm_up else "paused")
         self.worker = TrainingWorker(
-            session.network, session.training, session.training_data(), session.weights,
-            grid=self._grid, epoch_offset=session.epoch, state=session.state, warm_up=warm_up)
+            session.network,
+            session.training,
+            session.training_data(),
+            session.weights,
+            grid=self._grid,
+            epoch_offset=session.epoch,
+            state=session.state,
+            warm_up=warm_up,
+        )
         self.worker.start()
         self.timer = QTimer(self)
         self.timer.setInterval(max(1, round(1000 / frame_rate)))
@@ -123,9 +136,14 @@ class TrainingRunner(QObject):
         """A new run of `session`: a fresh network (weights, epoch and state too if `resume`).
         It waits for Play, as TensorFlow Playground does after an architecture change."""
         if resume:
-            self.worker.set_network(session.network, session.training, session.training_data(),
-                                    session.weights, epoch_offset=session.epoch,
-                                    state=session.state)
+            self.worker.set_network(
+                session.network,
+                session.training,
+                session.training_data(),
+                session.weights,
+                epoch_offset=session.epoch,
+                state=session.state,
+            )
         else:
             self.worker.set_network(session.network, session.training, session.training_data())
         self._set_playing(False)

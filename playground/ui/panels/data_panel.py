@@ -40,8 +40,9 @@ GALLERY_COLUMNS = 3
 
 
 @cache
-def dataset_thumbnail(name: str, size: int = THUMBNAIL,
-                      palette: str = colors.DEFAULT_PALETTE, badge: str = "") -> QPixmap:
+def dataset_thumbnail(
+    name: str, size: int = THUMBNAIL, palette: str = colors.DEFAULT_PALETTE, badge: str = ""
+) -> QPixmap:
     """A small picture of a preset: its points on white, with an optional key badge in the
     corner (cached; drawn at 3× for crispness)."""
     points = generate(name, n=160, noise=0.0, seed=1)
@@ -106,8 +107,9 @@ class LabelledSlider(QWidget):
 
     committed = Signal(int)  # the slider position
 
-    def __init__(self, caption: str, maximum: int, text: callable,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, caption: str, maximum: int, text: callable, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._text = text
         layout = QVBoxLayout(self)
@@ -162,8 +164,7 @@ class PresetGallery(QWidget):
             button.setObjectName("galleryButton")
             button.setCheckable(True)
             key = f" — key {keys[name]}" if name in keys else ""
-            button.setToolTip(f"<b>{info.title}</b> ({info.problem}){key}<br>"
-                              f"{info.description}")
+            button.setToolTip(f"<b>{info.title}</b> ({info.problem}){key}<br>{info.description}")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.clicked.connect(lambda _=False, n=name: controller.set_recipe(name=n))
             self.group.addButton(button)
@@ -209,10 +210,12 @@ class RecipeForm(QWidget):
         layout.addWidget(self._build_option_row())
         self.test_slider = LabelledSlider("Test data", 9, lambda p: f"{10 * p} %")
         self.noise_slider = LabelledSlider("Noise", 20, lambda p: f"{p * 0.05:.2f}")
-        self.count_slider = LabelledSlider("Points", len(POINT_COUNTS) - 1,
-                                           lambda p: f"{POINT_COUNTS[p]}")
-        self.test_slider.slider.setToolTip("Share of the points held out as test data (drawn as "
-                                           "rings, never trained on)")
+        self.count_slider = LabelledSlider(
+            "Points", len(POINT_COUNTS) - 1, lambda p: f"{POINT_COUNTS[p]}"
+        )
+        self.test_slider.slider.setToolTip(
+            "Share of the points held out as test data (drawn as rings, never trained on)"
+        )
         self.noise_slider.slider.setToolTip("How far the points scatter from the clean pattern")
         self.count_slider.slider.setToolTip("How many points the data set has")
         for slider in (self.test_slider, self.noise_slider, self.count_slider):
@@ -222,8 +225,7 @@ class RecipeForm(QWidget):
         layout.addWidget(self.regenerate_button)
 
         self.option_box.valueChanged.connect(self._on_option_changed)
-        self.test_slider.committed.connect(
-            lambda p: controller.set_recipe(test_ratio=p / 10))
+        self.test_slider.committed.connect(lambda p: controller.set_recipe(test_ratio=p / 10))
         self.noise_slider.committed.connect(lambda p: controller.set_recipe(noise=p * 0.05))
         self.count_slider.committed.connect(lambda p: controller.set_recipe(n=POINT_COUNTS[p]))
         self.regenerate_button.clicked.connect(controller.regenerate)
@@ -251,8 +253,9 @@ class RecipeForm(QWidget):
         """The preset's title, or 'your own data' once the points were edited."""
         points = self._controller.session.points
         title = DATASETS[self._controller.recipe.name].title
-        self.dataset_title.setText(title if self._controller.recipe_active else
-                                   f"Your own data · {points.n} points")
+        self.dataset_title.setText(
+            title if self._controller.recipe_active else f"Your own data · {points.n} points"
+        )
 
     def update_recipe(self, recipe: DataRecipe) -> None:
         """Show the recipe's parameters without committing them back."""
@@ -336,8 +339,9 @@ class DrawingTools(QWidget):
         layout.addLayout(self._build_tool_row())
         self.class_picker = ClassPicker(controller)
         layout.addWidget(self.class_picker)
-        self.value_slider = LabelledSlider("Value of new points", 40,
-                                           lambda p: f"{(p - 20) / 20:+.2f}")
+        self.value_slider = LabelledSlider(
+            "Value of new points", 40, lambda p: f"{(p - 20) / 20:+.2f}"
+        )
         self.value_slider.slider.setToolTip("The regression target of the points you draw")
         layout.addWidget(self.value_slider)
         self.test_box = QCheckBox("Add as test points")
@@ -350,7 +354,8 @@ class DrawingTools(QWidget):
         self.erase_button.clicked.connect(lambda: controller.set_draw(tool="erase"))
         self.test_box.clicked.connect(lambda on: controller.set_draw(as_test=on))
         self.value_slider.slider.valueChanged.connect(
-            lambda p: controller.set_draw(value=(p - 20) / 20))
+            lambda p: controller.set_draw(value=(p - 20) / 20)
+        )
         self.undo_button.clicked.connect(controller.undo)
         self.redo_button.clicked.connect(controller.redo)
         self.clear_button.clicked.connect(controller.clear_points)
@@ -363,9 +368,13 @@ class DrawingTools(QWidget):
         self.erase_button.setIcon(icon("erase"))
         self.erase_button.setText("Erase")
         self._tool_group = QButtonGroup(self)
-        for button, tip in ((self.draw_button, "Click to add a point, drag to spray, drag a "
-                                               "point to move it; right-click removes"),
-                            (self.erase_button, "Click or drag to remove points")):
+        for button, tip in (
+            (
+                self.draw_button,
+                "Click to add a point, drag to spray, drag a point to move it; right-click removes",
+            ),
+            (self.erase_button, "Click or drag to remove points"),
+        ):
             button.setCheckable(True)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setToolTip(tip)
@@ -385,8 +394,10 @@ class DrawingTools(QWidget):
 
     def _build_file_row(self) -> QHBoxLayout:
         self.import_button = QPushButton("Import CSV…")
-        self.import_button.setToolTip("Replace the points with a CSV file's (x1, x2, label and "
-                                      "an optional split column); undoable")
+        self.import_button.setToolTip(
+            "Replace the points with a CSV file's (x1, x2, label and "
+            "an optional split column); undoable"
+        )
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setToolTip("Write the points as CSV (x1, x2, label, split)")
         return _button_row(self.import_button, self.export_button)

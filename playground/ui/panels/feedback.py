@@ -13,8 +13,14 @@ from playground.worker import WorkerStatus
 STATE_TEXT = {"warming_up": "Preparing engine", "paused": "Paused", "running": "Training",
               "diverged": "Diverged", "stopped_early": "Stopped early",
               "blocked": "Waiting for data"}  # fmt: skip
-STATE_COLOR = {"running": "#2e9e44", "paused": "#98a3ae", "warming_up": "#f08c00",
-               "diverged": "#d6334a", "stopped_early": "#1f6fd1", "blocked": "#f08c00"}
+STATE_COLOR = {
+    "running": "#2e9e44",
+    "paused": "#98a3ae",
+    "warming_up": "#f08c00",
+    "diverged": "#d6334a",
+    "stopped_early": "#1f6fd1",
+    "blocked": "#f08c00",
+}
 
 
 def samples_text(rate: float) -> str:
@@ -58,8 +64,9 @@ class TrainingStatusBar(QStatusBar):
         color = STATE_COLOR.get(status.state, TEXT_MUTED)
         self.state_label.setText(f"<span style='color:{color}'>●</span> {text}")
         self.epoch_label.setText(f"Epoch {status.epoch:,}")
-        self.rate_label.setText(samples_text(status.samples_per_s)
-                                if status.state == "running" else "")
+        self.rate_label.setText(
+            samples_text(status.samples_per_s) if status.state == "running" else ""
+        )
 
     def _update_file(self, path: object) -> None:
         notes = self._controller.session.notes
@@ -82,8 +89,9 @@ class MessageBanner(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton()
         close.setText("✕")
-        close.setStyleSheet("QToolButton { border: none; background: transparent; "
-                            f"color: {TEXT_MUTED}; }}")
+        close.setStyleSheet(
+            f"QToolButton {{ border: none; background: transparent; color: {TEXT_MUTED}; }}"
+        )
         close.setToolTip("Dismiss")
         close.clicked.connect(self.hide)
         layout.addWidget(self.label, 1)

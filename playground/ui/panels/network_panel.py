@@ -76,8 +76,9 @@ class LayerCard(QFrame):
         self.activation_box.setToolTip("Activation of this layer")
         for name, activation in ACTIVATIONS.items():
             self.activation_box.addItem(name, name)
-            self.activation_box.setItemData(self.activation_box.count() - 1, activation.formula,
-                                            Qt.ItemDataRole.ToolTipRole)
+            self.activation_box.setItemData(
+                self.activation_box.count() - 1, activation.formula, Qt.ItemDataRole.ToolTipRole
+            )
         self.activation_box.scale = look.scale
         layout.addWidget(self.activation_box)
         # Compact (a crowded diagram): the units and the activation as text, no controls.
@@ -92,8 +93,7 @@ class LayerCard(QFrame):
         self.options_button.setObjectName("layerOptions")
         self.options_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.options_button.setToolTip("Dropout and batch normalization of this layer")
-        self.options_button.setSizePolicy(QSizePolicy.Policy.Expanding,
-                                          QSizePolicy.Policy.Fixed)
+        self.options_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         menu = QMenu(self.options_button)
         menu.addSection("Dropout while training")
         self._dropout_group = QActionGroup(self)
@@ -101,15 +101,17 @@ class LayerCard(QFrame):
         for rate in DROPOUT_RATES:
             action = menu.addAction("none" if rate == 0 else f"{rate:g}")
             action.setCheckable(True)
-            action.triggered.connect(lambda _=False, r=rate: controller.set_layer(
-                self.layer, dropout=r))
+            action.triggered.connect(
+                lambda _=False, r=rate: controller.set_layer(self.layer, dropout=r)
+            )
             self._dropout_group.addAction(action)
             self.dropout_actions[rate] = action
         menu.addSeparator()
         self.batch_norm_action = menu.addAction("Batch normalization")
         self.batch_norm_action.setCheckable(True)
         self.batch_norm_action.triggered.connect(
-            lambda on: controller.set_layer(self.layer, batch_norm=on))
+            lambda on: controller.set_layer(self.layer, batch_norm=on)
+        )
         self.options_button.setMenu(menu)
         # Presentation mode hides the row (advanced); a compact card hides the button in it.
         self.options_row = mark_advanced(QWidget())
@@ -126,13 +128,16 @@ class LayerCard(QFrame):
     def update_from(self, spec: LayerSpec) -> None:
         """Show a layer's settings."""
         self.units_label.setText(str(spec.units))
-        self.units_label.setToolTip(f"{spec.units} neuron{'s' if spec.units != 1 else ''} "
-                                    "in this layer")
+        self.units_label.setToolTip(
+            f"{spec.units} neuron{'s' if spec.units != 1 else ''} in this layer"
+        )
         self.minus_button.setEnabled(spec.units > 1)
         self.plus_button.setEnabled(spec.units < MAX_UNITS)
         self.activation_box.setCurrentIndex(self.activation_box.findData(spec.activation))
-        self.activation_box.setToolTip(f"Activation of layer {self.layer + 1} (starts training "
-                                       f"over): {ACTIVATIONS[spec.activation].formula}")
+        self.activation_box.setToolTip(
+            f"Activation of layer {self.layer + 1} (starts training "
+            f"over): {ACTIVATIONS[spec.activation].formula}"
+        )
         for rate, action in self.dropout_actions.items():
             action.setChecked(rate == spec.dropout)
         self.batch_norm_action.setChecked(spec.batch_norm)
@@ -154,10 +159,12 @@ class LayerCard(QFrame):
     def _update_summary(self) -> None:
         name = getattr(self, "_activation", "")
         metrics = self.summary_label.fontMetrics()
-        self.summary_label.setText(metrics.elidedText(name, Qt.TextElideMode.ElideRight,
-                                                      max(8, self.width() - 2)))
-        self.summary_label.setToolTip(f"Layer {self.layer + 1}: {self.units_label.text()} "
-                                      f"neurons, {name}")
+        self.summary_label.setText(
+            metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(8, self.width() - 2))
+        )
+        self.summary_label.setToolTip(
+            f"Layer {self.layer + 1}: {self.units_label.text()} neurons, {name}"
+        )
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().resizeEvent(event)
@@ -166,7 +173,6 @@ class LayerCard(QFrame):
 
     def _on_activation_chosen(self, index: int) -> None:
         self._controller.set_layer(self.layer, activation=self.activation_box.itemData(index))
-
 
 
 def card_width(look: Look) -> int:
@@ -208,16 +214,18 @@ class ColumnHeader(QWidget):
         widths, lefts = [], []
         for widget, x in placed:
             fixed = widget.minimumWidth() == widget.maximumWidth()
-            width = max(widget.width() if fixed else widget.sizeHint().width(),
-                        widget.minimumWidth())
+            width = max(
+                widget.width() if fixed else widget.sizeHint().width(), widget.minimumWidth()
+            )
             widths.append(width)
             lefts.append(min(max(0.0, x - width / 2), max(0.0, self.width() - width)))
         gap = HEADER_GAP if self._widgets and not isinstance(self._widgets[0], LayerCard) else 2
         for i in range(1, len(lefts)):  # left to right: no overlap
             lefts[i] = max(lefts[i], lefts[i - 1] + widths[i - 1] + gap)
         for i in range(len(lefts) - 1, -1, -1):  # right to left: inside the row
-            limit = self.width() - widths[i] if i == len(lefts) - 1 else lefts[i + 1] - gap \
-                - widths[i]
+            limit = (
+                self.width() - widths[i] if i == len(lefts) - 1 else lefts[i + 1] - gap - widths[i]
+            )
             lefts[i] = max(0.0, min(lefts[i], limit))
         for (widget, _), left, width in zip(placed, lefts, widths, strict=True):
             widget.setGeometry(int(left), 0, int(width), self.height())
@@ -284,8 +292,7 @@ class NetworkPanel(QWidget):
             card.activation_box.scale = look.scale
             card.options_row.setVisible(not look.presentation)
         self._fit_cards(force=True)
-        self.title_header.set_widgets([self.features_title, self.layers_control,
-                                       self.output_title])
+        self.title_header.set_widgets([self.features_title, self.layers_control, self.output_title])
         self._update_network()
 
     def _update_network(self, _: object = None) -> None:
@@ -317,8 +324,9 @@ class NetworkPanel(QWidget):
     def _fit_cards(self, force: bool = False) -> None:
         """Give the cards the width (and the compact form) that fits the panel."""
         width, compact = self._card_fit()
-        changed = force or any(card.compact != compact or card.width() != width
-                               for card in self._cards)
+        changed = force or any(
+            card.compact != compact or card.width() != width for card in self._cards
+        )
         if not changed:
             return
         for card in self._cards:
@@ -326,8 +334,7 @@ class NetworkPanel(QWidget):
             card.set_compact(compact)
         self._update_layers_label()
         self.card_header.set_widgets(list(self._cards))
-        self.title_header.set_widgets([self.features_title, self.layers_control,
-                                       self.output_title])
+        self.title_header.set_widgets([self.features_title, self.layers_control, self.output_title])
         self._update_minimum_width()
 
     def _update_layers_label(self) -> None:
@@ -351,10 +358,13 @@ class NetworkPanel(QWidget):
         """Room for every column's card (the diagram scrolls sideways below that)."""
         columns = len(self._controller.session.network.layers) + 2
         spacing = (self._cards[0].width() if self._cards else COMPACT_CARD_WIDTH) + 4
-        width = int(self.diagram.label_width() + MAX_NEURON + RIGHT_MARGIN
-                    + (columns - 1) * spacing)
-        titles = sum(w.sizeHint().width() for w in (self.features_title, self.layers_control,
-                                                    self.output_title))
+        width = int(
+            self.diagram.label_width() + MAX_NEURON + RIGHT_MARGIN + (columns - 1) * spacing
+        )
+        titles = sum(
+            w.sizeHint().width()
+            for w in (self.features_title, self.layers_control, self.output_title)
+        )
         width = max(width, titles + 3 * HEADER_GAP)  # the column titles never overlap
         if width != self._content.minimumWidth():
             self._content.setMinimumWidth(width)
@@ -366,14 +376,16 @@ class NetworkPanel(QWidget):
         offset = self.diagram.x()
         shifted = [x + offset for x in xs]
         self.card_header.set_columns(shifted[1:-1])
-        middle = (shifted[1] + shifted[-2]) / 2 if len(shifted) > 2 else (shifted[0]
-                                                                          + shifted[-1]) / 2
+        middle = (
+            (shifted[1] + shifted[-2]) / 2 if len(shifted) > 2 else (shifted[0] + shifted[-1]) / 2
+        )
         self.title_header.set_columns([max(shifted[0], 40), middle, shifted[-1]])
 
     def _on_neuron_clicked(self, layer: int, unit: int) -> None:
         selection = None if self._controller.selection == (layer, unit) else (layer, unit)
         if layer == len(self._controller.session.network.layers) + 1 and (
-                self._controller.session.network.output_units == 1):
+            self._controller.session.network.output_units == 1
+        ):
             selection = None  # the single output is what the big view shows anyway
         self._controller.select_neuron(selection)
 

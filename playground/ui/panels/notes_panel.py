@@ -21,10 +21,12 @@ NOTES_MIN_WIDTH = 260
 NOTES_MIN_WIDTH_PRESENTING = 220
 NOTES_TEXT_PRESENTING = 0.8  # of presentation mode's text size: the notes are read up close
 # The curves tab a lesson's "Watch:" line points at, by the words it uses (first match wins).
-VIEW_WORDS = (("Gradients", ("gradient plot", "gradient curve", "gradients plot")),
-              ("Weights", ("weight plot", "weights plot", "weight histogram")),
-              ("Accuracy", ("accuracy plot", "accuracy curve")),
-              ("Loss", ("loss plot", "loss curve", "loss chart")))
+VIEW_WORDS = (
+    ("Gradients", ("gradient plot", "gradient curve", "gradients plot")),
+    ("Weights", ("weight plot", "weights plot", "weight histogram")),
+    ("Accuracy", ("accuracy plot", "accuracy curve")),
+    ("Loss", ("loss plot", "loss curve", "loss chart")),
+)
 
 
 def named_tab(text: str) -> str | None:
@@ -32,11 +34,12 @@ def named_tab(text: str) -> str | None:
     one named in the "Watch:" paragraph (else anywhere in the text), or None."""
     lower = text.lower()
     start = lower.find("watch:")
-    places = [lower[start:lower.find("\n\n", start) if "\n\n" in lower[start:] else None]]
+    places = [lower[start : lower.find("\n\n", start) if "\n\n" in lower[start:] else None]]
     places = (places if start >= 0 else []) + [lower]
     for place in places:
-        found = [(place.find(word), tab) for tab, words in VIEW_WORDS for word in words
-                 if word in place]
+        found = [
+            (place.find(word), tab) for tab, words in VIEW_WORDS for word in words if word in place
+        ]
         if found:
             return min(found)[1]
     return None
@@ -48,10 +51,13 @@ class NotesPanel(QDockWidget):
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__("Lesson notes", parent)
         self.setObjectName("notesPanel")
-        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea
-                             | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.browser = QTextBrowser()
         self.browser.setObjectName("notes")
         self.browser.setOpenExternalLinks(True)
@@ -67,8 +73,7 @@ class NotesPanel(QDockWidget):
 
     def _apply_look(self, look: Look) -> None:
         """Presentation mode: a narrower panel whose text is a little smaller than the rest."""
-        self.setMinimumWidth(NOTES_MIN_WIDTH_PRESENTING if look.presentation
-                             else NOTES_MIN_WIDTH)
+        self.setMinimumWidth(NOTES_MIN_WIDTH_PRESENTING if look.presentation else NOTES_MIN_WIDTH)
         font = QFont(QApplication.font())
         if look.presentation:
             font.setPointSizeF(font.pointSizeF() * NOTES_TEXT_PRESENTING)

@@ -112,8 +112,9 @@ class NumberEdit(QLineEdit):
 
     committed = Signal(float)  # the new value
 
-    def __init__(self, value: float = 0.0, integer: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, value: float = 0.0, integer: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._integer = integer
         self._value = value
@@ -201,7 +202,8 @@ class PlayControls(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
         self.reset_button = _round_button(
-            "reset", tip_with_keys("Start over from new initial weights", "reset"))
+            "reset", tip_with_keys("Start over from new initial weights", "reset")
+        )
         self.play_button = QToolButton()
         self.play_button.setObjectName("playButton")
         self._play_icon_size = self.play_button.iconSize() * 1.6
@@ -209,14 +211,21 @@ class PlayControls(QWidget):
         self.play_button.setToolTip(tip_with_keys("Play / pause", "play"))
         self.play_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.step_button = _round_button(
-            "step", "Train one epoch (→); with Shift one mini-batch (Shift+→)")
+            "step", "Train one epoch (→); with Shift one mini-batch (Shift+→)"
+        )
         self._round_icon_size = self.step_button.iconSize()
         self.epoch_label = QLabel("000,000")
         self.epoch_label.setProperty("role", "big")
-        self.epoch_label.setMinimumWidth(self.epoch_label.fontMetrics().horizontalAdvance(
-            "000,000,000") + 8)
-        for widget in (self.reset_button, self.play_button, self.step_button,
-                       _labelled("Epoch", self.epoch_label), _separator()):
+        self.epoch_label.setMinimumWidth(
+            self.epoch_label.fontMetrics().horizontalAdvance("000,000,000") + 8
+        )
+        for widget in (
+            self.reset_button,
+            self.play_button,
+            self.step_button,
+            _labelled("Epoch", self.epoch_label),
+            _separator(),
+        ):
             layout.addWidget(widget)
 
         self.reset_button.clicked.connect(controller.reset)
@@ -234,8 +243,9 @@ class PlayControls(QWidget):
         for button in (self.reset_button, self.step_button):
             button.setIconSize(self._round_icon_size * look.px(100) / 100)
         self.epoch_label.ensurePolished()
-        self.epoch_label.setMinimumWidth(self.epoch_label.fontMetrics().horizontalAdvance(
-            "0,000,000") + 8)
+        self.epoch_label.setMinimumWidth(
+            self.epoch_label.fontMetrics().horizontalAdvance("0,000,000") + 8
+        )
 
     def _on_step_clicked(self) -> None:
         shift = QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier
@@ -266,8 +276,9 @@ class SpeedControl(QWidget):
         self.slider.setRange(0, len(SPEEDS) - 1)
         self.slider.setPageStep(1)
         self.slider.setFixedWidth(SPEED_WIDTH)
-        self.slider.setToolTip("Training speed in epochs per second (right end: as fast "
-                               "as the computer can)")
+        self.slider.setToolTip(
+            "Training speed in epochs per second (right end: as fast as the computer can)"
+        )
         self.label = _caption("")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -305,25 +316,33 @@ class QuickSettings(QObject):
         super().__init__(parent)
         self._controller = controller
         self._build_boxes()
-        captions = (("Learning rate", self.learning_rate_box), ("Optimizer", self.optimizer_box),
-                    ("Activation", self.activation_box),
-                    ("Regularization", self.regularization_box),
-                    ("Reg. rate", self.regularization_rate_box),
-                    ("Problem type", self.problem_box))
+        captions = (
+            ("Learning rate", self.learning_rate_box),
+            ("Optimizer", self.optimizer_box),
+            ("Activation", self.activation_box),
+            ("Regularization", self.regularization_box),
+            ("Reg. rate", self.regularization_rate_box),
+            ("Problem type", self.problem_box),
+        )
         self.fields = [_labelled(caption, widget) for caption, widget in captions]
         self.advanced_boxes = [mark_advanced(field) for field in self.fields[3:]]
 
         self.learning_rate_box.committed.connect(controller.set_learning_rate)
         self.optimizer_box.activated.connect(
-            lambda i: controller.set_optimizer(self.optimizer_box.itemData(i)))
+            lambda i: controller.set_optimizer(self.optimizer_box.itemData(i))
+        )
         self.activation_box.activated.connect(
-            lambda i: controller.set_all_activations(self.activation_box.itemData(i)))
+            lambda i: controller.set_all_activations(self.activation_box.itemData(i))
+        )
         self.regularization_box.activated.connect(
-            lambda i: controller.set_training(regularization=self.regularization_box.itemData(i)))
+            lambda i: controller.set_training(regularization=self.regularization_box.itemData(i))
+        )
         self.regularization_rate_box.committed.connect(
-            lambda v: controller.set_training(regularization_rate=v))
+            lambda v: controller.set_training(regularization_rate=v)
+        )
         self.problem_box.activated.connect(
-            lambda i: controller.set_problem(self.problem_box.itemData(i)))
+            lambda i: controller.set_problem(self.problem_box.itemData(i))
+        )
         controller.training_changed.connect(self._update_training)
         controller.network_changed.connect(self._update_network)
         controller.points_changed.connect(self._update_problem)
@@ -333,32 +352,41 @@ class QuickSettings(QObject):
     def _build_boxes(self) -> None:
         self.learning_rate_box = ValueCombo(LEARNING_RATES)
         self.learning_rate_box.setMinimumWidth(84)
-        self.learning_rate_box.setToolTip(tip_with_keys(
-            "Learning rate η: the size of each step against the gradient (θ ← θ − η·g); pick "
-            "or type a value, + and − step through the ladder", "lr_up"))
+        self.learning_rate_box.setToolTip(
+            tip_with_keys(
+                "Learning rate η: the size of each step against the gradient (θ ← θ − η·g); pick "
+                "or type a value, + and − step through the ladder",
+                "lr_up",
+            )
+        )
         self.optimizer_box = PreviewCombo(optimizer_preview)
         for name, optimizer in OPTIMIZERS.items():
             _add_item(self.optimizer_box, optimizer.title or name, name, optimizer.rule)
         self.activation_box = PreviewCombo(activation_preview)
         for name, activation in ACTIVATIONS.items():
             self.activation_box.addItem(activation_icon(name), name, name)
-            self.activation_box.setItemData(self.activation_box.count() - 1, activation.formula,
-                                            Qt.ItemDataRole.ToolTipRole)
+            self.activation_box.setItemData(
+                self.activation_box.count() - 1, activation.formula, Qt.ItemDataRole.ToolTipRole
+            )
         set_icon_size(self.activation_box, 1.0)
         self.regularization_box = QComboBox()
         for name, text in REGULARIZATIONS.items():
-            _add_item(self.regularization_box, name.upper() if name != "none" else "None", name,
-                      text)
+            _add_item(
+                self.regularization_box, name.upper() if name != "none" else "None", name, text
+            )
         self.regularization_rate_box = ValueCombo(REGULARIZATION_RATES)
         self.regularization_rate_box.setMinimumWidth(76)
         self.regularization_rate_box.setToolTip(
-            "Regularization rate λ: how strongly the penalty pulls the weights toward 0")
+            "Regularization rate λ: how strongly the penalty pulls the weights toward 0"
+        )
         self.problem_box = QComboBox()
         for name in PROBLEMS:
             self.problem_box.addItem(PROBLEM_TITLES.get(name, name.capitalize()), name)
-        self.problem_box.setToolTip("Classification (points of 2–8 classes) or regression "
-                                    "(points with a value); switching loads a data set of that "
-                                    "kind")
+        self.problem_box.setToolTip(
+            "Classification (points of 2–8 classes) or regression "
+            "(points with a value); switching loads a data set of that "
+            "kind"
+        )
 
     def apply_look(self, look: Look) -> None:
         """Widths and preview sizes in the look's scale."""
@@ -378,13 +406,17 @@ class QuickSettings(QObject):
         self.learning_rate_box.set_value(training.optimizer.lr)
         self.optimizer_box.setCurrentIndex(self.optimizer_box.findData(training.optimizer.name))
         optimizer = OPTIMIZERS[training.optimizer.name]
-        self.optimizer_box.setToolTip(f"Optimizer: how a step uses the gradient g. "
-                                      f"{optimizer.title or optimizer.name}: {optimizer.rule}")
+        self.optimizer_box.setToolTip(
+            f"Optimizer: how a step uses the gradient g. "
+            f"{optimizer.title or optimizer.name}: {optimizer.rule}"
+        )
         self.regularization_box.setToolTip(
             "Regularization: a penalty on large weights. "
-            f"{training.regularization.upper()}: {REGULARIZATIONS[training.regularization]}")
+            f"{training.regularization.upper()}: {REGULARIZATIONS[training.regularization]}"
+        )
         self.regularization_box.setCurrentIndex(
-            self.regularization_box.findData(training.regularization))
+            self.regularization_box.findData(training.regularization)
+        )
         self.regularization_rate_box.set_value(training.regularization_rate)
         self.regularization_rate_box.setEnabled(training.regularization != "none")
 
@@ -395,12 +427,15 @@ class QuickSettings(QObject):
         if len(names) == 1:
             name = names.pop()
             self.activation_box.setCurrentIndex(self.activation_box.findData(name))
-            self.activation_box.setToolTip("Activation of every hidden layer (starts training "
-                                           f"over): {ACTIVATIONS[name].formula}")
+            self.activation_box.setToolTip(
+                "Activation of every hidden layer (starts training "
+                f"over): {ACTIVATIONS[name].formula}"
+            )
         else:
             self.activation_box.setCurrentIndex(-1)
-            self.activation_box.setToolTip("Activation of every hidden layer (starts training "
-                                           "over); the layers differ now")
+            self.activation_box.setToolTip(
+                "Activation of every hidden layer (starts training over); the layers differ now"
+            )
 
     def _update_problem(self, _: object = None) -> None:
         problem = self._controller.session.points.problem
@@ -489,13 +524,15 @@ class HyperForm(QFormLayout):
             edits = [NumberEdit(v) for v in default]
             for edit in edits:
                 edit.setToolTip(tip)
-                edit.committed.connect(lambda _, edits=edits: setter(
-                    key, tuple(float(e.text()) for e in edits)))
+                edit.committed.connect(
+                    lambda _, edits=edits: setter(key, tuple(float(e.text()) for e in edits))
+                )
                 layout.addWidget(edit)
             self.widgets[key] = edits
             return row
-        edit = NumberEdit(float(default), integer=key in SCHEDULE_OPTIONS
-                          and SCHEDULE_OPTIONS[key].integer)
+        edit = NumberEdit(
+            float(default), integer=key in SCHEDULE_OPTIONS and SCHEDULE_OPTIONS[key].integer
+        )
         edit.setToolTip(tip)
         edit.committed.connect(lambda value: self._commit(key, value))
         self.widgets[key] = edit
@@ -565,7 +602,8 @@ class ScheduleForm(QWidget):
         layout.addLayout(self.form)
         self._shown: str | None = None
         self.schedule_box.activated.connect(
-            lambda i: controller.set_schedule(self.schedule_box.itemData(i)))
+            lambda i: controller.set_schedule(self.schedule_box.itemData(i))
+        )
 
     def update_training(self, training: TrainingSpec) -> None:
         """Rebuild the fields when the schedule changed, then show the values."""
@@ -576,8 +614,9 @@ class ScheduleForm(QWidget):
         self.schedule_box.setCurrentIndex(self.schedule_box.findData(training.schedule.name))
         self.form.fill(training.schedule.params())
         schedule = SCHEDULES[training.schedule.name]
-        self.schedule_box.setToolTip(f"How the learning rate changes over the epochs: "
-                                     f"{schedule.formula}")
+        self.schedule_box.setToolTip(
+            f"How the learning rate changes over the epochs: {schedule.formula}"
+        )
 
 
 class BatchForm(QWidget):
@@ -596,8 +635,10 @@ class BatchForm(QWidget):
         self.batch_size_box.setRange(1, min(MAX_BATCH, 100_000))
         self.batch_size_box.setKeyboardTracking(False)
         self.batch_size_box.setMinimumWidth(70)
-        self.batch_size_box.setToolTip("Points per step: 1 is stochastic gradient descent, all "
-                                       "the training points is full-batch gradient descent")
+        self.batch_size_box.setToolTip(
+            "Points per step: 1 is stochastic gradient descent, all "
+            "the training points is full-batch gradient descent"
+        )
         self.shuffle_box = QCheckBox("every epoch")
         self.shuffle_box.setToolTip("Walk the training points in a new random order every epoch")
         self.loss_box = QComboBox()
@@ -606,10 +647,12 @@ class BatchForm(QWidget):
         _add_row(form, "Loss", self.loss_box)
         layout.addLayout(form)
         self.batch_size_box.valueChanged.connect(
-            lambda v: controller.set_training(batch_size=int(v)))
+            lambda v: controller.set_training(batch_size=int(v))
+        )
         self.shuffle_box.clicked.connect(lambda on: controller.set_training(shuffle=on))
         self.loss_box.activated.connect(
-            lambda i: controller.set_training(loss=self.loss_box.itemData(i)))
+            lambda i: controller.set_training(loss=self.loss_box.itemData(i))
+        )
 
     def update_training(self, training: TrainingSpec) -> None:
         """Show the batch settings; the losses that fit the problem."""
@@ -684,16 +727,20 @@ class StartStopForm(QWidget):
         _add_row(form, "Early stopping", self.patience_box)
         _add_row(form, "", self.standardize_box)
         layout.addLayout(form)
-        hint = QLabel("Initializer and seed apply on the next reset. Changing the architecture "
-                      "or the inputs starts training over.")
+        hint = QLabel(
+            "Initializer and seed apply on the next reset. Changing the architecture "
+            "or the inputs starts training over."
+        )
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
         layout.addWidget(hint)
         self.init_box.activated.connect(
-            lambda i: controller.set_training(init=self.init_box.itemData(i)))
+            lambda i: controller.set_training(init=self.init_box.itemData(i))
+        )
         self.seed_edit.committed.connect(self._on_seed_committed)
         self.patience_box.valueChanged.connect(
-            lambda v: controller.set_training(early_stopping_patience=int(v)))
+            lambda v: controller.set_training(early_stopping_patience=int(v))
+        )
         self.standardize_box.clicked.connect(controller.set_standardize)
 
     def _build_fields(self) -> None:
@@ -708,11 +755,14 @@ class StartStopForm(QWidget):
         self.patience_box.setSuffix(" epochs")
         self.patience_box.setKeyboardTracking(False)
         self.patience_box.setMinimumWidth(70)
-        self.patience_box.setToolTip("Stop when the test loss has not improved for this many "
-                                     "epochs, and keep the best weights")
+        self.patience_box.setToolTip(
+            "Stop when the test loss has not improved for this many "
+            "epochs, and keep the best weights"
+        )
         self.standardize_box = QCheckBox("Standardize inputs")
-        self.standardize_box.setToolTip("Scale every input feature to mean 0 and standard "
-                                        "deviation 1 (resets the network)")
+        self.standardize_box.setToolTip(
+            "Scale every input feature to mean 0 and standard deviation 1 (resets the network)"
+        )
 
     def _on_seed_committed(self, value: float) -> None:
         if not self._controller.set_training(seed=int(value)):
@@ -721,8 +771,10 @@ class StartStopForm(QWidget):
     def update_training(self, training: TrainingSpec) -> None:
         """Show the start and stop settings."""
         self.init_box.setCurrentIndex(self.init_box.findData(training.init))
-        self.init_box.setToolTip(f"How the weights start (on the next reset): "
-                                 f"{INITIALIZERS[training.init].formula}; biases start at 0")
+        self.init_box.setToolTip(
+            f"How the weights start (on the next reset): "
+            f"{INITIALIZERS[training.init].formula}; biases start at 0"
+        )
         self.seed_edit.set_value(training.seed)
         _set_quietly(self.patience_box, training.early_stopping_patience)
 
@@ -741,8 +793,13 @@ class TrainingSettings(QWidget):
         self.batch_form = BatchForm(controller)
         self.clip_section = ClipForm(controller)
         self.start_section = StartStopForm(controller)
-        self._forms = (self.optimizer_section, self.schedule_section, self.batch_form,
-                       self.clip_section, self.start_section)
+        self._forms = (
+            self.optimizer_section,
+            self.schedule_section,
+            self.batch_form,
+            self.clip_section,
+            self.start_section,
+        )
         for form in self._forms:
             layout.addWidget(form if form is self.batch_form else mark_advanced(form))
         layout.addStretch(1)

@@ -82,8 +82,7 @@ class DrawingViewBox(pg.ViewBox):
         p = self.mapToView(ev.pos())
         if ev.isStart():
             start = self.mapToView(ev.buttonDownPos())
-            self.drag_started.emit(start.x(), start.y(),
-                                   ev.button() == Qt.MouseButton.RightButton)
+            self.drag_started.emit(start.x(), start.y(), ev.button() == Qt.MouseButton.RightButton)
         self.drag_moved.emit(p.x(), p.y())
         if ev.isFinish():
             self.drag_finished.emit()
@@ -226,16 +225,20 @@ class PointsLayer:
         sizes = [style.size * MARKER_SIZES.get(symbol, 1.0) for symbol in symbols]
         self.scatter.setData(pos=xy, symbol=symbols, brush=brushes, pen=pens, size=sizes)
 
-    def _update_dense(self, points: Points, xy: np.ndarray, labels: np.ndarray,
-                      is_test: np.ndarray, size: float) -> None:
+    def _update_dense(
+        self, points: Points, xy: np.ndarray, labels: np.ndarray, is_test: np.ndarray, size: float
+    ) -> None:
         """Many points: round dots without outline, one item per class (or colour band) and
         split, test points fainter. Each item draws all its dots in one call, so 100,000
         points take milliseconds instead of being styled one by one."""
         look = self._look
         if points.problem == "regression":
             low, high = label_range(points)
-            keys = np.clip(((labels - low) / max(high - low, 1e-12) * DENSE_BANDS)
-                           .astype(np.intp), 0, DENSE_BANDS - 1)
+            keys = np.clip(
+                ((labels - low) / max(high - low, 1e-12) * DENSE_BANDS).astype(np.intp),
+                0,
+                DENSE_BANDS - 1,
+            )
             centres = low + (np.arange(DENSE_BANDS) + 0.5) * (high - low) / DENSE_BANDS
             palette_rgb = colors.value_colors(centres, low, high, look.palette).tolist()
         else:
@@ -246,8 +249,7 @@ class PointsLayer:
             for test in (False, True):
                 mask = (keys == key) & (is_test == test)
                 if mask.any():
-                    color = QColor(*palette_rgb[key][:3], DENSE_TEST_ALPHA if test
-                                   else DENSE_ALPHA)
+                    color = QColor(*palette_rgb[key][:3], DENSE_TEST_ALPHA if test else DENSE_ALPHA)
                     self._dense_item(used).set_dots(xy[mask], color, size)
                     used += 1
         for item in self.dense_items[used:]:
@@ -287,17 +289,27 @@ class HeatmapLayer:
             if unit >= grid.layers[layer].shape[0]:
                 return
             image = grid.layers[layer][unit]
-            style = neuron_style(network, layer, unit, image,
-                                 label_range(self._controller.session.points),
-                                 look.palette)
-            self.image.setImage(np.ascontiguousarray(image, np.float32), autoLevels=False,
-                                levels=(style.low, style.high), lut=style.rgb_lut(), rect=rect)
+            style = neuron_style(
+                network,
+                layer,
+                unit,
+                image,
+                label_range(self._controller.session.points),
+                look.palette,
+            )
+            self.image.setImage(
+                np.ascontiguousarray(image, np.float32),
+                autoLevels=False,
+                levels=(style.low, style.high),
+                lut=style.rgb_lut(),
+                rect=rect,
+            )
             return
         output = grid.output
         if network.problem == "classification" and network.output_units > 1:
-            rgb = colors.blend_classes(output, fade=look.colors.background_fade,
-                                       discrete=discretize,
-                                       colors=look.palette)
+            rgb = colors.blend_classes(
+                output, fade=look.colors.background_fade, discrete=discretize, colors=look.palette
+            )
             self.image.setImage(rgb, autoLevels=False, levels=(0, 255), lut=None, rect=rect)
             return
         if network.problem == "regression":
@@ -305,9 +317,13 @@ class HeatmapLayer:
         else:
             levels = (0.0, 1.0)
         table = lut("faded_discrete" if discretize else "faded", look.palette)
-        self.image.setImage(np.ascontiguousarray(output[0], np.float32), autoLevels=False,
-                            levels=levels, lut=table, rect=rect)
-
+        self.image.setImage(
+            np.ascontiguousarray(output[0], np.float32),
+            autoLevels=False,
+            levels=levels,
+            lut=table,
+            rect=rect,
+        )
 
 
 class OutputView(QWidget):
@@ -342,8 +358,9 @@ class OutputView(QWidget):
         layout.setSpacing(6)
 
         self.view_box = DrawingViewBox()
-        self.plot = pg.PlotWidget(viewBox=self.view_box, axisItems={
-            name: SpacedAxis(name) for name in ("left", "bottom")})
+        self.plot = pg.PlotWidget(
+            viewBox=self.view_box, axisItems={name: SpacedAxis(name) for name in ("left", "bottom")}
+        )
         self.plot.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.plot.setMinimumSize(220, 220)
@@ -383,12 +400,14 @@ class OutputView(QWidget):
         footer.setSpacing(12)
         self.show_test_box = QCheckBox("Show test data")
         self.show_test_box.setChecked(True)
-        self.show_test_box.setToolTip(tip_with_keys(
-            "Show the test points (rings: held out, never trained on)", "show_test"))
+        self.show_test_box.setToolTip(
+            tip_with_keys("Show the test points (rings: held out, never trained on)", "show_test")
+        )
         self.show_test_box.toggled.connect(self.set_show_test)
         self.discretize_box = QCheckBox("Discretize")
-        self.discretize_box.setToolTip(tip_with_keys(
-            "Show the decision as flat colours (no probabilities)", "discretize"))
+        self.discretize_box.setToolTip(
+            tip_with_keys("Show the decision as flat colours (no probabilities)", "discretize")
+        )
         self.discretize_box.toggled.connect(self.set_discretize)
         self.fit_button = QToolButton()
         self.fit_button.setIcon(icon("fit", TEXT_MUTED))
@@ -497,7 +516,8 @@ class OutputView(QWidget):
             layer, unit = selection
             self.selection_label.setText(
                 f"Showing neuron {unit + 1} of {_layer_name(layer, self._controller)}  "
-                f"<a href='output' style='color:#1f6fd1'>show output</a>")
+                f"<a href='output' style='color:#1f6fd1'>show output</a>"
+            )
             self.selection_label.show()
         if self._frame is not None:
             self._update_image(self._frame)
@@ -524,8 +544,12 @@ def _pixel_rect(request: GridRequest) -> QRectF:
     r = request.resolution
     dx = (request.x_max - request.x_min) / (r - 1)
     dy = (request.y_max - request.y_min) / (r - 1)
-    return QRectF(request.x_min - dx / 2, request.y_min - dy / 2,
-                  request.x_max - request.x_min + dx, request.y_max - request.y_min + dy)
+    return QRectF(
+        request.x_min - dx / 2,
+        request.y_min - dy / 2,
+        request.x_max - request.x_min + dx,
+        request.y_max - request.y_min + dy,
+    )
 
 
 def _layer_name(layer: int, controller: Controller) -> str:

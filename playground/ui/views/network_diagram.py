@@ -87,8 +87,12 @@ class NeuronItem(QGraphicsItem):
             view[:] = pixels.ravel()
         self.update()
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,  # noqa: D102
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,  # noqa: D102
+        widget: QWidget | None = None,
+    ) -> None:
         rect = QRectF(0, 0, self.size, self.size)
         painter.setOpacity(1.0 if self.active else 0.32)
         if self._image is not None:
@@ -121,8 +125,9 @@ class LinksItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
         return self._bounds
 
-    def set_geometry(self, starts: npt.NDArray[np.float64], ends: npt.NDArray[np.float64],
-                     bounds: QRectF) -> None:
+    def set_geometry(
+        self, starts: npt.NDArray[np.float64], ends: npt.NDArray[np.float64], bounds: QRectF
+    ) -> None:
         """Link end points (n, 2) each; the weights keep their order."""
         self.prepareGeometryChange()
         self._bounds = bounds
@@ -134,8 +139,9 @@ class LinksItem(QGraphicsItem):
             c1 = np.column_stack([mid, starts[:, 1]])[:, None, :]
             c2 = np.column_stack([mid, ends[:, 1]])[:, None, :]
             s, e = starts[:, None, :], ends[:, None, :]
-            self.samples = ((1 - t) ** 3 * s + 3 * (1 - t) ** 2 * t * c1
-                            + 3 * (1 - t) * t**2 * c2 + t**3 * e)
+            self.samples = (
+                (1 - t) ** 3 * s + 3 * (1 - t) ** 2 * t * c1 + 3 * (1 - t) * t**2 * c2 + t**3 * e
+            )
             self._shapes = []
             for (x0, y0), (x1, y1) in zip(starts.tolist(), ends.tolist(), strict=True):
                 path = QPainterPath(QPointF(x0, y0))
@@ -144,8 +150,10 @@ class LinksItem(QGraphicsItem):
                 self._shapes.append(path)
         else:
             self.samples = starts[:, None, :] * (1 - t) + ends[:, None, :] * t
-            self._shapes = [QLineF(x0, y0, x1, y1) for (x0, y0), (x1, y1)
-                            in zip(starts.tolist(), ends.tolist(), strict=True)]
+            self._shapes = [
+                QLineF(x0, y0, x1, y1)
+                for (x0, y0), (x1, y1) in zip(starts.tolist(), ends.tolist(), strict=True)
+            ]
         self._group()
 
     def set_palette(self, palette: colors.Palette) -> None:
@@ -179,8 +187,12 @@ class LinksItem(QGraphicsItem):
             groups.append((_link_pen(k // 2, bool(k % 2), n, self.palette), members.tolist()))
         self._groups = groups
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,  # noqa: D102
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,  # noqa: D102
+        widget: QWidget | None = None,
+    ) -> None:
         painter.setBrush(Qt.BrushStyle.NoBrush)
         shapes = self._shapes
         if not self._curved:
@@ -207,8 +219,9 @@ class LinksItem(QGraphicsItem):
         return self._weights
 
 
-def _link_pen(level: int, positive: bool, links: int,
-              palette: colors.Palette | None = None) -> QPen:
+def _link_pen(
+    level: int, positive: bool, links: int, palette: colors.Palette | None = None
+) -> QPen:
     """Blue for positive, orange for negative weights (the palette's ends); thicker and stronger
     for larger |w|. Dense diagrams get thin pens (thick lines by the thousand are slow and
     unreadable)."""
@@ -221,7 +234,7 @@ def _link_pen(level: int, positive: bool, links: int,
     if links > DENSE_LINKS:
         width = 1.0
     else:
-        width = 0.7 + (5.3 if links <= CURVED_LINK_LIMIT else 2.3) * strength ** 1.2
+        width = 0.7 + (5.3 if links <= CURVED_LINK_LIMIT else 2.3) * strength**1.2
     pen = QPen(color, width)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap if width > 1.5 else Qt.PenCapStyle.FlatCap)
     return pen
@@ -252,8 +265,9 @@ class NetworkDiagram(QGraphicsView):
         self._links = LinksItem()
         self._link_index = np.zeros((0, 3), dtype=np.int64)  # (layer, out, in) per link
         self._labels: list[QGraphicsSimpleTextItem] = []
-        self._feature_cache: tuple[GridRequest, str, dict[str, npt.NDArray[np.uint32]]] | None \
-            = None
+        self._feature_cache: tuple[GridRequest, str, dict[str, npt.NDArray[np.uint32]]] | None = (
+            None
+        )
         self._look = controller.appearance.look
         self._links.palette = self._look.colors
         self._frame: Frame | None = None
@@ -288,8 +302,9 @@ class NetworkDiagram(QGraphicsView):
         self._columns.append(features)
         for i, layer in enumerate(network.layers):
             self._columns.append([NeuronItem(i + 1, u) for u in range(layer.units)])
-        self._columns.append([NeuronItem(len(network.layers) + 1, u)
-                              for u in range(network.output_units)])
+        self._columns.append(
+            [NeuronItem(len(network.layers) + 1, u) for u in range(network.output_units)]
+        )
         for name, item in zip(FEATURES, features, strict=True):
             item.active = name in network.inputs
             label = QGraphicsSimpleTextItem(FEATURES[name].label)
@@ -355,8 +370,13 @@ class NetworkDiagram(QGraphicsView):
 
     def label_width(self) -> float:
         """Room the feature names need left of the first column."""
-        return max((label.boundingRect().width() for label in self._labels
-                    if label.isVisible()), default=0) + 12
+        return (
+            max(
+                (label.boundingRect().width() for label in self._labels if label.isVisible()),
+                default=0,
+            )
+            + 12
+        )
 
     def _shown(self, column: list[NeuronItem]) -> list[NeuronItem]:
         """The items of a column that are drawn: in presentation mode only the inputs in use."""
@@ -407,8 +427,10 @@ class NetworkDiagram(QGraphicsView):
         network = self._network
         rows = [list(FEATURES).index(name) for name in network.inputs]
         # (x, y, size) of every neuron, column by column; links index into them
-        geometry = [np.array([(item.x(), item.y(), item.size) for item in column])
-                    for column in self._columns]
+        geometry = [
+            np.array([(item.x(), item.y(), item.size) for item in column])
+            for column in self._columns
+        ]
         starts, ends = [], []
         for layer in range(len(self._columns) - 1):
             mask = self._link_index[:, 0] == layer
@@ -419,9 +441,11 @@ class NetworkDiagram(QGraphicsView):
             dst = geometry[layer + 1][self._link_index[mask, 1]]
             starts.append(np.column_stack([src[:, 0] + src[:, 2], src[:, 1] + src[:, 2] / 2]))
             ends.append(np.column_stack([dst[:, 0], dst[:, 1] + dst[:, 2] / 2]))
-        self._links.set_geometry(np.concatenate(starts) if starts else np.zeros((0, 2)),
-                                 np.concatenate(ends) if ends else np.zeros((0, 2)),
-                                 self._scene.sceneRect())
+        self._links.set_geometry(
+            np.concatenate(starts) if starts else np.zeros((0, 2)),
+            np.concatenate(ends) if ends else np.zeros((0, 2)),
+            self._scene.sceneRect(),
+        )
         if self._frame is not None:
             self._update_links(self._frame.weights)
 
@@ -442,8 +466,11 @@ class NetworkDiagram(QGraphicsView):
         for layer in range(1, len(grid.layers)):
             images = grid.layers[layer][:, ::-step, ::step]  # row 0 at the top
             for unit, item in enumerate(self._columns[layer]):
-                item.set_pixels(render_neuron(network, layer, unit, images[unit], value_range,
-                                              self._look.palette))
+                item.set_pixels(
+                    render_neuron(
+                        network, layer, unit, images[unit], value_range, self._look.palette
+                    )
+                )
         self._update_links(frame.weights)
 
     def _update_links(self, weights: tuple[LayerWeights, ...]) -> None:
@@ -506,8 +533,11 @@ class NetworkDiagram(QGraphicsView):
         if k is None or len(self._links.weights) != len(self._link_index):
             return ""
         layer, j, i = self._link_index[k]
-        source = (FEATURES[self._network.inputs[i]].label if layer == 0
-                  else f"neuron {i + 1} of layer {layer}")
+        source = (
+            FEATURES[self._network.inputs[i]].label
+            if layer == 0
+            else f"neuron {i + 1} of layer {layer}"
+        )
         target = _column_name(layer + 1, self._network, j)
         return f"Weight {self._links.weights[k]:+.4f}\nfrom {source} to {target}"
 
@@ -542,8 +572,9 @@ def _column_name(layer: int, network: NetworkSpec, unit: int) -> str:
     return f"neuron {unit + 1} of layer {layer}"
 
 
-def _feature_images(request: GridRequest, palette: str = colors.DEFAULT_PALETTE
-                    ) -> dict[str, npt.NDArray[np.uint32]]:
+def _feature_images(
+    request: GridRequest, palette: str = colors.DEFAULT_PALETTE
+) -> dict[str, npt.NDArray[np.uint32]]:
     """Every input feature over the view as ARGB thumbnails, row 0 at the top."""
     size = THUMBNAIL_PIXELS
     xs = np.linspace(request.x_min, request.x_max, size)

@@ -44,12 +44,14 @@ TEST_PEN = pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine)
 TABS = ("Loss", "Accuracy", "Gradients", "Weights")
 SHORT_TABS = ("Loss", "Acc.", "Grad.", "Wts.")
 TAB_HINTS = ("Data loss, no penalty", "Points classified right", "‖∂L/∂W‖ per layer", "")
-TAB_TIPS = ("Training loss (solid) and test loss (dashed) over the epochs: the data loss, "
-            "without the regularization penalty",
-            "Share of the training (solid) and test (dashed) points classified right",
-            "Gradient magnitude ‖∂L/∂W‖ of every layer (log scale): vanishing gradients sink, "
-            "exploding ones climb",
-            "The size of every layer's weights ‖W‖, or a histogram of all the weights")
+TAB_TIPS = (
+    "Training loss (solid) and test loss (dashed) over the epochs: the data loss, "
+    "without the regularization penalty",
+    "Share of the training (solid) and test (dashed) points classified right",
+    "Gradient magnitude ‖∂L/∂W‖ of every layer (log scale): vanishing gradients sink, "
+    "exploding ones climb",
+    "The size of every layer's weights ‖W‖, or a histogram of all the weights",
+)
 TICK_POINTS = 8.0
 LEGEND_POINTS = 8.0
 
@@ -76,8 +78,9 @@ def apply_plot_look(plot: pg.PlotWidget, look: Look, axis_label: str | None = "e
         axis.setTextPen(pg.mkPen(muted))
     item.getAxis("left").setWidth(look.px(46))
     if axis_label is not None:
-        item.setLabel("bottom", axis_label, color=muted,
-                      **{"font-size": f"{look.pt(TICK_POINTS + 1):.1f}pt"})
+        item.setLabel(
+            "bottom", axis_label, color=muted, **{"font-size": f"{look.pt(TICK_POINTS + 1):.1f}pt"}
+        )
     legend = item.legend
     if legend is not None:
         size = f"{look.pt(LEGEND_POINTS):.1f}pt"
@@ -158,8 +161,9 @@ def log_ticks(low: float, high: float, pixels: float, gap: float) -> list[float]
     candidates = [float(d) for d in decades if d % step == 0]
     candidates += [d + math.log10(m) for m in (5, 2, 3) for d in decades]
     for value in candidates:
-        if low - 1e-9 <= value <= high + 1e-9 and all(abs(value - k) * per_unit >= gap
-                                                      for k in kept):
+        if low - 1e-9 <= value <= high + 1e-9 and all(
+            abs(value - k) * per_unit >= gap for k in kept
+        ):
             kept.append(value)
     return sorted(kept)
 
@@ -189,10 +193,15 @@ class PlotLegend:
 
     def __init__(self, plot: pg.PlotWidget) -> None:
         self.item = plot.getPlotItem()
-        self.legend = self.item.addLegend(offset=None, labelTextColor=TEXT_MUTED,
-                                          labelTextSize="8pt", colCount=1, horSpacing=6,
-                                          pen=pg.mkPen(255, 255, 255, 0),
-                                          brush=pg.mkBrush(255, 255, 255, 0))
+        self.legend = self.item.addLegend(
+            offset=None,
+            labelTextColor=TEXT_MUTED,
+            labelTextSize="8pt",
+            colCount=1,
+            horSpacing=6,
+            pen=pg.mkPen(255, 255, 255, 0),
+            brush=pg.mkBrush(255, 255, 255, 0),
+        )
         self.legend.setParentItem(self.item)  # out of the view box: not over the curves
         self.legend.mouseDragEvent = lambda event: event.ignore()  # it stays in its band
         self.legend.layout.setContentsMargins(0, 0, 0, 0)
@@ -256,7 +265,7 @@ def short_name(name: str) -> str:
     """A legend entry's short form: 'layer 3' → 'L3', 'output' → 'out', 'training' →
     'train'."""
     if name.startswith("layer "):
-        return "L" + name[len("layer "):]
+        return "L" + name[len("layer ") :]
     return {"output": "out", "training": "train"}.get(name, name)
 
 
@@ -336,8 +345,11 @@ class LossSummary(QWidget):
                 break
 
     def _fits(self) -> bool:
-        labels = [label for label in (self.test_label, self.train_label, self.accuracy_label)
-                  if label.text()]
+        labels = [
+            label
+            for label in (self.test_label, self.train_label, self.accuracy_label)
+            if label.text()
+        ]
         spacing = self.layout().spacing() * (len(labels) - 1)
         return sum(label.sizeHint().width() for label in labels) + spacing <= self.width()
 
@@ -357,26 +369,32 @@ class LossSummary(QWidget):
         accuracy = s.test_accuracy if s.test_accuracy is not None else s.train_accuracy
         which = "Test" if s.test_accuracy is not None else "Training"
         caption = "Accuracy" if compact else f"{which} accuracy"
-        self.accuracy_label.setText(_metric(caption, accuracy, look, percent=True, size=size)
-                                    if accuracy is not None else "")
+        self.accuracy_label.setText(
+            _metric(caption, accuracy, look, percent=True, size=size)
+            if accuracy is not None
+            else ""
+        )
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().resizeEvent(event)
         self._show(self._frame)
 
 
-def _metric(name: str, value: float | None, look: Look, percent: bool = False,
-            size: float = 1.0) -> str:
+def _metric(
+    name: str, value: float | None, look: Look, percent: bool = False, size: float = 1.0
+) -> str:
     if value is None or not math.isfinite(value):
         text = "–"
     else:
         text = f"{100 * value:.1f} %" if percent else f"{value:.3f}"
     muted = text_color("TEXT_MUTED", look.high_contrast)
     ink = text_color("TEXT", look.high_contrast)
-    return (f"<span style='color:{muted}; font-size:{look.pt(8.5):.1f}pt'>{name}</span><br>"
-            f"<span style='color:{ink}; font-size:{look.pt(13 * size):.1f}pt; "
-            "font-weight:600'>"
-            f"{text}</span>")
+    return (
+        f"<span style='color:{muted}; font-size:{look.pt(8.5):.1f}pt'>{name}</span><br>"
+        f"<span style='color:{ink}; font-size:{look.pt(13 * size):.1f}pt; "
+        "font-weight:600'>"
+        f"{text}</span>"
+    )
 
 
 class MetricsHistory:
@@ -399,14 +417,22 @@ class MetricsHistory:
                 self.clear()
                 self.run = record.run
             s = record.snapshot
-            self.scalars.append([record.epoch_progress, s.train_loss, _nan(s.test_loss),
-                                 _nan(s.train_accuracy), _nan(s.test_accuracy)])
+            self.scalars.append(
+                [
+                    record.epoch_progress,
+                    s.train_loss,
+                    _nan(s.test_loss),
+                    _nan(s.train_accuracy),
+                    _nan(s.test_accuracy),
+                ]
+            )
             layers = len(s.grad_norm_per_layer)
             if self.layers is None:
                 self.layers = CurveHistory(1 + 2 * layers)
             if self.layers.columns().shape[1] == 1 + 2 * layers:
-                self.layers.append([record.epoch_progress, *s.grad_norm_per_layer,
-                                    *s.weight_norm_per_layer])
+                self.layers.append(
+                    [record.epoch_progress, *s.grad_norm_per_layer, *s.weight_norm_per_layer]
+                )
 
 
 class TrainTestCurves:
@@ -484,8 +510,13 @@ class WeightHistogram:
         self.plot = _plot(x_follows_data=False)
         self.plot.setLabel("bottom", "weight", color=TEXT_MUTED)
         self.curve = self.plot.plot(
-            [0, 1], [0], stepMode="center", fillLevel=0, pen=pg.mkPen(ACCENT, width=1.5),
-            brush=pg.mkBrush(QColor(31, 111, 209, 70)))
+            [0, 1],
+            [0],
+            stepMode="center",
+            fillLevel=0,
+            pen=pg.mkPen(ACCENT, width=1.5),
+            brush=pg.mkBrush(QColor(31, 111, 209, 70)),
+        )
 
     def apply_look(self, look: Look) -> None:
         """Pen and ticks for the look."""
@@ -521,8 +552,7 @@ class CurveOptions(QWidget):
         self.hint_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top.addWidget(self.hint_label, 1)
         self.log_box = QCheckBox("Log scale")
-        self.log_box.setToolTip("Show the loss on a logarithmic scale (small losses stay "
-                                "visible)")
+        self.log_box.setToolTip("Show the loss on a logarithmic scale (small losses stay visible)")
         top.addWidget(self.log_box)
         self.norm_button = QRadioButton("Norm")
         self.histogram_button = QRadioButton("Histogram")
@@ -604,8 +634,7 @@ class MetricsPanel(QWidget):
         self.weights_stack.addWidget(self.weights.plot)
         self.weights_stack.addWidget(self.histogram.plot)
         self.stack = QStackedWidget()
-        for widget in (self.loss.plot, self.accuracy.plot, self.gradients.plot,
-                       self.weights_stack):
+        for widget in (self.loss.plot, self.accuracy.plot, self.gradients.plot, self.weights_stack):
             self.stack.addWidget(widget)
         # The plots and curves under their old names, for the figures, screenshots and tests.
         self.loss_plot, self.train_curve = self.loss.plot, self.loss.train_curve
@@ -639,8 +668,13 @@ class MetricsPanel(QWidget):
 
     def plots(self) -> list[pg.PlotWidget]:
         """Every plot of the panel."""
-        return [self.loss_plot, self.accuracy_plot, self.gradient_plot, self.weights_plot,
-                self.histogram_plot]
+        return [
+            self.loss_plot,
+            self.accuracy_plot,
+            self.gradient_plot,
+            self.weights_plot,
+            self.histogram_plot,
+        ]
 
     def figure(self, tab: str) -> QWidget:
         """The plot of a tab, drawn up to date (for exporting it, shown or not)."""
@@ -722,8 +756,7 @@ def _nan(value: float | None) -> float:
     return math.nan if value is None else value
 
 
-def _set(curve: pg.PlotDataItem, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]
-         ) -> None:
+def _set(curve: pg.PlotDataItem, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> None:
     finite = np.isfinite(y)
     if finite.all():
         curve.setData(x, y)

@@ -28,8 +28,9 @@ class Look:
 
     def __post_init__(self) -> None:
         if self.palette not in colors.PALETTES:
-            raise ValueError(f"palette: unknown {self.palette!r} (choose one of: "
-                             f"{', '.join(colors.PALETTES)})")
+            raise ValueError(
+                f"palette: unknown {self.palette!r} (choose one of: {', '.join(colors.PALETTES)})"
+            )
 
     @property
     def scale(self) -> float:

@@ -42,8 +42,10 @@ class Preview:
 
 def _map(z: float, y: float, rect: QRectF) -> QPointF:
     (z0, z1), (y0, y1) = Z_RANGE, Y_RANGE
-    return QPointF(rect.left() + (z - z0) / (z1 - z0) * rect.width(),
-                   rect.bottom() - (y - y0) / (y1 - y0) * rect.height())
+    return QPointF(
+        rect.left() + (z - z0) / (z1 - z0) * rect.width(),
+        rect.bottom() - (y - y0) / (y1 - y0) * rect.height(),
+    )
 
 
 def _curve_path(z: np.ndarray, y: np.ndarray, rect: QRectF) -> QPainterPath:
@@ -86,12 +88,18 @@ def paint_activation(painter: QPainter, name: str, rect: QRectF, detailed: bool)
         painter.setPen(QColor(TEXT_MUTED))
         for y in (-1, 1, 2):
             p = _map(Z_RANGE[0], y, rect)
-            painter.drawText(QRectF(rect.left() - 26, p.y() - 9, 22, 18),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{y}")
+            painter.drawText(
+                QRectF(rect.left() - 26, p.y() - 9, 22, 18),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{y}",
+            )
         for z_tick in (-2, 2):
             p = _map(z_tick, Y_RANGE[0], rect)
-            painter.drawText(QRectF(p.x() - 12, rect.bottom() + 2, 24, 16),
-                             Qt.AlignmentFlag.AlignCenter, f"{z_tick}")
+            painter.drawText(
+                QRectF(p.x() - 12, rect.bottom() + 2, 24, 16),
+                Qt.AlignmentFlag.AlignCenter,
+                f"{z_tick}",
+            )
         painter.restore()
 
 
@@ -126,39 +134,53 @@ def activation_picture(name: str, width: int, height: int, ratio: float = 2.0) -
 
 def activation_preview(name: str, scale: float = 1.0) -> Preview:
     """f and f′ of an activation with its formula."""
-    legend = (f"<span style='color:{ACCENT}'>━ f(z)</span> &nbsp; "
-              f"<span style='color:{DERIVATIVE_COLOR}'>╍ f′(z)</span>")
-    return Preview(name, f"{ACTIVATIONS[name].formula}<br>{legend}",
-                   activation_picture(name, round(250 * scale), round(150 * scale)))
+    legend = (
+        f"<span style='color:{ACCENT}'>━ f(z)</span> &nbsp; "
+        f"<span style='color:{DERIVATIVE_COLOR}'>╍ f′(z)</span>"
+    )
+    return Preview(
+        name,
+        f"{ACTIVATIONS[name].formula}<br>{legend}",
+        activation_picture(name, round(250 * scale), round(150 * scale)),
+    )
 
 
 def _defaults_text(defaults: dict[str, object]) -> str:
-    return ", ".join(f"{key} {value}" for key, value in defaults.items()
-                     if not isinstance(value, bool))
+    return ", ".join(
+        f"{key} {value}" for key, value in defaults.items() if not isinstance(value, bool)
+    )
 
 
 def optimizer_preview(name: str, scale: float = 1.0) -> Preview:
     """An optimizer's update rule and its PyTorch defaults."""
     optimizer = OPTIMIZERS[name]
     rule = optimizer.rule.replace(";  ", "<br>")
-    return Preview(optimizer.title or name,
-                   f"<span style='font-size:large'>{rule}</span><br><br>"
-                   f"<span style='color:{TEXT_MUTED}'>g: gradient, η: learning rate<br>"
-                   f"defaults: {_defaults_text(optimizer.defaults)}</span>")
+    return Preview(
+        optimizer.title or name,
+        f"<span style='font-size:large'>{rule}</span><br><br>"
+        f"<span style='color:{TEXT_MUTED}'>g: gradient, η: learning rate<br>"
+        f"defaults: {_defaults_text(optimizer.defaults)}</span>",
+    )
 
 
 def schedule_preview(name: str, scale: float = 1.0) -> Preview:
     """A schedule's formula."""
     schedule = SCHEDULES[name]
-    extra = f"<br><span style='color:{TEXT_MUTED}'>defaults: " \
-            f"{_defaults_text(schedule.defaults)}</span>" if schedule.defaults else ""
+    extra = (
+        f"<br><span style='color:{TEXT_MUTED}'>defaults: {_defaults_text(schedule.defaults)}</span>"
+        if schedule.defaults
+        else ""
+    )
     return Preview(name.replace("_", "-"), f"{schedule.formula}{extra}")
 
 
 def initializer_preview(name: str, scale: float = 1.0) -> Preview:
     """An initializer's distribution."""
-    return Preview(name, f"{INITIALIZERS[name].formula}<br>"
-                         f"<span style='color:{TEXT_MUTED}'>biases start at 0</span>")
+    return Preview(
+        name,
+        f"{INITIALIZERS[name].formula}<br>"
+        f"<span style='color:{TEXT_MUTED}'>biases start at 0</span>",
+    )
 
 
 class ChoicePreview(QFrame):
@@ -168,8 +190,10 @@ class ChoicePreview(QFrame):
         super().__init__(parent, Qt.WindowType.ToolTip | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("choicePreview")
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-        self.setStyleSheet(f"QFrame#choicePreview {{ background: {SURFACE}; "
-                           f"border: 1px solid {BORDER_STRONG}; border-radius: 6px; }}")
+        self.setStyleSheet(
+            f"QFrame#choicePreview {{ background: {SURFACE}; "
+            f"border: 1px solid {BORDER_STRONG}; border-radius: 6px; }}"
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(6)
@@ -189,8 +213,12 @@ class ChoicePreview(QFrame):
         if preview.picture is not None:
             self.picture.setPixmap(preview.picture)
         self.text.setText(preview.text)
-        width = max(260, preview.picture.width() / preview.picture.devicePixelRatio() + 24
-                    if preview.picture is not None else 320)
+        width = max(
+            260,
+            preview.picture.width() / preview.picture.devicePixelRatio() + 24
+            if preview.picture is not None
+            else 320,
+        )
         self.text.setFixedWidth(round(width) - 24)
         self.adjustSize()
         screen = QGuiApplication.screenAt(beside.center()) or QGuiApplication.primaryScreen()
@@ -211,8 +239,9 @@ class PreviewCombo(QComboBox):
     the combo hidden). Qt also emits `highlighted` on addItem and on a programmatic
     setCurrentIndex; with the list closed those never show anything."""
 
-    def __init__(self, preview: Callable[[str, float], Preview],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, preview: Callable[[str, float], Preview], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._make_preview = preview
         self.scale = 1.0

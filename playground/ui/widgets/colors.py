@@ -89,8 +89,13 @@ def _cet_cbd1() -> Palette:
     classes = (stops[0], stops[-1], (0, 158, 115), (213, 94, 0), (204, 121, 167), (0, 0, 0),
                (86, 180, 233), (120, 120, 120))  # fmt: skip
     # darker ends than orange and blue: a lighter background keeps the points standing out
-    return Palette("cbd1", "Colour-blind safe (CET-CBD1)", stops, classes,  # type: ignore[arg-type]
-                   background_fade=0.45)
+    return Palette(
+        "cbd1",
+        "Colour-blind safe (CET-CBD1)",
+        stops,
+        classes,  # type: ignore[arg-type]
+        background_fade=0.45,
+    )
 
 
 PALETTES: dict[str, Palette] = {
@@ -129,8 +134,9 @@ def gradient_lut(stops: list[RGB], size: int = LUT_SIZE) -> npt.NDArray[np.uint8
     return np.ascontiguousarray(np.round(np.stack(channels, axis=1)).astype(np.uint8))
 
 
-def diverging_lut(fade: float = 0.0, size: int = LUT_SIZE,
-                  colors: str | Palette | None = None) -> npt.NDArray[np.uint8]:
+def diverging_lut(
+    fade: float = 0.0, size: int = LUT_SIZE, colors: str | Palette | None = None
+) -> npt.NDArray[np.uint8]:
     """Class 0 → light middle → class 1 (orange → white → blue by default), faded toward white
     by `fade` (for backgrounds)."""
     stops = palette(colors).stops
@@ -139,8 +145,9 @@ def diverging_lut(fade: float = 0.0, size: int = LUT_SIZE,
     return gradient_lut(faded, size)
 
 
-def discrete_lut(fade: float = 0.0, size: int = LUT_SIZE,
-                 colors: str | Palette | None = None) -> npt.NDArray[np.uint8]:
+def discrete_lut(
+    fade: float = 0.0, size: int = LUT_SIZE, colors: str | Palette | None = None
+) -> npt.NDArray[np.uint8]:
     """Two flat halves, class 0 below the middle and class 1 above: the discretized boundary."""
     p = palette(colors)
     lut = np.empty((size, 3), dtype=np.uint8)
@@ -154,8 +161,9 @@ def class_color(label: int, colors: str | Palette | None = None) -> RGB:
     return palette(colors).classes[label]
 
 
-def class_lut(label: int, fade: float = 0.0, size: int = LUT_SIZE,
-              colors: str | Palette | None = None) -> npt.NDArray[np.uint8]:
+def class_lut(
+    label: int, fade: float = 0.0, size: int = LUT_SIZE, colors: str | Palette | None = None
+) -> npt.NDArray[np.uint8]:
     """Light middle → the class colour: a class probability from 0 to 1."""
     p = palette(colors)
     return gradient_lut([p.middle, lighten(p.classes[label], fade)], size)
@@ -167,8 +175,9 @@ def to_argb32(lut: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint32]:
     return np.ascontiguousarray((0xFF << 24) | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2])
 
 
-def map_values(values: npt.NDArray[np.floating], low: float, high: float,
-               lut32: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+def map_values(
+    values: npt.NDArray[np.floating], low: float, high: float, lut32: npt.NDArray[np.uint32]
+) -> npt.NDArray[np.uint32]:
     """ARGB pixels uint32 of values's shape: values clipped to [low, high] through the table."""
     span = high - low if high > low else 1.0
     scale = (lut32.shape[0] - 1) / span
@@ -176,9 +185,12 @@ def map_values(values: npt.NDArray[np.floating], low: float, high: float,
     return lut32[np.nan_to_num(index).astype(np.intp)]
 
 
-def blend_classes(probabilities: npt.NDArray[np.floating], fade: float = 0.0,
-                  discrete: bool = False, colors: str | Palette | None = None
-                  ) -> npt.NDArray[np.uint8]:
+def blend_classes(
+    probabilities: npt.NDArray[np.floating],
+    fade: float = 0.0,
+    discrete: bool = False,
+    colors: str | Palette | None = None,
+) -> npt.NDArray[np.uint8]:
     """An RGB image uint8 (h, w, 3) from class probabilities (C, h, w): colours mixed by p."""
     p_colors = palette(colors)
     classes = probabilities.shape[0]
@@ -196,25 +208,37 @@ def blend_classes(probabilities: npt.NDArray[np.floating], fade: float = 0.0,
     return np.ascontiguousarray(np.clip(image, 0, 255).astype(np.uint8))
 
 
-def value_color(value: float, low: float, high: float,
-                colors: str | Palette | None = None) -> RGB:
+def value_color(value: float, low: float, high: float, colors: str | Palette | None = None) -> RGB:
     """The diverging map's colour for one regression value."""
-    return tuple(int(c) for c in value_colors(np.array([value]), low, high,  # type: ignore
-                                               colors)[0])
+    return tuple(
+        int(c)
+        for c in value_colors(
+            np.array([value]),
+            low,
+            high,  # type: ignore
+            colors,
+        )[0]
+    )
 
 
-def value_colors(values: npt.NDArray[np.floating], low: float, high: float,
-                 colors: str | Palette | None = None) -> npt.NDArray[np.uint8]:
+def value_colors(
+    values: npt.NDArray[np.floating], low: float, high: float, colors: str | Palette | None = None
+) -> npt.NDArray[np.uint8]:
     """Diverging-map colours uint8 (n, 3) for regression values."""
     lut = diverging_lut(size=LUT_SIZE, colors=colors)
     span = high - low if high > low else 1.0
-    index = np.clip((np.asarray(values, dtype=np.float64) - low) / span * (LUT_SIZE - 1), 0,
-                    LUT_SIZE - 1)
+    index = np.clip(
+        (np.asarray(values, dtype=np.float64) - low) / span * (LUT_SIZE - 1), 0, LUT_SIZE - 1
+    )
     return lut[np.nan_to_num(index).astype(np.intp)]
 
 
-def point_colors(labels: npt.NDArray[np.floating], problem: str, value_range: tuple[float, float],
-                 colors: str | Palette | None = None) -> npt.NDArray[np.uint8]:
+def point_colors(
+    labels: npt.NDArray[np.floating],
+    problem: str,
+    value_range: tuple[float, float],
+    colors: str | Palette | None = None,
+) -> npt.NDArray[np.uint8]:
     """Fill colours uint8 (n, 3) of points: their class colour, or their value's colour."""
     if problem == "regression":
         return value_colors(labels, *value_range, colors=colors)

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 class FlowLayout(QLayout):
     """Left to right, wrapping; every row is as tall as its tallest item."""
 
-    def __init__(self, parent: QWidget | None = None, spacing: int = 14,
-                 row_spacing: int = 6) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, spacing: int = 14, row_spacing: int = 6
+    ) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
@@ -49,8 +50,9 @@ class FlowLayout(QLayout):
         width += self._spacing * max(len(visible) - 1, 0)
         height = max((item.sizeHint().height() for item in visible), default=0)
         margins = self.contentsMargins()
-        return QSize(width + margins.left() + margins.right(),
-                     height + margins.top() + margins.bottom())
+        return QSize(
+            width + margins.left() + margins.right(), height + margins.top() + margins.bottom()
+        )
 
     def minimumSize(self) -> QSize:  # noqa: N802, D102
         size = QSize()
@@ -70,8 +72,9 @@ class FlowLayout(QLayout):
         def finish_row() -> None:
             for item, size in row:
                 if move:  # align each item to the bottom of its row
-                    item.setGeometry(QRect(QPoint(item_x[id(item)],
-                                                  y + row_height - size.height()), size))
+                    item.setGeometry(
+                        QRect(QPoint(item_x[id(item)], y + row_height - size.height()), size)
+                    )
 
         item_x: dict[int, int] = {}
         for item in self._items:

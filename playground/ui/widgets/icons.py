@@ -80,16 +80,28 @@ def _redo(p: QPainter, c: QColor) -> None:
 def _pencil(p: QPainter, c: QColor) -> None:
     p.setPen(_pen(c, 1.8))
     p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawPolygon(QPolygonF([QPointF(5, 19), QPointF(6, 14.5), QPointF(15.5, 5),
-                             QPointF(19, 8.5), QPointF(9.5, 18)]))
+    p.drawPolygon(
+        QPolygonF(
+            [QPointF(5, 19), QPointF(6, 14.5), QPointF(15.5, 5), QPointF(19, 8.5), QPointF(9.5, 18)]
+        )
+    )
     p.drawLine(QPointF(13.5, 7), QPointF(17, 10.5))
 
 
 def _eraser(p: QPainter, c: QColor) -> None:
     p.setPen(_pen(c, 1.8))
     p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawPolygon(QPolygonF([QPointF(4.5, 14.5), QPointF(13, 6), QPointF(19.5, 12.5),
-                             QPointF(13, 19), QPointF(9, 19)]))
+    p.drawPolygon(
+        QPolygonF(
+            [
+                QPointF(4.5, 14.5),
+                QPointF(13, 6),
+                QPointF(19.5, 12.5),
+                QPointF(13, 19),
+                QPointF(9, 19),
+            ]
+        )
+    )
     p.drawLine(QPointF(8.5, 10.5), QPointF(15, 17))
     p.drawLine(QPointF(13, 19), QPointF(20, 19))
 
@@ -98,10 +110,8 @@ def _trash(p: QPainter, c: QColor) -> None:
     p.setPen(_pen(c, 1.8))
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawLine(QPointF(5, 7), QPointF(19, 7))
-    p.drawPolyline(QPolygonF([QPointF(10, 7), QPointF(10, 4.5), QPointF(14, 4.5),
-                              QPointF(14, 7)]))
-    p.drawPolyline(QPolygonF([QPointF(7, 7), QPointF(8, 19.5), QPointF(16, 19.5),
-                              QPointF(17, 7)]))
+    p.drawPolyline(QPolygonF([QPointF(10, 7), QPointF(10, 4.5), QPointF(14, 4.5), QPointF(14, 7)]))
+    p.drawPolyline(QPolygonF([QPointF(7, 7), QPointF(8, 19.5), QPointF(16, 19.5), QPointF(17, 7)]))
     p.drawLine(QPointF(10.5, 10.5), QPointF(10.5, 16.5))
     p.drawLine(QPointF(13.5, 10.5), QPointF(13.5, 16.5))
 
@@ -155,8 +165,9 @@ def icon(name: str, color: str = TEXT, size: int = 48) -> QIcon:
     return QIcon(pixmap)
 
 
-def marker_icon(label: int, size: int = 48, filled: bool = True,
-                palette: str = colors.DEFAULT_PALETTE) -> QIcon:
+def marker_icon(
+    label: int, size: int = 48, filled: bool = True, palette: str = colors.DEFAULT_PALETTE
+) -> QIcon:
     """The colour and marker shape of a class, as an icon for its swatch."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)

@@ -41,8 +41,9 @@ LUTS = {
     "diverging": lambda p: colors.diverging_lut(colors=p),
     "faded": lambda p: colors.diverging_lut(fade=colors.palette(p).background_fade, colors=p),
     "discrete": lambda p: colors.discrete_lut(colors=p),
-    "faded_discrete": lambda p: colors.discrete_lut(fade=colors.palette(p).background_fade,
-                                                    colors=p),
+    "faded_discrete": lambda p: colors.discrete_lut(
+        fade=colors.palette(p).background_fade, colors=p
+    ),
 }
 
 
@@ -61,9 +62,14 @@ def lut32(name: str, palette: str = colors.DEFAULT_PALETTE) -> npt.NDArray[np.ui
     return colors.to_argb32(lut(name, palette))
 
 
-def neuron_style(network: NetworkSpec, layer: int, unit: int, image: npt.NDArray[np.floating],
-                 value_range: tuple[float, float] = (-1.0, 1.0),
-                 palette: str = colors.DEFAULT_PALETTE) -> NeuronStyle:
+def neuron_style(
+    network: NetworkSpec,
+    layer: int,
+    unit: int,
+    image: npt.NDArray[np.floating],
+    value_range: tuple[float, float] = (-1.0, 1.0),
+    palette: str = colors.DEFAULT_PALETTE,
+) -> NeuronStyle:
     """The levels and table for unit `unit` of grid layer `layer` showing `image`."""
     last = len(network.layers) + 1
     if layer == last:
@@ -78,9 +84,14 @@ def neuron_style(network: NetworkSpec, layer: int, unit: int, image: npt.NDArray
     return NeuronStyle(low, high, "diverging", palette)
 
 
-def render_neuron(network: NetworkSpec, layer: int, unit: int, image: npt.NDArray[np.floating],
-                  value_range: tuple[float, float] = (-1.0, 1.0),
-                  palette: str = colors.DEFAULT_PALETTE) -> npt.NDArray[np.uint32]:
+def render_neuron(
+    network: NetworkSpec,
+    layer: int,
+    unit: int,
+    image: npt.NDArray[np.floating],
+    value_range: tuple[float, float] = (-1.0, 1.0),
+    palette: str = colors.DEFAULT_PALETTE,
+) -> npt.NDArray[np.uint32]:
     """ARGB pixels uint32 (h, w) of a neuron's image, row 0 at the bottom of the plane."""
     style = neuron_style(network, layer, unit, image, value_range, palette)
     return colors.map_values(image, style.low, style.high, style.argb_lut())

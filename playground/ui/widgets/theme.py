@@ -226,8 +226,11 @@ def light_palette(high_contrast: bool = False) -> QPalette:
     }
     for role, color in roles.items():
         palette.setColor(role, QColor(color))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
-                 QPalette.ColorRole.WindowText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(c["TEXT_FAINT"]))
     return palette
 
@@ -236,8 +239,7 @@ def _arrow_images(color: str) -> dict[str, str]:
     """Small arrow PNGs for combo and spin boxes, drawn once into a per-user temp folder."""
     folder = Path(tempfile.gettempdir()) / f"nn-playground-theme-{getpass.getuser()}"
     folder.mkdir(parents=True, exist_ok=True)
-    shapes = {"arrow_down": [(3, 6), (13, 6), (8, 11.5)], "arrow_up": [(3, 10), (13, 10),
-                                                                   (8, 4.5)]}
+    shapes = {"arrow_down": [(3, 6), (13, 6), (8, 11.5)], "arrow_up": [(3, 10), (13, 10), (8, 4.5)]}
     paths = {}
     for name, corners in shapes.items():
         path = folder / f"{name}-{color.lstrip('#')}.png"
@@ -272,5 +274,9 @@ def apply_theme(app: QApplication, scale: float = 1.0, high_contrast: bool = Fal
     app.setPalette(light_palette(high_contrast))
     app.setFont(app_font(scale))
     app.setStyleSheet(style_sheet(scale, high_contrast))
-    pg.setConfigOptions(background=SURFACE, foreground=text_color("TEXT_MUTED", high_contrast),
-                        antialias=True, imageAxisOrder="row-major")
+    pg.setConfigOptions(
+        background=SURFACE,
+        foreground=text_color("TEXT_MUTED", high_contrast),
+        antialias=True,
+        imageAxisOrder="row-major",
+    )
