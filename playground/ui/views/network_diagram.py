@@ -7,237 +7,41 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QImage,
-    QPainter,
-    QPainterPath,
-    QPen,
-)
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (
     QFrame,
-    QGraphicsItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
-    QStyleOptionGraphicsItem,
     QToolTip,
     QWidget,
 )
 
 from playground.engine import FEATURES, GridRequest, LayerWeights, NetworkSpec
 from playground.ui.controller import Controller, label_range
+from playground.ui.views.diagram_items import LinksItem, NeuronItem, neuron_columns
+from playground.ui.views.diagram_layout import (
+    MAX_NEURON,
+    MIN_HEIGHT,
+    MIN_WIDTH,
+    RIGHT_MARGIN,
+    column_name,
+    feature_size,
+    link_ends,
+    link_index,
+    place_columns,
+)
 from playground.ui.widgets import colors
 from playground.ui.widgets.appearance import Look
 from playground.ui.widgets.neuron_style import lut32, render_neuron
-from playground.ui.widgets.theme import ACCENT, BORDER_STRONG, TEXT, TEXT_MUTED
+from playground.ui.widgets.theme import TEXT, TEXT_MUTED
 from playground.worker import Frame
 
+__all__ = ["MAX_NEURON", "RIGHT_MARGIN", "LinksItem", "NetworkDiagram", "NeuronItem"]
+
 THUMBNAIL_PIXELS = 50  # the grid is subsampled to about this many pixels per side
-MAX_NEURON = 58.0
-MIN_NEURON = 12.0
-READABLE_NEURON = 40.0  # a neuron may take more of its column's spacing to reach this size
-LINK_SHARE = 0.42  # of the spacing a neuron takes when there is room (the rest: links)
-TIGHT_SHARE = 0.62  # the most it takes on a crowded diagram (a projector beside notes)
-RIGHT_MARGIN = 24.0
-TOP_MARGIN = 8.0
-CURVED_LINK_LIMIT = 400  # more links than this are drawn straight (faster)
-DENSE_LINKS = 2000  # more links than this: no antialiasing, the faintest are left out
-WIDTH_LEVELS = np.array([0.15, 0.35, 0.6, 1.0, 1.5, 2.2, 3.2])  # |w| bucket edges
 LINK_HIT_PIXELS = 5.0
-
-
-class NeuronItem(QGraphicsItem):
-    """One neuron: a rounded square showing its output over the plane."""
-
-    def __init__(self, layer: int, unit: int) -> None:
-        super().__init__()
-        self.layer = layer
-        self.unit = unit
-        self.size = 30.0
-        self.active = True
-        self.selected = False
-        self.empty_color = QColor(colors.hex_color(colors.MIDDLE))
-        self._image: QImage | None = None
-        self.setAcceptHoverEvents(True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
-        return QRectF(-2, -2, self.size + 4, self.size + 4)
-
-    def set_size(self, size: float) -> None:
-        """Resize (the item's origin is its top-left corner)."""
-        self.prepareGeometryChange()
-        self.size = size
-
-    def set_pixels(self, pixels: npt.NDArray[np.uint32] | None) -> None:
-        """New ARGB pixels (h, w), row 0 at the top; None clears."""
-        if pixels is None:
-            self._image = None
-        else:
-            h, w = pixels.shape
-            if self._image is None or (self._image.height(), self._image.width()) != (h, w):
-                self._image = QImage(w, h, QImage.Format.Format_RGB32)
-            # Copy into the image's own memory (no buffer shared between numpy and Qt).
-            view = np.frombuffer(self._image.bits(), dtype=np.uint32, count=w * h)
-            view[:] = pixels.ravel()
-        self.update()
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,  # noqa: D102
-        widget: QWidget | None = None,
-    ) -> None:
-        rect = QRectF(0, 0, self.size, self.size)
-        painter.setOpacity(1.0 if self.active else 0.32)
-        if self._image is not None:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            painter.drawImage(rect, self._image)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-        else:
-            painter.setBrush(QBrush(self.empty_color))
-        pen = QPen(QColor(ACCENT), 2.6) if self.selected else QPen(QColor(BORDER_STRONG), 1.0)
-        painter.setPen(pen)
-        painter.drawRect(rect)
-
-
-class LinksItem(QGraphicsItem):
-    """All links between neurons, painted in a few pens (grouped by sign and thickness)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setZValue(-1)
-        self._bounds = QRectF()
-        self._starts = np.zeros((0, 2))
-        self._ends = np.zeros((0, 2))
-        self._weights = np.zeros(0)
-        self._curved = True
-        self._shapes: list = []  # one QPainterPath (curved) or QLineF (straight) per link
-        self._groups: list[tuple[QPen, list[int]]] = []
-        self.samples = np.zeros((0, 12, 2))  # points along each link, for hit testing
-        self.palette = colors.palette()
-
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
-        return self._bounds
-
-    def set_geometry(
-        self, starts: npt.NDArray[np.float64], ends: npt.NDArray[np.float64], bounds: QRectF
-    ) -> None:
-        """Link end points (n, 2) each; the weights keep their order."""
-        self.prepareGeometryChange()
-        self._bounds = bounds
-        self._starts, self._ends = starts, ends
-        t = np.linspace(0.0, 1.0, 12)[None, :, None]
-        self._curved = len(starts) <= CURVED_LINK_LIMIT
-        if self._curved:
-            mid = (starts[:, 0] + ends[:, 0]) / 2
-            c1 = np.column_stack([mid, starts[:, 1]])[:, None, :]
-            c2 = np.column_stack([mid, ends[:, 1]])[:, None, :]
-            s, e = starts[:, None, :], ends[:, None, :]
-            self.samples = (
-                (1 - t) ** 3 * s + 3 * (1 - t) ** 2 * t * c1 + 3 * (1 - t) * t**2 * c2 + t**3 * e
-            )
-            self._shapes = []
-            for (x0, y0), (x1, y1) in zip(starts.tolist(), ends.tolist(), strict=True):
-                path = QPainterPath(QPointF(x0, y0))
-                mid = (x0 + x1) / 2
-                path.cubicTo(mid, y0, mid, y1, x1, y1)
-                self._shapes.append(path)
-        else:
-            self.samples = starts[:, None, :] * (1 - t) + ends[:, None, :] * t
-            self._shapes = [
-                QLineF(x0, y0, x1, y1)
-                for (x0, y0), (x1, y1) in zip(starts.tolist(), ends.tolist(), strict=True)
-            ]
-        self._group()
-
-    def set_palette(self, palette: colors.Palette) -> None:
-        """Colour the links with another palette (class 1 positive, class 0 negative)."""
-        self.palette = palette
-        self._group()
-        self.update()
-
-    def set_weights(self, weights: npt.NDArray[np.float64]) -> None:
-        """One weight per link, in geometry order."""
-        self._weights = np.nan_to_num(np.asarray(weights, float))
-        self._group()
-        self.update()
-
-    def _group(self) -> None:
-        """Sort the links into pens (sign × thickness); faint links of dense layers are left
-        out, they would only be noise."""
-        n = len(self._starts)
-        if n == 0 or len(self._weights) != n:
-            self._groups = []
-            return
-        level = np.searchsorted(WIDTH_LEVELS, np.abs(self._weights))
-        key = level * 2 + (self._weights > 0)
-        order = np.argsort(key, kind="stable")
-        bounds = np.flatnonzero(np.diff(key[order])) + 1
-        groups = []
-        for members in np.split(order, bounds):
-            k = int(key[members[0]])
-            if not self._curved and k // 2 == 0 and n > DENSE_LINKS:
-                continue
-            groups.append((_link_pen(k // 2, bool(k % 2), n, self.palette), members.tolist()))
-        self._groups = groups
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,  # noqa: D102
-        widget: QWidget | None = None,
-    ) -> None:
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        shapes = self._shapes
-        if not self._curved:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(shapes) <= DENSE_LINKS)
-        for pen, members in self._groups:
-            painter.setPen(pen)
-            if self._curved:
-                for i in members:
-                    painter.drawPath(shapes[i])
-            else:
-                painter.drawLines([shapes[i] for i in members])
-
-    def nearest(self, x: float, y: float, radius: float) -> int | None:
-        """The link passing closest to (x, y) within radius, or None."""
-        if len(self.samples) == 0:
-            return None
-        distance = np.hypot(self.samples[..., 0] - x, self.samples[..., 1] - y).min(axis=1)
-        i = int(np.argmin(distance))
-        return i if distance[i] <= radius else None
-
-    @property
-    def weights(self) -> npt.NDArray[np.float64]:
-        """The weights shown, one per link."""
-        return self._weights
-
-
-def _link_pen(
-    level: int, positive: bool, links: int, palette: colors.Palette | None = None
-) -> QPen:
-    """Blue for positive, orange for negative weights (the palette's ends); thicker and stronger
-    for larger |w|. Dense diagrams get thin pens (thick lines by the thousand are slow and
-    unreadable)."""
-    palette = palette or colors.palette()
-    strength = min(level / len(WIDTH_LEVELS), 1.0)
-    # Opaque colours faded toward white: translucent pens are many times slower to draw.
-    end = palette.positive if positive else palette.negative
-    rgb = colors.lighten(end, 0.72 - 0.62 * strength)
-    color = QColor(*rgb)
-    if links > DENSE_LINKS:
-        width = 1.0
-    else:
-        width = 0.7 + (5.3 if links <= CURVED_LINK_LIMIT else 2.3) * strength**1.2
-    pen = QPen(color, width)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap if width > 1.5 else Qt.PenCapStyle.FlatCap)
-    return pen
 
 
 class NetworkDiagram(QGraphicsView):
@@ -265,9 +69,7 @@ class NetworkDiagram(QGraphicsView):
         self._links = LinksItem()
         self._link_index = np.zeros((0, 3), dtype=np.int64)  # (layer, out, in) per link
         self._labels: list[QGraphicsSimpleTextItem] = []
-        self._feature_cache: tuple[GridRequest, str, dict[str, npt.NDArray[np.uint32]]] | None = (
-            None
-        )
+        self._feature_cache: FeatureCache | None = None
         self._look = controller.appearance.look
         self._links.palette = self._look.colors
         self._frame: Frame | None = None
@@ -297,32 +99,15 @@ class NetworkDiagram(QGraphicsView):
                 self._scene.removeItem(item)
         for label in self._labels:
             self._scene.removeItem(label)
-        self._columns, self._labels = [], []
-        features = [NeuronItem(0, i) for i in range(len(FEATURES))]
-        self._columns.append(features)
-        for i, layer in enumerate(network.layers):
-            self._columns.append([NeuronItem(i + 1, u) for u in range(layer.units)])
-        self._columns.append(
-            [NeuronItem(len(network.layers) + 1, u) for u in range(network.output_units)]
-        )
-        for name, item in zip(FEATURES, features, strict=True):
-            item.active = name in network.inputs
-            label = QGraphicsSimpleTextItem(FEATURES[name].label)
-            label.setBrush(QColor(TEXT if item.active else TEXT_MUTED))
-            self._labels.append(label)
+        self._columns = neuron_columns(network)
+        self._labels = [_feature_label(item) for item in self._columns[0]]
+        for label in self._labels:
             self._scene.addItem(label)
         self._style_items()
         for column in self._columns:
             for item in column:
                 self._scene.addItem(item)
-        index = []
-        for layer in range(len(self._columns) - 1):
-            n_out = network.layer_sizes[layer + 1]
-            n_in = network.layer_sizes[layer]
-            for j in range(n_out):
-                for i in range(n_in):
-                    index.append((layer, j, i))
-        self._link_index = np.array(index, dtype=np.int64).reshape(-1, 3)
+        self._link_index = link_index(network)
         self._feature_cache = None
         self._layout()
         self._update_features()
@@ -359,24 +144,14 @@ class NetworkDiagram(QGraphicsView):
         if pitch == getattr(self, "_label_pitch", None):
             return
         self._label_pitch = pitch
-        font = QFont(self.font())
-        points = max(8.0, font.pointSizeF() - 0.5)
-        font.setPointSizeF(points)
-        height = QFontMetricsF(font).height()
-        if height > pitch:
-            font.setPointSizeF(max(6.5, points * pitch / height))
+        font = _label_font(self.font(), pitch)
         for label in self._labels:
             label.setFont(font)
 
     def label_width(self) -> float:
         """Room the feature names need left of the first column."""
-        return (
-            max(
-                (label.boundingRect().width() for label in self._labels if label.isVisible()),
-                default=0,
-            )
-            + 12
-        )
+        shown = [label.boundingRect().width() for label in self._labels if label.isVisible()]
+        return max(shown, default=0) + 12
 
     def _shown(self, column: list[NeuronItem]) -> list[NeuronItem]:
         """The items of a column that are drawn: in presentation mode only the inputs in use."""
@@ -386,66 +161,34 @@ class NetworkDiagram(QGraphicsView):
 
     def _layout(self) -> None:
         """Place the items for the current widget size (no items are created)."""
-        width, height = max(self.viewport().width(), 200), max(self.viewport().height(), 120)
+        width = max(self.viewport().width(), MIN_WIDTH)
+        height = max(self.viewport().height(), MIN_HEIGHT)
         self._scene.setSceneRect(0, 0, width, height)
-        n_cols = len(self._columns)
-        usable = height - 2 * TOP_MARGIN
-
-        def fit(rows: int, spacing: float) -> float:
-            across = max(spacing * LINK_SHARE, min(spacing * TIGHT_SHARE, READABLE_NEURON))
-            size = min(MAX_NEURON, usable / (rows * 1.22 + 0.2), across)
-            return max(MIN_NEURON, size)
-
-        shown_features = self._shown(self._columns[0])
+        shown = [self._shown(column) for column in self._columns]
         for item, label in zip(self._columns[0], self._labels, strict=True):
-            item.setVisible(item in shown_features)
-            label.setVisible(item in shown_features)
-        feature_size = fit(len(shown_features), 1e9)
-        self._fit_labels(feature_size * 1.2)
-        first = self.label_width() + feature_size / 2
-        last = width - RIGHT_MARGIN - MAX_NEURON / 2
-        spacing = (last - first) / max(n_cols - 1, 1)
-        xs = []
-        for c, column in enumerate(self._columns):
-            column = self._shown(column)
-            rows = len(column)
-            size = fit(rows, spacing)
-            gap = min(size * 0.22, (usable - rows * size) / max(rows - 1, 1)) if rows > 1 else 0
-            centre = first + c * spacing
-            for r, item in enumerate(column):
-                item.set_size(size)
-                item.setPos(centre - size / 2, TOP_MARGIN + r * (size + gap))
-            xs.append(centre)
-        self.column_x = xs
+            item.setVisible(item in shown[0])
+            label.setVisible(item in shown[0])
+        self._fit_labels(feature_size(len(shown[0]), height) * 1.2)
+        placements = place_columns([len(c) for c in shown], width, height, self.label_width())
+        for column, place in zip(shown, placements, strict=True):
+            for item, top in zip(column, place.tops, strict=True):
+                item.set_size(place.size)
+                item.setPos(place.centre - place.size / 2, top)
+        self.column_x = [place.centre for place in placements]
         for label, item in zip(self._labels, self._columns[0], strict=True):
             rect = label.boundingRect()
             label.setPos(item.x() - rect.width() - 8, item.y() + (item.size - rect.height()) / 2)
         self._layout_links()
-        self.columns_changed.emit(xs)
+        self.columns_changed.emit(self.column_x)
 
     def _layout_links(self) -> None:
-        network = self._network
-        rows = [list(FEATURES).index(name) for name in network.inputs]
-        # (x, y, size) of every neuron, column by column; links index into them
-        geometry = [
+        rows = [list(FEATURES).index(name) for name in self._network.inputs]
+        neurons = [
             np.array([(item.x(), item.y(), item.size) for item in column])
             for column in self._columns
         ]
-        starts, ends = [], []
-        for layer in range(len(self._columns) - 1):
-            mask = self._link_index[:, 0] == layer
-            src_rows = self._link_index[mask, 2]
-            if layer == 0:
-                src_rows = np.asarray(rows)[src_rows]
-            src = geometry[layer][src_rows]
-            dst = geometry[layer + 1][self._link_index[mask, 1]]
-            starts.append(np.column_stack([src[:, 0] + src[:, 2], src[:, 1] + src[:, 2] / 2]))
-            ends.append(np.column_stack([dst[:, 0], dst[:, 1] + dst[:, 2] / 2]))
-        self._links.set_geometry(
-            np.concatenate(starts) if starts else np.zeros((0, 2)),
-            np.concatenate(ends) if ends else np.zeros((0, 2)),
-            self._scene.sceneRect(),
-        )
+        starts, ends = link_ends(neurons, self._link_index, rows)
+        self._links.set_geometry(starts, ends, self._scene.sceneRect())
         if self._frame is not None:
             self._update_links(self._frame.weights)
 
@@ -533,25 +276,14 @@ class NetworkDiagram(QGraphicsView):
         if k is None or len(self._links.weights) != len(self._link_index):
             return ""
         layer, j, i = self._link_index[k]
-        source = (
-            FEATURES[self._network.inputs[i]].label
-            if layer == 0
-            else f"neuron {i + 1} of layer {layer}"
-        )
-        target = _column_name(layer + 1, self._network, j)
-        return f"Weight {self._links.weights[k]:+.4f}\nfrom {source} to {target}"
+        return link_text(self._network, int(layer), int(j), int(i), self._links.weights[k])
 
     def _describe_neuron(self, item: NeuronItem) -> str:
-        if item.layer == 0:
-            name = list(FEATURES)[item.unit]
-            state = "used" if item.active else "not used"
-            return f"{FEATURES[name].label}: {state} (click to toggle)"
-        text = _column_name(item.layer, self._network, item.unit).capitalize()
         frame = self._frame
-        if frame is not None and item.layer - 1 < len(frame.weights):
-            bias = frame.weights[item.layer - 1].b[item.unit]
-            text += f"\nbias {bias:+.4f}"
-        return text + "\nclick to show it in the big view"
+        bias = None
+        if item.layer > 0 and frame is not None and item.layer - 1 < len(frame.weights):
+            bias = float(frame.weights[item.layer - 1].b[item.unit])
+        return neuron_text(self._network, item.layer, item.unit, item.active, bias)
 
     @property
     def columns(self) -> list[list[NeuronItem]]:
@@ -564,12 +296,50 @@ class NetworkDiagram(QGraphicsView):
         return self._links
 
 
-def _column_name(layer: int, network: NetworkSpec, unit: int) -> str:
-    if layer == len(network.layers) + 1:
-        if network.output_units == 1:
-            return "the output"
-        return f"output (class {unit})"
-    return f"neuron {unit + 1} of layer {layer}"
+FeatureCache = tuple[GridRequest, str, dict[str, npt.NDArray[np.uint32]]]  # request, palette
+
+
+def _feature_label(item: NeuronItem) -> QGraphicsSimpleTextItem:
+    """The name of the feature an input neuron shows, muted when the input is not used."""
+    label = QGraphicsSimpleTextItem(FEATURES[list(FEATURES)[item.unit]].label)
+    label.setBrush(QColor(TEXT if item.active else TEXT_MUTED))
+    return label
+
+
+def _label_font(base: QFont, pitch: float) -> QFont:
+    """The feature names' font: a little smaller than `base`, smaller still if the rows are
+    closer than its height."""
+    font = QFont(base)
+    points = max(8.0, font.pointSizeF() - 0.5)
+    font.setPointSizeF(points)
+    height = QFontMetricsF(font).height()
+    if height > pitch:
+        font.setPointSizeF(max(6.5, points * pitch / height))
+    return font
+
+
+def link_text(network: NetworkSpec, layer: int, target: int, source: int, weight: float) -> str:
+    """The hover text of a link: its weight, where it comes from and goes to."""
+    if layer == 0:
+        origin = FEATURES[network.inputs[source]].label
+    else:
+        origin = f"neuron {source + 1} of layer {layer}"
+    to = column_name(layer + 1, network, target)
+    return f"Weight {weight:+.4f}\nfrom {origin} to {to}"
+
+
+def neuron_text(
+    network: NetworkSpec, layer: int, unit: int, active: bool, bias: float | None
+) -> str:
+    """The hover text of a neuron (layer 0: an input feature)."""
+    if layer == 0:
+        name = list(FEATURES)[unit]
+        state = "used" if active else "not used"
+        return f"{FEATURES[name].label}: {state} (click to toggle)"
+    text = column_name(layer, network, unit).capitalize()
+    if bias is not None:
+        text += f"\nbias {bias:+.4f}"
+    return text + "\nclick to show it in the big view"
 
 
 def _feature_images(
