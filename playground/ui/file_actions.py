@@ -1,42 +1,40 @@
-"""File actions: new/open/save session (recent files in QSettings), lessons, CSV import/export,
-model export (JSON, NPZ, ONNX through playground.io's EXPORTERS), figures as 1920×1080 PNGs.
-A bad file shows a dialog and leaves the current work untouched."""
+"""File actions: new/open/save session (recent files in QSettings), lessons, CSV import; the
+exports (CSV, model, figures) are ExportActions in file_exports.py. A bad file shows a dialog
+and leaves the current work untouched."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from playground.io.csv import LabelSummary, read_csv, write_csv
-from playground.io.model import EXPORTERS, export_model
+from playground.io.csv import LabelSummary, read_csv
 from playground.lessons import Lesson
 from playground.session import SessionError
-from playground.ui.classroom.figures import FIGURES, export_figure
 from playground.ui.classroom.shortcuts import make_action
 from playground.ui.controller import Controller
 from playground.ui.file_dialogs import (
     CSV_FILTER,
-    GIF_FILTER,
-    PNG_FILTER,
     SESSION_FILTER,
     RecentFiles,
-    action_menu,
     as_regression,
     ask_choice,
     ask_save_changes,
-    model_dialog,
     model_filter_entry,
     model_suffix,
     problem_question,
-    save_file_name,
 )
+from playground.ui.file_exports import ExportActions
 
 __all__ = ["FileActions", "model_filter_entry", "model_suffix"]
+
+
+def _forward(name: str) -> property:
+    """A read-only attribute of FileActions that is ExportActions' attribute `name`."""
+    return property(lambda self: getattr(self.exports, name), doc=f"ExportActions.{name}")
 
 
 class FileActions(QObject):
@@ -56,16 +54,12 @@ class FileActions(QObject):
         self.save_action = make_action(window, "save", self.save)
         self.save_as_action = make_action(window, "save_as", self.save_as)
         self.import_csv_action = make_action(window, "import_csv", self.import_csv)
-        self.export_csv_action = make_action(window, "export_csv", self.export_csv)
-        self.export_model_action = make_action(window, "export_model", self.export_model)
-        self.figure_actions = {
-            name: make_action(window, f"figure_{name}", lambda n=name: self.export_figure(n))
-            for name in FIGURES
-        }
-        self.export_png_action = self.figure_actions["boundary"]
-        self.figure_menu = action_menu(
-            "Export &figure (1920×1080 PNG)", window, self.figure_actions.values()
-        )
+        self.exports = ExportActions(controller, window, self._folder)
+        self.export_csv_action = self.exports.export_csv_action
+        self.export_model_action = self.exports.export_model_action
+        self.figure_actions = self.exports.figure_actions
+        self.export_png_action = self.exports.export_png_action
+        self.figure_menu = self.exports.figure_menu
         self.recent_menu = QMenu("Open &recent", window)
         self._update_recent_menu()
 
@@ -82,6 +76,17 @@ class FileActions(QObject):
             "export_model": self.export_model_action,
         }
         return {**named, **{f"figure_{n}": a for n, a in self.figure_actions.items()}}
+
+    # The exports live in ExportActions (file_exports.py); their old names still work here.
+    export_csv = _forward("export_csv")
+    export_model = _forward("export_model")
+    model_dialog = _forward("model_dialog")
+    export_model_path = _forward("export_model_path")
+    confirm = _forward("confirm")
+    export_figure = _forward("export_figure")
+    export_figure_path = _forward("export_figure_path")
+    export_png_path = _forward("export_png_path")
+    ask_gif_path = _forward("ask_gif_path")
 
     # ----- sessions -------------------------------------------------------------------------
 
@@ -157,7 +162,7 @@ class FileActions(QObject):
         answer = ask_save_changes(self._window)
         return self.save() if answer == "save" else answer == "discard"
 
-    # ----- data and exports -----------------------------------------------------------------
+    # ----- data -----------------------------------------------------------------
 
     def import_csv(self) -> None:
         """Ask for a dataset CSV and replace the points with it (undoable)."""
@@ -200,86 +205,6 @@ class FileActions(QObject):
     def ask_choice(self, title: str, text: str, choices: list[str]) -> int | None:
         """A question with one button per choice and Cancel (see file_dialogs.ask_choice)."""
         return ask_choice(self._window, title, text, choices)
-
-    def export_csv(self) -> None:
-        """Write the points as CSV (x1, x2, label, split)."""
-        path, _ = QFileDialog.getSaveFileName(
-            self._window, "Export data", os.path.join(self._folder(), "data.csv"), CSV_FILTER
-        )
-        if path:
-            self._write(
-                lambda: write_csv(path, self._controller.session.points), "Cannot export the data"
-            )
-
-    def export_model(self) -> None:
-        """Export the trained model; the format follows the chosen suffix."""
-        dialog = self.model_dialog()
-        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
-            return
-        path = dialog.selectedFiles()[0]
-        if Path(path).suffix.lower() not in EXPORTERS:
-            path += model_suffix(dialog.selectedNameFilter())
-        self.export_model_path(path)
-
-    def model_dialog(self) -> QFileDialog:
-        """The Export Model dialog (see file_dialogs.model_dialog)."""
-        return model_dialog(self._window, self._folder())
-
-    def export_model_path(self, path: str) -> bool:
-        """Export the current network and weights to path (.json, .npz or .onnx) and say so in
-        the status bar."""
-        written = self._write(
-            lambda: export_model(path, self._controller.current_session().to_model()),
-            "Cannot export the model",
-        )
-        if written:
-            self.confirm(f"Model exported to {path}")
-        return written
-
-    def confirm(self, message: str) -> None:
-        """A short confirmation in the window's status bar."""
-        status_bar = getattr(self._window, "statusBar", None)
-        if callable(status_bar):
-            status_bar().showMessage(message, 8000)
-
-    def export_figure(self, name: str = "boundary") -> None:
-        """Ask for a file name and save a view (a key of FIGURES) as a 1920×1080 PNG."""
-        title = f"Export {FIGURES[name].title.lower()}"
-        path = save_file_name(
-            self._window, title, os.path.join(self._folder(), f"{name}.png"), PNG_FILTER, ".png"
-        )
-        if path:
-            self.export_figure_path(path, name)
-
-    def export_figure_path(self, path: str, name: str = "boundary") -> bool:
-        """Render a view (a key of FIGURES) at projector resolution and write it to path."""
-        figure = FIGURES[name]
-        return self._write(
-            lambda: export_figure(path, figure.widget(self._window), figure.width, figure.height),
-            "Cannot export the figure",
-        )
-
-    def export_png_path(self, path: str) -> bool:
-        """Save the decision boundary (the output view with the points) as a PNG."""
-        return self.export_figure_path(path, "boundary")
-
-    def ask_gif_path(self) -> str | None:
-        """Ask where the recorded GIF goes (None if cancelled)."""
-        return save_file_name(
-            self._window,
-            "Record GIF",
-            os.path.join(self._folder(), "training.gif"),
-            GIF_FILTER,
-            ".gif",
-        )
-
-    def _write(self, write: Callable[[], None], title: str) -> bool:
-        try:
-            write()
-        except (ValueError, OSError) as error:
-            self.show_error(title, str(error))
-            return False
-        return True
 
     def show_error(self, title: str, message: str) -> None:
         """A modal error dialog with a one-line reason."""
