@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from playground.io.atomic import atomic_write_text
 from playground.session import Session, SessionError, load_session, save_session
@@ -91,3 +92,24 @@ class Autosaver(QObject):
         self._timer.stop()
         self.path.unlink(missing_ok=True)
         source_path(self.path).unlink(missing_ok=True)
+
+    def offer_restore(self, window: QWidget) -> bool:
+        """After a crash (an autosave is there), ask whether to restore it; True if restored.
+        No: the autosave is removed."""
+        session = pending_restore(self.path)
+        if session is None:
+            return False
+        answer = QMessageBox.question(
+            window,
+            "Restore the last session?",
+            "NN Playground did not close properly last time. Restore the session it was "
+            "working on?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self.path.unlink(missing_ok=True)
+            return False
+        self._controller.load(session, autosaved_file(self.path))  # keeps its name
+        self._controller.mark_unsaved()  # restored work is unsaved work
+        return True

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QSettings, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from playground.lessons import LESSONS, Lesson
 from playground.session import Session
-from playground.ui.autosave import Autosaver, autosaved_file, pending_restore
+from playground.ui.autosave import Autosaver
 from playground.ui.classroom.gif_recorder import GifRecorder
 from playground.ui.classroom.presentation import set_advanced_visible
 from playground.ui.classroom.shortcuts import SHORTCUTS, CheatSheet, TypingGuard
@@ -27,7 +27,7 @@ from playground.ui.views.heatmap_view import OutputView
 from playground.ui.views.plots import LossSummary, MetricsPanel
 from playground.ui.widgets import colors
 from playground.ui.widgets.appearance import Look
-from playground.ui.window_geometry import activate, place_window, save_window_geometry
+from playground.ui.window_geometry import activate, keep_size, place_window, save_window_geometry
 from playground.ui.window_layout import WindowBody
 from playground.ui.window_menus import (
     GifCommand,
@@ -143,16 +143,8 @@ class MainWindow(QMainWindow):
         self.commands[f"palette_{look.palette}"].setChecked(True)
         self._update_leave()
         self._update_left_width()
-        self._keep_size(size)
+        keep_size(self, size)
         self._fit_notes()
-
-    def _keep_size(self, size: QSize) -> None:
-        """Back to `size` (or the new minimum size) after a rearrangement grew the window."""
-        if self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
-            return
-        for _ in range(4):  # the new minimum size, from the innermost layout out
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        self.resize(size.expandedTo(self.minimumSizeHint()))
 
     def show_lesson_view(self) -> None:
         """Bring the curves tab the lesson's notes name ("Watch: the gradient plot") to front."""
@@ -253,25 +245,7 @@ class MainWindow(QMainWindow):
 
     def offer_restore(self) -> bool:
         """After a crash, offer the autosaved session; True if it was restored."""
-        if self.autosaver is None:
-            return False
-        session = pending_restore(self.autosaver.path)
-        if session is None:
-            return False
-        answer = QMessageBox.question(
-            self,
-            "Restore the last session?",
-            "NN Playground did not close properly last time. Restore the session it was "
-            "working on?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            self.autosaver.path.unlink(missing_ok=True)
-            return False
-        self.controller.load(session, autosaved_file(self.autosaver.path))  # keeps its name
-        self.controller.mark_unsaved()  # restored work is unsaved work
-        return True
+        return self.autosaver is not None and self.autosaver.offer_restore(self)
 
     # ----- closing ----------------------------------------------------------------------------
 

@@ -4,7 +4,18 @@ activated, so that the keyboard works before the first click (also without a win
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QMargins, QPoint, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QMargins,
+    QPoint,
+    QRect,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -100,3 +111,13 @@ def activate(window: QWidget) -> None:
     window.raise_()
     window.activateWindow()
     QTimer.singleShot(SETTLE_MS, window, lambda: keep_on_screen(window))
+
+
+def keep_size(window: QWidget, size: QSize) -> None:
+    """Back to `size` (or the new minimum size) after a rearrangement grew the window; a
+    maximized or full-screen window is left alone."""
+    if window.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+        return
+    for _ in range(4):  # the new minimum size, from the innermost layout out
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    window.resize(size.expandedTo(window.minimumSizeHint()))
