@@ -47,6 +47,17 @@ def _section_label(text: str) -> QLabel:
     return label
 
 
+def _activation_box(scale: float) -> PreviewCombo:
+    """The activations of the registry, each with its formula as tooltip."""
+    box = PreviewCombo(activation_preview)
+    box.setToolTip("Activation of this layer")
+    for name, activation in ACTIVATIONS.items():
+        box.addItem(name, name)
+        box.setItemData(box.count() - 1, activation.formula, Qt.ItemDataRole.ToolTipRole)
+    box.scale = scale
+    return box
+
+
 class LayerCard(QFrame):
     """Controls of one hidden layer: neurons −/+, activation, dropout and batch norm."""
 
@@ -59,7 +70,31 @@ class LayerCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
+        layout.addLayout(self._units_row())
+        self.activation_box = _activation_box(look.scale)
+        layout.addWidget(self.activation_box)
+        # Compact (a crowded diagram): the units and the activation as text, no controls.
+        self.summary_label = QLabel()
+        self.summary_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.summary_label.setProperty("role", "caption")
+        self.summary_label.hide()
+        layout.addWidget(self.summary_label)
+        self.compact = False
+        self.options_button = self._options_button()
+        # Presentation mode hides the row (advanced); a compact card hides the button in it.
+        self.options_row = mark_advanced(QWidget())
+        row_layout = QHBoxLayout(self.options_row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(self.options_button)
+        layout.addWidget(self.options_row)
+        self.options_row.setVisible(not look.presentation)
 
+        self.minus_button.clicked.connect(lambda: controller.change_units(self.layer, -1))
+        self.plus_button.clicked.connect(lambda: controller.change_units(self.layer, +1))
+        self.activation_box.activated.connect(self._on_activation_chosen)
+
+    def _units_row(self) -> QHBoxLayout:
+        """Neurons −/+ around their number."""
         row = QHBoxLayout()
         row.setSpacing(2)
         self.minus_button = _mini_button("minus", "Remove a neuron")
@@ -70,34 +105,20 @@ class LayerCard(QFrame):
         row.addWidget(self.minus_button)
         row.addWidget(self.units_label, 1)
         row.addWidget(self.plus_button)
-        layout.addLayout(row)
+        return row
 
-        self.activation_box = PreviewCombo(activation_preview)
-        self.activation_box.setToolTip("Activation of this layer")
-        for name, activation in ACTIVATIONS.items():
-            self.activation_box.addItem(name, name)
-            self.activation_box.setItemData(
-                self.activation_box.count() - 1, activation.formula, Qt.ItemDataRole.ToolTipRole
-            )
-        self.activation_box.scale = look.scale
-        layout.addWidget(self.activation_box)
-        # Compact (a crowded diagram): the units and the activation as text, no controls.
-        self.summary_label = QLabel()
-        self.summary_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.summary_label.setProperty("role", "caption")
-        self.summary_label.hide()
-        layout.addWidget(self.summary_label)
-        self.compact = False
-
-        self.options_button = QToolButton()
-        self.options_button.setObjectName("layerOptions")
-        self.options_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.options_button.setToolTip("Dropout and batch normalization of this layer")
-        self.options_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        menu = QMenu(self.options_button)
+    def _options_button(self) -> QToolButton:
+        """A button whose menu holds the dropout rates and batch normalization."""
+        button = QToolButton()
+        button.setObjectName("layerOptions")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setToolTip("Dropout and batch normalization of this layer")
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        menu = QMenu(button)
         menu.addSection("Dropout while training")
         self._dropout_group = QActionGroup(self)
         self.dropout_actions = {}
+        controller = self._controller
         for rate in DROPOUT_RATES:
             action = menu.addAction("none" if rate == 0 else f"{rate:g}")
             action.setCheckable(True)
@@ -112,18 +133,8 @@ class LayerCard(QFrame):
         self.batch_norm_action.triggered.connect(
             lambda on: controller.set_layer(self.layer, batch_norm=on)
         )
-        self.options_button.setMenu(menu)
-        # Presentation mode hides the row (advanced); a compact card hides the button in it.
-        self.options_row = mark_advanced(QWidget())
-        row_layout = QHBoxLayout(self.options_row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        row_layout.addWidget(self.options_button)
-        layout.addWidget(self.options_row)
-        self.options_row.setVisible(not look.presentation)
-
-        self.minus_button.clicked.connect(lambda: controller.change_units(self.layer, -1))
-        self.plus_button.clicked.connect(lambda: controller.change_units(self.layer, +1))
-        self.activation_box.activated.connect(self._on_activation_chosen)
+        button.setMenu(menu)
+        return button
 
     def update_from(self, spec: LayerSpec) -> None:
         """Show a layer's settings."""
@@ -231,6 +242,16 @@ class ColumnHeader(QWidget):
             widget.setGeometry(int(left), 0, int(width), self.height())
 
 
+def _scroll_area(content: QWidget) -> QScrollArea:
+    """Scrolls `content` sideways when the cards do not fit (never up and down)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(content)
+    return scroll
+
+
 class NetworkPanel(QWidget):
     """Layer count controls, per-layer cards and the live network diagram."""
 
@@ -250,18 +271,7 @@ class NetworkPanel(QWidget):
         self.title_header = ColumnHeader()
         self.features_title = _section_label("FEATURES")
         self.output_title = _section_label("OUTPUT")
-        self.layers_control = QWidget()
-        row = QHBoxLayout(self.layers_control)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(6)
-        self.add_layer_button = _mini_button("plus", "Add a hidden layer")
-        self.remove_layer_button = _mini_button("minus", "Remove the last hidden layer")
-        self.layers_label = _section_label("")
-        row.addWidget(self.add_layer_button)
-        row.addWidget(self.remove_layer_button)
-        row.addWidget(self.layers_label)
-        self.add_layer_button.clicked.connect(controller.add_layer)
-        self.remove_layer_button.clicked.connect(controller.remove_layer)
+        self.layers_control = self._layers_control()
         layout.addWidget(self.title_header)
 
         self.card_header = ColumnHeader()
@@ -271,11 +281,7 @@ class NetworkPanel(QWidget):
         self.diagram.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout.addWidget(self.diagram, 1)
 
-        self._scroll = QScrollArea()
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._scroll.setWidget(self._content)
+        self._scroll = _scroll_area(self._content)
         outer.addWidget(self._scroll)
 
         self.diagram.columns_changed.connect(self._on_columns_changed)
@@ -285,6 +291,22 @@ class NetworkPanel(QWidget):
         controller.session_replaced.connect(self._update_network)
         controller.appearance.changed.connect(self._apply_look)
         self._update_network()
+
+    def _layers_control(self) -> QWidget:
+        """Hidden layers +/− and their count."""
+        control = QWidget()
+        row = QHBoxLayout(control)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        self.add_layer_button = _mini_button("plus", "Add a hidden layer")
+        self.remove_layer_button = _mini_button("minus", "Remove the last hidden layer")
+        self.layers_label = _section_label("")
+        row.addWidget(self.add_layer_button)
+        row.addWidget(self.remove_layer_button)
+        row.addWidget(self.layers_label)
+        self.add_layer_button.clicked.connect(self._controller.add_layer)
+        self.remove_layer_button.clicked.connect(self._controller.remove_layer)
+        return control
 
     def _apply_look(self, look: Look) -> None:
         """Card sizes for the look (their options button hides in presentation mode)."""
