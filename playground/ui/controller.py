@@ -67,6 +67,13 @@ class Controller(QObject):
         self.files = FileState(self.runner.training_marker)
         self.selection_model = Selection(lambda: self.model.session.network.layer_sizes)
         self._timer, self._on_tick = self.runner.timer, self.runner.tick  # for gui_bench
+        self._relay_signals()
+        self.runner.apply_pace(self.model.session.notes)
+        self.appearance = Appearance(self)  # how the views look (not part of the session)
+        self._delegate_api()
+
+    def _relay_signals(self) -> None:
+        """The models' signals, re-emitted as the controller's (the views connect here)."""
         for name in (
             "frame_ready",
             "records_ready",
@@ -88,9 +95,9 @@ class Controller(QObject):
         self.files.dirty_changed.connect(self.dirty_changed.emit)
         self.files.path_changed.connect(self.path_changed.emit)
         self.selection_model.changed.connect(self.selection_changed.emit)
-        self.runner.apply_pace(self.model.session.notes)
-        self.appearance = Appearance(self)  # how the views look (not part of the session)
-        # The views' API, delegated to the model that owns each part.
+
+    def _delegate_api(self) -> None:
+        """The views' API, delegated to the model that owns each part."""
         m, d, r = self.model, self.data, self.runner
         self.set_training, self.set_learning_rate = m.set_training, m.set_learning_rate
         self.step_learning_rate, self.set_optimizer = m.step_learning_rate, m.set_optimizer

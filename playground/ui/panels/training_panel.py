@@ -192,6 +192,16 @@ def _round_button(name: str, tooltip: str) -> QToolButton:
     return button
 
 
+def _play_button() -> QToolButton:
+    """The big play/pause button (icons 1.6× the default size)."""
+    button = QToolButton()
+    button.setObjectName("playButton")
+    button.setIconSize(button.iconSize() * 1.6)
+    button.setToolTip(tip_with_keys("Play / pause", "play"))
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    return button
+
+
 class PlayControls(QWidget):
     """Reset, play/pause and step, and the epoch counter beside them."""
 
@@ -204,12 +214,8 @@ class PlayControls(QWidget):
         self.reset_button = _round_button(
             "reset", tip_with_keys("Start over from new initial weights", "reset")
         )
-        self.play_button = QToolButton()
-        self.play_button.setObjectName("playButton")
-        self._play_icon_size = self.play_button.iconSize() * 1.6
-        self.play_button.setIconSize(self._play_icon_size)
-        self.play_button.setToolTip(tip_with_keys("Play / pause", "play"))
-        self.play_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.play_button = _play_button()
+        self._play_icon_size = self.play_button.iconSize()
         self.step_button = _round_button(
             "step", "Train one epoch (→); with Shift one mini-batch (Shift+→)"
         )
