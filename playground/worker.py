@@ -37,6 +37,9 @@ MAX_RECORDS = 2000  # metric records kept for the UI between two takes
 IDLE_WAIT = 0.25  # seconds the idle loop waits for a command
 ENGINE_POLL = 0.05  # seconds between loads of compiled kernels while idle
 PYTHON_SWITCH_INTERVAL = 0.0005  # the GIL's switch interval while plain Python trains
+# While plain Python trains it shares the GIL with the UI thread, which then draws a frame at
+# half speed (68 ms stalls measured): after the UI takes a frame, the worker sleeps this long.
+UI_TURN_SECONDS = 0.025
 
 
 # ----- commands (UI thread → worker) -----------------------------------------------------------
@@ -218,6 +221,7 @@ class TrainingWorker:
         self._trainer: Trainer | None = None
         self._provider: KernelProvider | None = None  # kernels for the first start (warm_up)
         self._switch_interval: float | None = None  # the GIL's, to restore
+        self._ui_turn_until = 0.0  # plain Python: no training before this (perf_counter)
         self._running = False
         self._pending_steps = 0
         self._speed: float | None = None
@@ -327,6 +331,8 @@ class TrainingWorker:
             if self._latest_taken:
                 return None
             self._latest_taken = True
+            if self._switch_interval is not None:  # plain Python: let the UI draw it alone
+                self._ui_turn_until = time.perf_counter() + UI_TURN_SECONDS
             return self._latest
 
     def latest_frame(self) -> Frame | None:
@@ -371,6 +377,7 @@ class TrainingWorker:
                     self._apply_commands(self._wait_time())
                     if self._stopping:
                         break
+                    self._wait_for_ui()
                     self._train_chunk()
                     self._record_if_due()
                     self._publish_if_due()
@@ -389,6 +396,12 @@ class TrainingWorker:
     def _make_provider(self) -> KernelProvider:
         """The kernels of a first start (tests replace this to simulate the compiler)."""
         return KernelProvider()
+
+    def _wait_for_ui(self) -> None:
+        """Plain Python only: sleep (the GIL free) while the UI draws the frame it took."""
+        wait = self._ui_turn_until - time.perf_counter()
+        if wait > 0:
+            time.sleep(min(wait, UI_TURN_SECONDS))
 
     def _advance_engine(self) -> None:
         """Between chunks: poll the compiler, or load one compiled kernel; switch when ready.

@@ -4,6 +4,7 @@ training on Python with a clear message when the compiler fails."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -23,7 +24,7 @@ from playground.engine import kernels as K
 from playground.engine.compiler import CompileState
 from playground.engine.pure import PythonKernels
 from playground.engine.startup import KernelProvider
-from playground.worker import TrainingWorker
+from playground.worker import UI_TURN_SECONDS, TrainingWorker
 
 from .waiting import wait_until
 
@@ -93,7 +94,7 @@ def test_trains_on_python_before_the_compiler_is_done_then_switches_without_a_ju
         reference = Trainer(NETWORK, TRAINING, _data())
         reference.run(trainer.step)  # the same steps, compiled from the start
         assert reference.epoch == trainer.epoch
-        np.testing.assert_allclose(trainer._params, reference._params, rtol=0, atol=1e-9)
+        np.testing.assert_array_equal(trainer._params, reference._params)  # the same bits
     finally:
         worker.stop()
     assert not worker.alive
@@ -113,5 +114,28 @@ def test_a_failing_compiler_leaves_training_on_python_with_a_message(wait):  # n
         worker.play()
         wait(lambda: worker.status().run == 1 and worker.status().epoch >= 2)
         assert isinstance(worker._trainer.kernels, PythonKernels)  # new networks too
+    finally:
+        worker.stop()
+
+
+def test_on_python_the_worker_lets_the_ui_draw_the_frame_it_took_alone(wait):  # noqa: ANN001
+    worker = _worker()
+    try:
+        worker.play()
+        wait(lambda: worker.status().epoch >= 1 and worker.latest_frame() is not None)
+        asked = []
+
+        def take() -> bool:  # the UI takes a frame to draw
+            asked.append(time.perf_counter())
+            return worker.take_frame() is not None
+
+        wait(take)
+        assert asked[-1] < worker._ui_turn_until <= time.perf_counter() + UI_TURN_SECONDS
+        worker.compiler.now = CompileState(done=1000, finished=True, ok=True)
+        wait(lambda: worker._trainer.kernels is K)
+        wait(lambda: worker._switch_interval is None)
+        turn = worker._ui_turn_until
+        wait(lambda: worker.take_frame() is not None)
+        assert worker._ui_turn_until == turn  # compiled kernels leave the GIL: no pause
     finally:
         worker.stop()
