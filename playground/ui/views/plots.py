@@ -642,11 +642,6 @@ class MetricsPanel(QWidget):
         self.gradient_curves, self.weight_curves = self.gradients.curves, self.weights.curves
         self.weights_plot, self.histogram_plot = self.weights.plot, self.histogram.plot
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
-        """No: the wrapped hint would make the column's layout give this panel the height the
-        output view needs (the view then overlaps its own check boxes)."""
-        return False
-
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().resizeEvent(event)
         self._fit_tab_names()
