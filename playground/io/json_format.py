@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from playground.io.atomic import read_bytes_limited
@@ -109,42 +109,40 @@ class _Duplicated(dict):
     duplicate: str
 
 
-def _first_duplicate_path(data: Any) -> str:
-    """The JSON path of the first key that appears twice in its object."""
+def _nodes(data: Any) -> Iterator[tuple[Any, str]]:
+    """Every value in data with its JSON path, in document order (iterative: nesting may be
+    deep; long keys are cut short in the paths)."""
     stack: list[tuple[Any, str]] = [(data, "")]
     while stack:
         value, path = stack.pop()
-        if isinstance(value, _Duplicated):
-            return child(path, _short_key(value.duplicate))
+        yield value, path
         if isinstance(value, dict):
             children = [(v, child(path, _short_key(k))) for k, v in value.items()]
         elif isinstance(value, list):
-            children = [(v, f"{path}[{i}]") for i, v in enumerate(value)]
+            children = [(v, child(path, i)) for i, v in enumerate(value)]
         else:
             continue
         stack.extend(reversed(children))
+
+
+def _first_duplicate_path(data: Any) -> str:
+    """The JSON path of the first key that appears twice in its object."""
+    for value, path in _nodes(data):
+        if isinstance(value, _Duplicated):
+            return child(path, _short_key(value.duplicate))
+    return "(somewhere)"
+
+
+def _first_nonfinite_path(data: Any) -> str:
+    """The JSON path of the first non-finite float in data."""
+    for value, path in _nodes(data):
+        if isinstance(value, float) and not math.isfinite(value):
+            return path or "(top level)"
     return "(somewhere)"
 
 
 def _short_key(key: str) -> str:
     return key if len(key) <= 60 else key[:60] + "…"
-
-
-def _first_nonfinite_path(data: Any) -> str:
-    """The JSON path of the first non-finite float in data (iterative: nesting may be deep)."""
-    stack: list[tuple[Any, str]] = [(data, "")]
-    while stack:
-        value, path = stack.pop()
-        if isinstance(value, float) and not math.isfinite(value):
-            return path or "(top level)"
-        if isinstance(value, dict):
-            children = [(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()]
-        elif isinstance(value, list):
-            children = [(v, f"{path}[{i}]") for i, v in enumerate(value)]
-        else:
-            continue
-        stack.extend(reversed(children))
-    return "(somewhere)"
 
 
 def dump_json(data: Any) -> str:
