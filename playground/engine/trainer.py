@@ -92,6 +92,27 @@ class GridResult:
 
 
 @dataclass(frozen=True, eq=False)
+class LossInputs:
+    """The training data loss as a function of the flat parameters: everything but them.
+
+    Eval mode (batch norm's running statistics, no dropout), data loss only (no penalty).
+    """
+
+    layout: Layout
+    out_kind: int  # kernels.OUT_SIGMOID, OUT_SOFTMAX or OUT_LINEAR
+    loss_code: int  # kernels.LOSS_*
+    X: Array  # float64 (F, N) training features, expanded and standardised as the Trainer does
+    targets: Array  # float64 (N,) class index or value of each training point
+    bn_mean: Array  # float64 (R,) batch norm's running means by unit row (held fixed)
+    bn_var: Array  # float64 (R,) running variances
+
+    @property
+    def n_params(self) -> int:
+        """P, the length of the flat parameter vectors this loss takes."""
+        return self.layout.n_params
+
+
+@dataclass(frozen=True, eq=False)
 class Snapshot:
     """What the window shows of a moment of training; arrays are copies (deeply immutable)."""
 
@@ -408,6 +429,54 @@ class Trainer:
             ):
                 return layer
         return None
+
+    # ----- the weights as one flat vector (the loss landscape's currency) -----------------
+
+    def parameters(self) -> Array:
+        """A copy of every parameter, float64 (P,), in the layout of `network.Layout`.
+
+        Per dense layer: W (out×in, row-major), b, then gamma and beta with batch norm. The
+        batch-norm running statistics are not parameters (see `loss_inputs`)."""
+        return self._params.copy()
+
+    def set_parameters(self, flat: npt.ArrayLike) -> None:
+        """Move the weights to `flat`, float64 (P,) in the layout of `parameters()`.
+
+        Training continues from there as from a fresh start at those weights: the optimizer's
+        state (momentum, Adam's moments, its step count) is reset, as when the optimizer
+        changes; the epoch and step counts, the schedule's position, the random generator,
+        the epoch's order and the batch-norm running statistics are kept. A diverged or
+        early-stopped Trainer can train again. ValueError on a wrong shape or NaN/Inf."""
+        values = np.asarray(flat, dtype=np.float64)
+        if values.shape != self._params.shape:
+            raise ValueError(
+                f"parameters: expected {self._params.shape[0]} values, got shape {values.shape}"
+            )
+        if not np.all(np.isfinite(values)):
+            raise ValueError("parameters: NaN or Infinity")
+        self._params[:] = values
+        self._reset_optimizer()
+        self.diverged = False
+        self.stopped_early = False
+        self.message = ""
+
+    @property
+    def layout(self) -> Layout:
+        """Where each layer's parameters are in the flat vector of `parameters()`."""
+        return self._layout
+
+    def loss_inputs(self) -> LossInputs:
+        """What the training data loss at any parameters needs besides them (copies, so that
+        another thread may use them while this Trainer trains on)."""
+        return LossInputs(
+            layout=self._layout,
+            out_kind=int(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)),
+            loss_code=int(LOSS_CODE[self._loss_name]),
+            X=self._X,  # replaced, never changed in place, when the data changes
+            targets=self._y,
+            bn_mean=self._bn_mean.copy(),
+            bn_var=self._bn_var.copy(),
+        )
 
     # ----- results ------------------------------------------------------------------------
 
