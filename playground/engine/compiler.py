@@ -26,22 +26,24 @@ CHILD_VARIABLE = "NN_PLAYGROUND_COMPILE_KERNELS"  # the child's report file; set
 # Progress after the k-th of our kernels is compiled on an empty cache, as a share of the whole
 # compile (measured on a 2-core machine: train_steps, compiled last, takes the last ~30 %).
 MILESTONES = (
-    0.02,
+    0.04,
     0.10,
     0.11,
-    0.16,
+    0.17,
     0.20,
-    0.24,
+    0.22,
+    0.26,
     0.29,
-    0.34,
-    0.37,
-    0.43,
+    0.33,
+    0.38,  # landscape.plane_losses
+    0.39,
     0.46,
-    0.51,
-    0.58,
-    0.59,
+    0.48,
+    0.55,
     0.60,
-    0.69,
+    0.61,
+    0.61,
+    0.70,
 )
 SCALE = 1000  # progress is reported in thousandths
 POLL_SECONDS = 0.05

@@ -18,12 +18,14 @@ from typing import Any
 
 from . import kernels as K
 from .compiler import KernelCompiler
+from .landscape import plane_losses
 from .pure import PythonKernels
 from .warmup import CacheLoader
 
 LOAD_GAP_SECONDS = 0.05  # between two loads from the cache: the window draws in between
 READY_NOTE_SECONDS = 4.0  # how long "Fast engine ready" stays in the status bar
 ENTRY_POINTS = ("train_steps", "evaluate", "grid_pass", "scheduled_lr")
+OTHER_ENTRY_POINTS = (plane_losses,)  # kernels outside kernels.py that the app calls
 
 
 class KernelProvider:
@@ -157,8 +159,7 @@ def cache_looks_warm() -> bool:
     source), so that loading will not compile. Reads numba's index files; any surprise
     (another numba version's layout) counts as cold: then the child process checks."""
     try:
-        for name in ENTRY_POINTS:
-            dispatcher = getattr(K, name)
+        for dispatcher in (*(getattr(K, name) for name in ENTRY_POINTS), *OTHER_ENTRY_POINTS):
             index = dispatcher._cache._cache_file._load_index()
             if not index:
                 return False

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .landscape import loss_grid, random_plane
 from .spec import LayerSpec, NetworkSpec, OptimizerSpec, TrainingSpec
 from .trainer import GridRequest, Trainer, TrainingData
 
@@ -37,6 +38,9 @@ STEPS: tuple[Callable[[Trainer], object], ...] = (
     lambda t: t.evaluate(t.data.train_xy, t.data.train_labels),  # evaluate
     lambda t: t.snapshot(GridRequest(resolution=2)),  # grid_pass into float32
     lambda t: t.predict(t.data.train_xy),  # grid_pass into float64
+    lambda t: loss_grid(  # landscape.plane_losses (the loss landscape, H2's view)
+        t.loss_inputs(), random_plane(t.layout, t.parameters()), [0.0, 1.0], [0.0, 1.0]
+    ),
     lambda t: t.run(1),  # train_steps
 )
 
