@@ -19,7 +19,10 @@ from playground.frozen import configure_frozen_runtime
 if TYPE_CHECKING:
     from tqdm import tqdm
 
+    from playground.engine.landscape import LandscapeResult
     from playground.engine.trainer import Trainer
+    from playground.race import RaceResult
+    from playground.session import Session
 
 PROG = "nn-playground"
 DEBUG_VARIABLE = "NN_PLAYGROUND_DEBUG"
@@ -39,6 +42,12 @@ class App(Protocol):
 
     def bench(self) -> dict[str, float]:
         """Measure training in the running app (`bench --gui`)."""
+
+    def landscape_picture(self, result: LandscapeResult, path: str) -> None:
+        """Draw a loss landscape (`landscape -o OUT.png`) as the app's view does, into a PNG."""
+
+    def race_picture(self, result: RaceResult, path: str) -> None:
+        """Draw an optimizer race (`race -o OUT.png`) as the app's view does, into a PNG."""
 
 
 # ----- commands ----------------------------------------------------------------------------
@@ -162,6 +171,100 @@ def cmd_data(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_csv(points))
     return 0
+
+
+def cmd_landscape(args: argparse.Namespace) -> int:
+    """The training loss over a plane through the (trained) weights, as NPZ or PNG."""
+    from playground.engine.landscape import landscape_of
+    from playground.session import load_session
+
+    check_output(args.output, PICTURE_SUFFIXES, "a loss landscape", inputs=(args.session,))
+    if args.directions == "pca" and args.epochs is None:
+        raise CommandError(
+            "--directions pca needs --epochs N: the principal components are those of the "
+            "training path"
+        )
+    picture = _picture_maker(args, "landscape_picture")
+    session = load_session(args.session)
+    trainer = _trainer_of(session, args.session)
+    try:
+        result = landscape_of(
+            trainer,
+            epochs=args.epochs or 0,
+            directions=args.directions,
+            seed=args.seed,
+            span=args.span,
+            resolution=args.resolution,
+        )
+    except ValueError as error:
+        raise CommandError(f"{args.session}: {error} Nothing was written.") from None
+    if picture is not None:
+        picture(result, args.output)
+    else:
+        from playground.io.landscape_npz import landscape_arrays, write_arrays
+
+        write_arrays(args.output, landscape_arrays(result, trainer))
+    say(f"wrote {args.output}")
+    return 0
+
+
+def cmd_race(args: argparse.Namespace) -> int:
+    """Optimizers in lockstep from the same weights: losses, paths on one plane, final weights."""
+    from playground.race import parse_contestants, race_arrays, run_race
+    from playground.session import load_session
+
+    check_output(args.output, PICTURE_SUFFIXES, "an optimizer race", inputs=(args.session,))
+    contestants = parse_contestants(args.contestants)
+    picture = _picture_maker(args, "race_picture")
+    session = load_session(args.session)
+    _trainer_of(session, args.session)  # the session trains at all (memory, loss)
+    result = run_race(
+        session,
+        contestants,
+        args.epochs,
+        directions=args.directions,
+        span=args.span,
+        resolution=args.resolution,
+        seed=args.seed,
+    )
+    for standing in result.standings:
+        if standing.message:
+            _note(f"{standing.contestant.name}: {standing.message}")
+    if picture is not None:
+        picture(result, args.output)
+    else:
+        from playground.io.landscape_npz import write_arrays
+
+        write_arrays(args.output, race_arrays(result))
+    say(f"wrote {args.output}")
+    return 0
+
+
+PICTURE_SUFFIXES = (".npz", ".png")
+
+
+def _picture_maker(args: argparse.Namespace, name: str) -> Callable[..., None] | None:
+    """The app's renderer for a .png output (None for .npz); CommandError without one."""
+    if os.path.splitext(args.output)[1].lower() != ".png":
+        return None
+    picture = getattr(args.app, name, None)
+    if picture is None:
+        raise CommandError(
+            f"{args.output}: a PNG picture needs the app's renderer, which is not available "
+            "here; write .npz instead"
+        )
+    return picture
+
+
+def _trainer_of(session: Session, path: str) -> Trainer:
+    """The session's Trainer; CommandError (naming the file) if it cannot train."""
+    try:
+        return session.make_trainer()
+    except ValueError as error:
+        message = str(error)
+        if message.startswith("batch_size:"):
+            message = "training." + message
+        raise CommandError(f"{path}: {message}") from None
 
 
 def cmd_bench(argv: list[str], app: App | None) -> int:
@@ -308,6 +411,48 @@ def _epochs(text: str) -> int:
     return value
 
 
+def _resolution(text: str) -> int:
+    from playground.engine.landscape import MAX_RESOLUTION
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 2 <= value <= MAX_RESOLUTION:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (2 to {MAX_RESOLUTION})")
+    return value
+
+
+def _span(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(value) and 0.0 < value <= 1e6):
+        raise argparse.ArgumentTypeError(f"{text} is out of range (above 0, at most 1e6)")
+    return value
+
+
+def _plane_options(parser: argparse.ArgumentParser, race: bool = False) -> None:
+    """--resolution, --span, --directions, --seed: the plane and its grid."""
+    parser.add_argument(
+        "--resolution", type=_resolution, default=31, help="grid points per axis (default 31)"
+    )
+    parser.add_argument(
+        "--span", type=_span, default=1.0, help="alpha and beta from -S to S (default 1.0)"
+    )
+    parser.add_argument(
+        "--directions",
+        choices=("random", "pca"),
+        default="random",
+        help="filter-normalised random directions (default) or the first two principal "
+        + ("components of all the paths" if race else "components of the path (needs --epochs)"),
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the random directions (default 0)"
+    )
+
+
 def dataset_options() -> dict[str, str]:
     """Every dataset option name, with its help text (which datasets take it, its range)."""
     from playground.data.generators import DATASETS
@@ -427,6 +572,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for name, text in dataset_options().items():
         p.add_argument(f"--{name}", type=int, help=text)
+
+    p = _add(
+        sub,
+        "landscape",
+        cmd_landscape,
+        "the training loss over a plane through the weights (filter-normalised random "
+        "directions or the path's principal components), as NPZ or a PNG picture",
+        f"{PROG} landscape lesson.json --epochs 50 -o landscape.npz",
+    )
+    p.add_argument("session", help="session file (.json)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.npz or OUT.png")
+    p.add_argument(
+        "--epochs",
+        type=_epochs,
+        help="train this many epochs first, recording the path; the plane goes through the "
+        "last weights (default: no training, the session's weights)",
+    )
+    _plane_options(p)
+
+    p = _add(
+        sub,
+        "race",
+        cmd_race,
+        "optimizers race from the same weights on the same batches: loss curves and paths on "
+        "one plane, as NPZ or a PNG picture",
+        f"{PROG} race lesson.json --contestants sgd,momentum,adam@0.003 --epochs 50 -o race.npz",
+    )
+    p.add_argument("session", help="session file (.json)")
+    p.add_argument(
+        "--contestants",
+        required=True,
+        metavar="LIST",
+        help="2 to 6 optimizers, each with an optional learning rate: sgd,momentum,adam@0.003 "
+        "or adam@0.1,adam@0.01 (without @LR: the session's rate for its own optimizer, else "
+        "the optimizer's default)",
+    )
+    p.add_argument("--epochs", type=_epochs, required=True, help="epochs to train")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.npz or OUT.png")
+    _plane_options(p, race=True)
 
     _add(
         sub,
