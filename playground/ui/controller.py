@@ -31,23 +31,14 @@ from playground.worker import Frame, Record
 
 
 class Controller(QObject):
-    """Wires the models together; panels call its methods and listen to its signals."""
+    """Builds the models and coordinates the changes that touch several of them.
 
-    session_replaced = Signal(object)  # Session: opened or new, every view re-reads it
-    points_changed = Signal(object)  # Points
-    network_changed = Signal(object)  # NetworkSpec
-    training_changed = Signal(object)  # TrainingSpec
-    frame_ready = Signal(object)  # Frame
-    records_ready = Signal(object)  # list[Record]
-    status_changed = Signal(object)  # WorkerStatus
-    running_changed = Signal(bool)  # playing or not
-    speed_changed = Signal(object)  # float | None (epochs per second, None = max)
-    grid_changed = Signal(object)  # GridRequest
-    selection_changed = Signal(object)  # (layer, unit) shown in the big view, or None
-    draw_changed = Signal(object)  # DrawSettings
-    recipe_changed = Signal(object)  # DataRecipe
-    dirty_changed = Signal(bool)  # unsaved changes or not
-    path_changed = Signal(object)  # str | None: the session file
+    Views take the models they show (`model`, `data`, `runner`, `selection_model`, `files`,
+    `appearance`) and listen to their events; the controller subscribes first, so by the time a
+    view hears of a change, every model has followed it. `notice` joins the models' notices: one
+    channel for every refused edit and every worker problem.
+    """
+
     notice = Signal(str, str)  # (level "warning"/"info" or "" to clear, message)
 
     def __init__(
@@ -67,34 +58,20 @@ class Controller(QObject):
         self.files = FileState(self.runner.training_marker)
         self.selection_model = Selection(lambda: self.model.session.network.layer_sizes)
         self._timer, self._on_tick = self.runner.timer, self.runner.tick  # for gui_bench
-        self._relay_signals()
+        self._coordinate()
         self.runner.apply_pace(self.model.session.notes)
         self.appearance = Appearance(self)  # how the views look (not part of the session)
         self._delegate_api()
 
-    def _relay_signals(self) -> None:
-        """The models' signals, re-emitted as the controller's (the views connect here)."""
-        for name in (
-            "frame_ready",
-            "records_ready",
-            "status_changed",
-            "running_changed",
-            "speed_changed",
-            "grid_changed",
-            "notice",
-        ):
-            getattr(self.runner, name).connect(getattr(self, name))
+    def _coordinate(self) -> None:
+        """Subscribe to the models first: each change reaches the other models before a view."""
+        self.runner.notice.connect(self.notice)
         self.runner.ticked.connect(self.files.refresh)
         for event in (self.model.notice, self.data.notice):
             event.connect(self.notice.emit)
         self.model.training_changed.connect(self._on_training_changed)
         self.model.network_changed.connect(self._on_network_changed)
         self.data.points_edited.connect(self._on_points_edited)
-        self.data.recipe_changed.connect(self.recipe_changed.emit)
-        self.data.draw_changed.connect(self.draw_changed.emit)
-        self.files.dirty_changed.connect(self.dirty_changed.emit)
-        self.files.path_changed.connect(self.path_changed.emit)
-        self.selection_model.changed.connect(self.selection_changed.emit)
 
     def _delegate_api(self) -> None:
         """The views' API, delegated to the model that owns each part."""
@@ -116,6 +93,7 @@ class Controller(QObject):
         self.import_points, self.undo, self.redo = d.import_points, d.undo, d.redo
         self.clear_points, self.set_draw = d.clear_points, d.set_draw
         self.play, self.pause, self.step_epoch = r.play, r.pause, r.step_epoch
+        self.toggle_play = r.toggle_play
         self.step_batch, self.set_speed, self.set_grid = r.step_batch, r.set_speed, r.set_grid
         self.set_frame_rate = r.set_frame_rate
         self.select_neuron = self.selection_model.select
@@ -162,10 +140,6 @@ class Controller(QObject):
 
     # ----- changes that touch several models ------------------------------------------------
 
-    def toggle_play(self) -> None:
-        """Play if paused, pause if playing."""
-        self.pause() if self.runner.playing else self.play()
-
     def reset(self) -> None:
         """Start over from the initializer and seed, at epoch 0."""
         self.model.replace(self.model.session.replace(weights=None, epoch=0))
@@ -175,13 +149,13 @@ class Controller(QObject):
     def _on_training_changed(self, training: object) -> None:
         self.runner.set_training(self.model.session.training)
         self.files.touch()
-        self.training_changed.emit(training)
 
-    def _on_network_changed(self, session: Session, *, resume: bool = False) -> None:
-        self.runner.start(session, resume=resume)
+    def _on_network_changed(self, session: Session) -> None:
+        """A new architecture starts over; a session with weights (undo across an import)
+        resumes them."""
+        self.runner.start(session, resume=session.weights is not None)
         self.selection_model.validate()
         self.files.touch()
-        self.network_changed.emit(session.network)
 
     def _on_points_edited(self, points: Points) -> None:
         old = self.model.session
@@ -189,20 +163,21 @@ class Controller(QObject):
         if remembered is not None:  # undo or redo across an import: the network comes back too
             self.data.remember_trained(old.points)
             self.data.fit_draw_label(points)
-            self.model.replace(remembered.replace(notes=old.notes))
-            self._on_network_changed(self.model.session, resume=True)
-            self.training_changed.emit(self.model.session.training)
+            self._restart(remembered.replace(notes=old.notes))
         elif (points.problem, points.classes) == (old.points.problem, old.points.classes):
             self.model.replace(old.replace(points=points))
             self.runner.set_data(self.model.session.training_data())
             self.files.touch()
         else:
-            session = old.with_points(points)
             self.data.fit_draw_label(points)
-            self.model.replace(session)
-            self._on_network_changed(session)
-            self.training_changed.emit(session.training)
-        self.points_changed.emit(points)
+            self._restart(old.with_points(points).replace(weights=None, epoch=0, state=None))
+
+    def _restart(self, session: Session) -> None:
+        """A session whose network follows new points: the runner restarts, then the views
+        hear of the network and its training."""
+        self.model.replace(session)
+        self.model.network_changed.emit(session)
+        self.model.training_changed.emit(session.training)
 
     # ----- files ----------------------------------------------------------------------------
 
@@ -215,20 +190,19 @@ class Controller(QObject):
         self.data.reset(session.points)
         self.model.replace(session)
         self.runner.start(session, resume=True)
-        self.selection_model.clear(announce=False)
         self.runner.forget_frame()
         self.runner.clear_pace_notice()
         self.runner.apply_pace(session.notes)
         self.files.opened(path)
-        self.session_replaced.emit(session)
-        self.selection_changed.emit(None)
+        self.model.replaced.emit(session)
+        self.selection_model.clear()
 
     def new_session(self) -> None:
         """Start from the default session."""
         session = Session.default()
         self.data.reset(session.points, new_recipe=True)
         self.load(session)
-        self.recipe_changed.emit(self.data.recipe)
+        self.data.recipe_changed.emit(self.data.recipe)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the current session (weights included) atomically; remember the path."""

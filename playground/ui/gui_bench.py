@@ -117,7 +117,7 @@ def _measure_window(app, session: Session, seconds: float) -> dict[str, float]: 
         if frames["count"] > before:
             frames["ui_seconds"] += time.perf_counter() - start
 
-    controller.frame_ready.connect(on_frame)
+    controller.runner.frame_ready.connect(on_frame)
     controller._timer.timeout.disconnect(controller._on_tick)
     controller._timer.timeout.connect(timed_tick)
     try:

@@ -85,16 +85,20 @@ class MainWindow(QMainWindow):
     # ----- composition ----------------------------------------------------------------------
 
     def _create_panels(self, controller: Controller) -> None:
-        self.transport = TransportBar(controller)
-        self.banner = MessageBanner(controller)
-        self.data_panel = DataPanel(controller)
-        self.training_settings = TrainingSettings(controller)
-        self.network_panel = NetworkPanel(controller)
-        self.loss_summary = LossSummary(controller)
-        self.output_view = OutputView(controller)
-        self.metrics = MetricsPanel(controller)
-        self.status_bar = TrainingStatusBar(controller)
-        self.notes_panel = NotesPanel(controller, self)
+        """Each view takes the models it shows."""
+        model, data, runner = controller.model, controller.data, controller.runner
+        selection, look = controller.selection_model, controller.appearance
+        shows = {"model": model, "runner": runner, "appearance": look}
+        self.transport = TransportBar(**shows, data=data, reset=controller.reset)
+        self.banner = MessageBanner(controller.notice)
+        self.data_panel = DataPanel(model=model, data=data, appearance=look)
+        self.training_settings = TrainingSettings(model)
+        self.network_panel = NetworkPanel(**shows, selection=selection)
+        self.loss_summary = LossSummary(**shows)
+        self.output_view = OutputView(**shows, data=data, selection=selection)
+        self.metrics = MetricsPanel(**shows)
+        self.status_bar = TrainingStatusBar(model=model, runner=runner, files=controller.files)
+        self.notes_panel = NotesPanel(model, look, self)
 
     def _compose(self) -> None:
         self.body = WindowBody(self)
@@ -104,10 +108,10 @@ class MainWindow(QMainWindow):
         self.stage = self.body.stage
 
     def _connect(self, controller: Controller) -> None:
-        controller.path_changed.connect(lambda _: self._update_title())
-        controller.dirty_changed.connect(lambda _: self._update_title())
-        controller.session_replaced.connect(lambda _: self._update_title())
-        controller.session_replaced.connect(lambda _: self.show_lesson_view())
+        controller.files.path_changed.connect(lambda _: self._update_title(), self)
+        controller.files.dirty_changed.connect(lambda _: self._update_title(), self)
+        controller.model.replaced.connect(lambda _: self._update_title(), self)
+        controller.model.replaced.connect(lambda _: self.show_lesson_view(), self)
         self.appearance.changed.connect(self._on_look_changed)
         self.notes_panel.visibilityChanged.connect(self._on_notes_visibility)
         self.data_panel.import_button.clicked.connect(self.files.import_csv)

@@ -235,7 +235,7 @@ def test_closing_while_training_leaves_no_thread_running(qtbot, make_window, dia
 def test_a_frame_updates_every_neuron_thumbnail(qtbot, window) -> None:  # noqa: ANN001
     controller = window.controller
     frames: list[Frame] = []
-    controller.frame_ready.connect(frames.append)
+    controller.runner.frame_ready.connect(frames.append)
     controller.step_batch()
     qtbot.waitUntil(lambda: bool(frames), timeout=WAIT_MS)
     diagram = window.network_panel.diagram

@@ -105,7 +105,7 @@ class GifRecorder(QObject):
         self._path = os.fspath(path)
         self._frames, self._durations_ms, self._last_picture = [], [], None
         self._last_capture = -1e9
-        self._controller.frame_ready.connect(self._on_frame)
+        self._controller.runner.frame_ready.connect(self._on_frame)
         self.recording_changed.emit(True)
         frame = self._controller.frame
         self.capture(frame.epoch if frame is not None else self._controller.session.epoch)
@@ -116,7 +116,7 @@ class GifRecorder(QObject):
             return False
         path, frames, durations = self._path, self._frames, self._durations_ms
         self._path, self._frames, self._durations_ms, self._last_picture = None, [], [], None
-        self._controller.frame_ready.disconnect(self._on_frame)
+        self._controller.runner.frame_ready.disconnect(self._on_frame)
         self.recording_changed.emit(False)
         try:
             atomic_write_bytes(path, gif_bytes(frames, durations))

@@ -12,9 +12,16 @@ class Event:
     def __init__(self) -> None:
         self._callbacks: list[Callable[..., Any]] = []
 
-    def connect(self, callback: Callable[..., Any]) -> None:
-        """Call `callback` on every emit."""
+    def connect(self, callback: Callable[..., Any], owner: Any = None) -> None:
+        """Call `callback` on every emit; with an `owner` that has a `destroyed` signal (a
+        QObject, e.g. the view the callback belongs to), only until the owner is destroyed."""
         self._callbacks.append(callback)
+        if owner is not None:
+            owner.destroyed.connect(lambda *_: self._forget(callback))
+
+    def _forget(self, callback: Callable[..., Any]) -> None:
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
 
     def disconnect(self, callback: Callable[..., Any]) -> None:
         """Stop calling `callback`."""

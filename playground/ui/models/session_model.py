@@ -18,9 +18,11 @@ MAX_UNITS = 32
 
 class SessionModel:
     """Holds the Session; `training_changed` (TrainingSpec, live) and `network_changed`
-    (Session: a new architecture, training starts over) say what an edit changed."""
+    (Session: a new architecture, training starts over) say what an edit changed, `replaced`
+    (Session) that a whole new one was opened."""
 
     def __init__(self, session: Session | None = None) -> None:
+        self.replaced = Event()  # Session: opened, new or restored; every view re-reads it
         self.training_changed = Event()  # TrainingSpec
         self.network_changed = Event()  # Session (weights None, epoch 0)
         self.notice = Event()  # (level, message): why an edit was refused

@@ -116,6 +116,10 @@ class TrainingRunner(QObject):
         self.worker.pause()
         self._set_playing(False)
 
+    def toggle_play(self) -> None:
+        """Play if paused, pause if playing."""
+        self.pause() if self.playing else self.play()
+
     def step_epoch(self) -> None:
         """Train one epoch, then pause."""
         self.worker.step_epoch()

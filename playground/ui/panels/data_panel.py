@@ -27,9 +27,11 @@ from playground.data.generators import DATASETS, generate
 from playground.data.points import MAX_CLASSES, Points
 from playground.ui.classroom.presentation import mark_advanced
 from playground.ui.classroom.shortcuts import PRESET_KEYS
-from playground.ui.controller import Controller, DataRecipe, DrawSettings, label_range
+from playground.ui.controller import label_range
+from playground.ui.models.data_editor import DataEditor, DataRecipe, DrawSettings
+from playground.ui.models.session_model import SessionModel
 from playground.ui.widgets import colors
-from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.icons import icon, marker_icon
 from playground.ui.widgets.theme import BORDER, TEXT
 
@@ -149,9 +151,9 @@ class LabelledSlider(QWidget):
 class PresetGallery(QWidget):
     """The presets as a grid of thumbnails (one column with key badges when presenting)."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, data: DataEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._data = data
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self._grid = QGridLayout(self)
@@ -166,7 +168,7 @@ class PresetGallery(QWidget):
             key = f" — key {keys[name]}" if name in keys else ""
             button.setToolTip(f"<b>{info.title}</b> ({info.problem}){key}<br>{info.description}")
             button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.clicked.connect(lambda _=False, n=name: controller.set_recipe(name=n))
+            button.clicked.connect(lambda _=False, n=name: data.set_recipe(name=n))
             self.group.addButton(button)
             self.buttons[name] = button
             self._grid.addWidget(button, i // GALLERY_COLUMNS, i % GALLERY_COLUMNS)
@@ -187,8 +189,8 @@ class PresetGallery(QWidget):
 
     def update_checked(self) -> None:
         """Check the active preset's button (none when the points were edited by hand)."""
-        recipe = self._controller.recipe
-        active = self._controller.recipe_active
+        recipe = self._data.recipe
+        active = self._data.recipe_active
         self.group.setExclusive(False)
         for name, button in self.buttons.items():
             button.setChecked(active and name == recipe.name)
@@ -198,9 +200,9 @@ class PresetGallery(QWidget):
 class RecipeForm(QWidget):
     """The preset's title and parameters: its option, test share, noise, point count."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, data: DataEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._data = data
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
@@ -225,10 +227,10 @@ class RecipeForm(QWidget):
         layout.addWidget(self.regenerate_button)
 
         self.option_box.valueChanged.connect(self._on_option_changed)
-        self.test_slider.committed.connect(lambda p: controller.set_recipe(test_ratio=p / 10))
-        self.noise_slider.committed.connect(lambda p: controller.set_recipe(noise=p * 0.05))
-        self.count_slider.committed.connect(lambda p: controller.set_recipe(n=POINT_COUNTS[p]))
-        self.regenerate_button.clicked.connect(controller.regenerate)
+        self.test_slider.committed.connect(lambda p: data.set_recipe(test_ratio=p / 10))
+        self.noise_slider.committed.connect(lambda p: data.set_recipe(noise=p * 0.05))
+        self.count_slider.committed.connect(lambda p: data.set_recipe(n=POINT_COUNTS[p]))
+        self.regenerate_button.clicked.connect(data.regenerate)
 
     def _build_option_row(self) -> QWidget:
         self.option_row = QWidget()
@@ -245,16 +247,16 @@ class RecipeForm(QWidget):
         return self.option_row
 
     def _on_option_changed(self, value: int) -> None:
-        info = DATASETS[self._controller.recipe.name]
+        info = DATASETS[self._data.recipe.name]
         if info.options:
-            self._controller.set_recipe(options=((info.options[0].name, int(value)),))
+            self._data.set_recipe(options=((info.options[0].name, int(value)),))
 
     def update_title(self) -> None:
         """The preset's title, or 'your own data' once the points were edited."""
-        points = self._controller.session.points
-        title = DATASETS[self._controller.recipe.name].title
+        points = self._data.points
+        title = DATASETS[self._data.recipe.name].title
         self.dataset_title.setText(
-            title if self._controller.recipe_active else f"Your own data · {points.n} points"
+            title if self._data.recipe_active else f"Your own data · {points.n} points"
         )
 
     def update_recipe(self, recipe: DataRecipe) -> None:
@@ -277,7 +279,7 @@ class RecipeForm(QWidget):
 class ClassPicker(QWidget):
     """One swatch per class to draw with, and how many classes there are."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, data: DataEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -290,7 +292,7 @@ class ClassPicker(QWidget):
             button.setCheckable(True)
             button.setIconSize(QSize(18, 18))
             button.setToolTip(f"Draw class {label} (its colour and marker shape)")
-            button.clicked.connect(lambda _=False, c=label: controller.set_draw(label=c))
+            button.clicked.connect(lambda _=False, c=label: data.set_draw(label=c))
             self._group.addButton(button)
             self.buttons.append(button)
             layout.addWidget(button)
@@ -301,7 +303,7 @@ class ClassPicker(QWidget):
         self.classes_box.setKeyboardTracking(False)
         self.classes_box.setToolTip("How many classes to draw with (changes the output layer)")
         layout.addWidget(self.classes_box)
-        self.classes_box.valueChanged.connect(controller.set_classes)
+        self.classes_box.valueChanged.connect(data.set_classes)
 
     def apply_look(self, look: Look) -> None:
         """Swatches in the palette's colours and marker shapes."""
@@ -329,15 +331,16 @@ def _button_row(*buttons: QWidget) -> QHBoxLayout:
 class DrawingTools(QWidget):
     """Draw or erase, which class or value, test points, undo/redo/clear, CSV import/export."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, data: DataEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._data = data
+        self._palette = colors.DEFAULT_PALETTE
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(12)
         layout.addWidget(_section("DRAW YOUR OWN"))
         layout.addLayout(self._build_tool_row())
-        self.class_picker = ClassPicker(controller)
+        self.class_picker = ClassPicker(data)
         layout.addWidget(self.class_picker)
         self.value_slider = LabelledSlider(
             "Value of new points", 40, lambda p: f"{(p - 20) / 20:+.2f}"
@@ -350,15 +353,13 @@ class DrawingTools(QWidget):
         layout.addLayout(self._build_edit_row())
         layout.addLayout(self._build_file_row())
 
-        self.draw_button.clicked.connect(lambda: controller.set_draw(tool="draw"))
-        self.erase_button.clicked.connect(lambda: controller.set_draw(tool="erase"))
-        self.test_box.clicked.connect(lambda on: controller.set_draw(as_test=on))
-        self.value_slider.slider.valueChanged.connect(
-            lambda p: controller.set_draw(value=(p - 20) / 20)
-        )
-        self.undo_button.clicked.connect(controller.undo)
-        self.redo_button.clicked.connect(controller.redo)
-        self.clear_button.clicked.connect(controller.clear_points)
+        self.draw_button.clicked.connect(lambda: data.set_draw(tool="draw"))
+        self.erase_button.clicked.connect(lambda: data.set_draw(tool="erase"))
+        self.test_box.clicked.connect(lambda on: data.set_draw(as_test=on))
+        self.value_slider.slider.valueChanged.connect(lambda p: data.set_draw(value=(p - 20) / 20))
+        self.undo_button.clicked.connect(data.undo)
+        self.redo_button.clicked.connect(data.redo)
+        self.clear_button.clicked.connect(data.clear_points)
 
     def _build_tool_row(self) -> QHBoxLayout:
         self.draw_button = QToolButton()
@@ -405,7 +406,8 @@ class DrawingTools(QWidget):
     def apply_look(self, look: Look) -> None:
         """Swatches and the value's colour in the palette."""
         self.class_picker.apply_look(look)
-        self._update_value_color(self._controller.draw.value, look.palette)
+        self._palette = look.palette
+        self._update_value_color(self._data.draw.value, look.palette)
 
     def _update_value_color(self, value: float, palette: str) -> None:
         rgb = colors.value_color(value, -1.0, 1.0, palette)
@@ -418,7 +420,7 @@ class DrawingTools(QWidget):
         if draw.label < len(self.class_picker.buttons):
             self.class_picker.buttons[draw.label].setChecked(True)
         self.value_slider.set_position(round(draw.value * 20 + 20))
-        self._update_value_color(draw.value, self._controller.appearance.look.palette)
+        self._update_value_color(draw.value, self._palette)
 
     def update_points(self, points: Points) -> None:
         """Classes or a value to draw with; what can be undone, redone, exported."""
@@ -426,44 +428,51 @@ class DrawingTools(QWidget):
         self.class_picker.setVisible(not regression)
         self.value_slider.setVisible(regression)
         self.class_picker.update_points(points)
-        self.undo_button.setEnabled(self._controller.editor.can_undo)
-        self.redo_button.setEnabled(self._controller.editor.can_redo)
+        self.undo_button.setEnabled(self._data.editor.can_undo)
+        self.redo_button.setEnabled(self._data.editor.can_redo)
         self.export_button.setEnabled(points.n > 0)
 
 
 class DataPanel(QWidget):
     """Presets, their parameters, and the drawing tools."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model: SessionModel,
+        data: DataEditor,
+        appearance: Appearance,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._data = data
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 12, 4)
         layout.setSpacing(12)
         layout.addWidget(mark_advanced(_section("WHICH DATA SET?")))
-        self.gallery = PresetGallery(controller)
+        self.gallery = PresetGallery(data)
         layout.addWidget(self.gallery)
         # Everything below the gallery is hidden in presentation mode (keys 1–9 pick presets).
         self.details_section = mark_advanced(QWidget())
         details = QVBoxLayout(self.details_section)
         details.setContentsMargins(0, 0, 0, 0)
         details.setSpacing(12)
-        self.recipe_form = RecipeForm(controller)
-        self.drawing_section = DrawingTools(controller)
+        self.recipe_form = RecipeForm(data)
+        self.drawing_section = DrawingTools(data)
         details.addWidget(self.recipe_form)
         details.addWidget(self.drawing_section)
         layout.addWidget(self.details_section)
         layout.addStretch(1)
 
-        controller.recipe_changed.connect(self._update_recipe)
-        controller.draw_changed.connect(self.drawing_section.update_draw)
-        controller.points_changed.connect(self._update_points)
-        controller.session_replaced.connect(lambda s: self._update_points(s.points))
-        controller.appearance.changed.connect(self._apply_look)
-        self._apply_look(controller.appearance.look)
-        self._update_recipe(controller.recipe)
-        self.drawing_section.update_draw(controller.draw)
-        self._update_points(controller.session.points)
+        data.recipe_changed.connect(self._update_recipe, self)
+        data.draw_changed.connect(self.drawing_section.update_draw, self)
+        data.points_edited.connect(self._update_points, self)
+        model.replaced.connect(lambda s: self._update_points(s.points), self)
+        appearance.changed.connect(self._apply_look)
+        self._apply_look(appearance.look)
+        self._update_recipe(data.recipe)
+        self.drawing_section.update_draw(data.draw)
+        self._update_points(data.points)
 
     # The widgets that the window, the presentation mode and the tests reach for.
     @property

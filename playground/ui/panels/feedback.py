@@ -3,10 +3,12 @@ that explains why training paused (divergence, early stopping, no data)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStatusBar, QToolButton, QWidget
 
-from playground.ui.controller import Controller
+from playground.ui.models.file_state import FileState
+from playground.ui.models.session_model import SessionModel
+from playground.ui.models.training_runner import TrainingRunner
 from playground.ui.widgets.theme import TEXT_MUTED
 from playground.worker import WorkerStatus
 
@@ -34,7 +36,14 @@ def samples_text(rate: float) -> str:
 class TrainingStatusBar(QStatusBar):
     """Epoch · samples/s · state, and 'Preparing engine… n/m' while numba compiles."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model: SessionModel,
+        runner: TrainingRunner,
+        files: FileState,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setSizeGripEnabled(False)
         self.state_label = QLabel()
@@ -46,13 +55,13 @@ class TrainingStatusBar(QStatusBar):
             label.setContentsMargins(8, 0, 8, 0)
             self.addWidget(label)
         self.addPermanentWidget(self.file_label)
-        controller.status_changed.connect(self._update_status)
-        controller.path_changed.connect(self._update_file)
-        controller.dirty_changed.connect(lambda _: self._update_file(controller.path))
-        controller.session_replaced.connect(lambda _: self._update_file(controller.path))
-        self._controller = controller
-        self._update_status(controller.status)
-        self._update_file(controller.path)
+        self._model, self._files = model, files
+        runner.status_changed.connect(self._update_status)
+        files.path_changed.connect(self._update_file, self)
+        files.dirty_changed.connect(lambda _: self._update_file(files.path), self)
+        model.replaced.connect(lambda _: self._update_file(files.path), self)
+        self._update_status(runner.status)
+        self._update_file(files.path)
 
     def _update_status(self, status: WorkerStatus) -> None:
         text = STATE_TEXT.get(status.state, status.state)
@@ -69,16 +78,17 @@ class TrainingStatusBar(QStatusBar):
         )
 
     def _update_file(self, path: object) -> None:
-        notes = self._controller.session.notes
+        notes = self._model.session.notes
         untitled = f"Lesson: {notes.title}" if notes is not None else "Untitled session"
         name = str(path).replace("\\", "/").rsplit("/", 1)[-1] if path else untitled
-        self.file_label.setText(name + (" •" if self._controller.dirty else "") + "  ")
+        self.file_label.setText(name + (" •" if self._files.dirty else "") + "  ")
 
 
 class MessageBanner(QFrame):
-    """A dismissable one-line message above the playground (warning or info)."""
+    """A dismissable one-line message above the playground (warning or info), shown for each
+    (level, message) that `notice` sends."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, notice: SignalInstance, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("banner")
         layout = QHBoxLayout(self)
@@ -97,7 +107,7 @@ class MessageBanner(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
         self.hide()
-        controller.notice.connect(self.show_message)
+        notice.connect(self.show_message)
 
     def show_message(self, level: str, text: str) -> None:
         """Show text ('warning' or 'info'); an empty level hides the banner."""

@@ -1,5 +1,5 @@
 """The network column: add/remove hidden layers, per-layer controls above each column, and the
-diagram below. Every control reads the session through the controller and writes through it."""
+diagram below. Every control reads the session from the SessionModel and writes through it."""
 
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
 
 from playground.engine import ACTIVATIONS, LayerSpec, NetworkSpec
 from playground.ui.classroom.presentation import mark_advanced
-from playground.ui.controller import MAX_LAYERS, MAX_UNITS, Controller
+from playground.ui.models.selection import Selection
+from playground.ui.models.session_model import MAX_LAYERS, MAX_UNITS, SessionModel
+from playground.ui.models.training_runner import TrainingRunner
 from playground.ui.views.network_diagram import MAX_NEURON, RIGHT_MARGIN, NetworkDiagram
-from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.choice_preview import PreviewCombo, activation_preview
 from playground.ui.widgets.icons import icon
 from playground.ui.widgets.theme import TEXT
@@ -61,11 +63,12 @@ def _activation_box(scale: float) -> PreviewCombo:
 class LayerCard(QFrame):
     """Controls of one hidden layer: neurons −/+, activation, dropout and batch norm."""
 
-    def __init__(self, controller: Controller, layer: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: SessionModel, layer: int, look: Look, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._model = model
         self.layer = layer
-        look = controller.appearance.look
         self.setFixedWidth(card_width(look))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -89,8 +92,8 @@ class LayerCard(QFrame):
         layout.addWidget(self.options_row)
         self.options_row.setVisible(not look.presentation)
 
-        self.minus_button.clicked.connect(lambda: controller.change_units(self.layer, -1))
-        self.plus_button.clicked.connect(lambda: controller.change_units(self.layer, +1))
+        self.minus_button.clicked.connect(lambda: model.change_units(self.layer, -1))
+        self.plus_button.clicked.connect(lambda: model.change_units(self.layer, +1))
         self.activation_box.activated.connect(self._on_activation_chosen)
 
     def _units_row(self) -> QHBoxLayout:
@@ -118,20 +121,18 @@ class LayerCard(QFrame):
         menu.addSection("Dropout while training")
         self._dropout_group = QActionGroup(self)
         self.dropout_actions = {}
-        controller = self._controller
+        model = self._model
         for rate in DROPOUT_RATES:
             action = menu.addAction("none" if rate == 0 else f"{rate:g}")
             action.setCheckable(True)
-            action.triggered.connect(
-                lambda _=False, r=rate: controller.set_layer(self.layer, dropout=r)
-            )
+            action.triggered.connect(lambda _=False, r=rate: model.set_layer(self.layer, dropout=r))
             self._dropout_group.addAction(action)
             self.dropout_actions[rate] = action
         menu.addSeparator()
         self.batch_norm_action = menu.addAction("Batch normalization")
         self.batch_norm_action.setCheckable(True)
         self.batch_norm_action.triggered.connect(
-            lambda on: controller.set_layer(self.layer, batch_norm=on)
+            lambda on: model.set_layer(self.layer, batch_norm=on)
         )
         button.setMenu(menu)
         return button
@@ -183,7 +184,7 @@ class LayerCard(QFrame):
             self._update_summary()
 
     def _on_activation_chosen(self, index: int) -> None:
-        self._controller.set_layer(self.layer, activation=self.activation_box.itemData(index))
+        self._model.set_layer(self.layer, activation=self.activation_box.itemData(index))
 
 
 def card_width(look: Look) -> int:
@@ -255,9 +256,17 @@ def _scroll_area(content: QWidget) -> QScrollArea:
 class NetworkPanel(QWidget):
     """Layer count controls, per-layer cards and the live network diagram."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model: SessionModel,
+        runner: TrainingRunner,
+        selection: Selection,
+        appearance: Appearance,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._model, self._selection, self._appearance = model, selection, appearance
         self._cards: list[LayerCard] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -277,7 +286,9 @@ class NetworkPanel(QWidget):
         self.card_header = ColumnHeader()
         layout.addWidget(self.card_header)
 
-        self.diagram = NetworkDiagram(controller)
+        self.diagram = NetworkDiagram(
+            model=model, runner=runner, selection=selection, appearance=appearance
+        )
         self.diagram.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout.addWidget(self.diagram, 1)
 
@@ -286,10 +297,10 @@ class NetworkPanel(QWidget):
 
         self.diagram.columns_changed.connect(self._on_columns_changed)
         self.diagram.neuron_clicked.connect(self._on_neuron_clicked)
-        self.diagram.feature_clicked.connect(controller.toggle_input)
-        controller.network_changed.connect(self._update_network)
-        controller.session_replaced.connect(self._update_network)
-        controller.appearance.changed.connect(self._apply_look)
+        self.diagram.feature_clicked.connect(model.toggle_input)
+        model.network_changed.connect(self._update_network, self)
+        model.replaced.connect(self._update_network, self)
+        appearance.changed.connect(self._apply_look)
         self._update_network()
 
     def _layers_control(self) -> QWidget:
@@ -304,8 +315,8 @@ class NetworkPanel(QWidget):
         row.addWidget(self.add_layer_button)
         row.addWidget(self.remove_layer_button)
         row.addWidget(self.layers_label)
-        self.add_layer_button.clicked.connect(self._controller.add_layer)
-        self.remove_layer_button.clicked.connect(self._controller.remove_layer)
+        self.add_layer_button.clicked.connect(self._model.add_layer)
+        self.remove_layer_button.clicked.connect(self._model.remove_layer)
         return control
 
     def _apply_look(self, look: Look) -> None:
@@ -318,10 +329,10 @@ class NetworkPanel(QWidget):
         self._update_network()
 
     def _update_network(self, _: object = None) -> None:
-        network: NetworkSpec = self._controller.session.network
+        network: NetworkSpec = self._model.session.network
         hidden = len(network.layers)
         if len(self._cards) != hidden:
-            self._cards = [LayerCard(self._controller, i) for i in range(hidden)]
+            self._cards = [LayerCard(self._model, i, self._appearance.look) for i in range(hidden)]
             self._fit_cards(force=True)
         for card, spec in zip(self._cards, network.layers, strict=True):
             card.update_from(spec)
@@ -335,8 +346,8 @@ class NetworkPanel(QWidget):
     def _card_fit(self) -> tuple[int, bool]:
         """(card width, compact) for the panel's width: the full cards when they fit over
         their columns, else narrower compact ones (the whole network stays in view)."""
-        full = card_width(self._controller.appearance.look)
-        columns = len(self._controller.session.network.layers) + 2
+        full = card_width(self._appearance.look)
+        columns = len(self._model.session.network.layers) + 2
         room = self.width() - self.diagram.label_width() - MAX_NEURON - RIGHT_MARGIN
         spacing = room / max(columns - 1, 1)
         if spacing - 4 >= full:
@@ -362,7 +373,7 @@ class NetworkPanel(QWidget):
     def _update_layers_label(self) -> None:
         """'3 HIDDEN LAYERS'; compact: '6 LAYERS', and the cards show only their units when
         the layers share one activation (the top bar's Activation box names it)."""
-        layers = self._controller.session.network.layers
+        layers = self._model.session.network.layers
         compact = bool(self._cards) and self._cards[0].compact
         shared = {layer.activation for layer in layers}
         plural = "S" if len(layers) != 1 else ""
@@ -378,7 +389,7 @@ class NetworkPanel(QWidget):
 
     def _update_minimum_width(self) -> None:
         """Room for every column's card (the diagram scrolls sideways below that)."""
-        columns = len(self._controller.session.network.layers) + 2
+        columns = len(self._model.session.network.layers) + 2
         spacing = (self._cards[0].width() if self._cards else COMPACT_CARD_WIDTH) + 4
         width = int(
             self.diagram.label_width() + MAX_NEURON + RIGHT_MARGIN + (columns - 1) * spacing
@@ -404,12 +415,12 @@ class NetworkPanel(QWidget):
         self.title_header.set_columns([max(shifted[0], 40), middle, shifted[-1]])
 
     def _on_neuron_clicked(self, layer: int, unit: int) -> None:
-        selection = None if self._controller.selection == (layer, unit) else (layer, unit)
-        if layer == len(self._controller.session.network.layers) + 1 and (
-            self._controller.session.network.output_units == 1
+        selection = None if self._selection.neuron == (layer, unit) else (layer, unit)
+        if layer == len(self._model.session.network.layers) + 1 and (
+            self._model.session.network.output_units == 1
         ):
             selection = None  # the single output is what the big view shows anyway
-        self._controller.select_neuron(selection)
+        self._selection.select(selection)
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().resizeEvent(event)

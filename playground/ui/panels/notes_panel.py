@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QTextBrowser, QW
 
 from playground.lessons import LESSONS, Lesson
 from playground.session import Session
-from playground.ui.controller import Controller
-from playground.ui.widgets.appearance import Look
+from playground.ui.models.session_model import SessionModel
+from playground.ui.widgets.appearance import Appearance, Look
 
 NOTES_WIDTH = 380
 NOTES_WIDTH_PRESENTING = 340  # at most; about a fifth of the window (the playground needs room)
@@ -22,6 +22,7 @@ NOTES_MIN_WIDTH_PRESENTING = 220
 NOTES_TEXT_PRESENTING = 0.8  # of presentation mode's text size: the notes are read up close
 # The curves tab a lesson's "Watch:" line points at, by the words it uses (first match wins).
 VIEW_WORDS = (
+    ("Landscape", ("loss landscape", "landscape view", "landscape plot")),
     ("Gradients", ("gradient plot", "gradient curve", "gradients plot")),
     ("Weights", ("weight plot", "weights plot", "weight histogram")),
     ("Accuracy", ("accuracy plot", "accuracy curve")),
@@ -48,7 +49,9 @@ def named_tab(text: str) -> str | None:
 class NotesPanel(QDockWidget):
     """The session's notes as rich text; appears when a session with notes is loaded."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: SessionModel, appearance: Appearance, parent: QWidget | None = None
+    ) -> None:
         super().__init__("Lesson notes", parent)
         self.setObjectName("notesPanel")
         self.setFeatures(
@@ -66,10 +69,10 @@ class NotesPanel(QDockWidget):
         self.setMinimumWidth(NOTES_MIN_WIDTH)
         self._title = ""
         self._text = ""
-        controller.session_replaced.connect(self._on_session_replaced)
-        controller.appearance.changed.connect(self._apply_look)
-        self._on_session_replaced(controller.session)
-        self._apply_look(controller.appearance.look)
+        model.replaced.connect(self._on_session_replaced, self)
+        appearance.changed.connect(self._apply_look)
+        self._on_session_replaced(model.session)
+        self._apply_look(appearance.look)
 
     def _apply_look(self, look: Look) -> None:
         """Presentation mode: a narrower panel whose text is a little smaller than the rest."""

@@ -42,8 +42,10 @@ from playground.engine.registry import HYPER_OPTIONS, SCHEDULE_OPTIONS
 from playground.engine.spec import MAX_BATCH
 from playground.ui.classroom.presentation import mark_advanced
 from playground.ui.classroom.shortcuts import tip_with_keys
-from playground.ui.controller import LEARNING_RATES, Controller
-from playground.ui.widgets.appearance import Look
+from playground.ui.models.data_editor import DataEditor
+from playground.ui.models.session_model import LEARNING_RATES, SessionModel
+from playground.ui.models.training_runner import TrainingRunner
+from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.choice_preview import (
     PreviewCombo,
     activation_icon,
@@ -205,9 +207,15 @@ def _play_button() -> QToolButton:
 class PlayControls(QWidget):
     """Reset, play/pause and step, and the epoch counter beside them."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        model: SessionModel,
+        runner: TrainingRunner,
+        reset: Callable[[], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._model, self._runner = model, runner
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
@@ -234,14 +242,14 @@ class PlayControls(QWidget):
         ):
             layout.addWidget(widget)
 
-        self.reset_button.clicked.connect(controller.reset)
-        self.play_button.clicked.connect(controller.toggle_play)
+        self.reset_button.clicked.connect(reset)
+        self.play_button.clicked.connect(runner.toggle_play)
         self.step_button.clicked.connect(self._on_step_clicked)
-        controller.running_changed.connect(self._update_play)
-        controller.status_changed.connect(self._update_status)
-        controller.session_replaced.connect(self._update_epoch)
+        runner.running_changed.connect(self._update_play)
+        runner.status_changed.connect(self._update_status)
+        model.replaced.connect(self._update_epoch, self)
         self._update_epoch()
-        self._update_play(controller.playing)
+        self._update_play(runner.playing)
 
     def apply_look(self, look: Look) -> None:
         """Icon sizes and the epoch's width, which the style sheet does not set."""
@@ -256,12 +264,12 @@ class PlayControls(QWidget):
     def _on_step_clicked(self) -> None:
         shift = QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier
         if shift:
-            self._controller.step_batch()
+            self._runner.step_batch()
         else:
-            self._controller.step_epoch()
+            self._runner.step_epoch()
 
     def _update_epoch(self, _: object = None) -> None:
-        self.epoch_label.setText(f"{self._controller.session.epoch:07,d}")
+        self.epoch_label.setText(f"{self._model.session.epoch:07,d}")
 
     def _update_play(self, playing: bool) -> None:
         self.play_button.setIcon(icon("pause" if playing else "play", "#ffffff"))
@@ -275,9 +283,9 @@ class PlayControls(QWidget):
 class SpeedControl(QWidget):
     """The training speed: a slider over SPEEDS with its value above it."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: TrainingRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._runner = runner
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, len(SPEEDS) - 1)
         self.slider.setPageStep(1)
@@ -296,8 +304,8 @@ class SpeedControl(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.slider)
         self.slider.valueChanged.connect(self._on_speed_moved)
-        controller.speed_changed.connect(self._update_speed)
-        self._update_speed(controller.speed)
+        runner.speed_changed.connect(self._update_speed)
+        self._update_speed(runner.speed)
 
     def apply_look(self, look: Look) -> None:
         """The slider's width in the look's scale."""
@@ -305,8 +313,8 @@ class SpeedControl(QWidget):
 
     def _on_speed_moved(self, index: int) -> None:
         speed = SPEEDS[index]
-        if speed != self._controller.speed:
-            self._controller.set_speed(speed)
+        if speed != self._runner.speed:
+            self._runner.set_speed(speed)
 
     def _update_speed(self, speed: float | None) -> None:
         self.slider.blockSignals(True)
@@ -318,9 +326,11 @@ class SpeedControl(QWidget):
 class QuickSettings(QObject):
     """The settings changed most often, one captioned box each (the bar's flow places them)."""
 
-    def __init__(self, controller: Controller, parent: QObject | None = None) -> None:
+    def __init__(
+        self, model: SessionModel, data: DataEditor, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._model = model
         self._build_boxes()
         captions = (
             ("Learning rate", self.learning_rate_box),
@@ -333,26 +343,24 @@ class QuickSettings(QObject):
         self.fields = [_labelled(caption, widget) for caption, widget in captions]
         self.advanced_boxes = [mark_advanced(field) for field in self.fields[3:]]
 
-        self.learning_rate_box.committed.connect(controller.set_learning_rate)
+        self.learning_rate_box.committed.connect(model.set_learning_rate)
         self.optimizer_box.activated.connect(
-            lambda i: controller.set_optimizer(self.optimizer_box.itemData(i))
+            lambda i: model.set_optimizer(self.optimizer_box.itemData(i))
         )
         self.activation_box.activated.connect(
-            lambda i: controller.set_all_activations(self.activation_box.itemData(i))
+            lambda i: model.set_all_activations(self.activation_box.itemData(i))
         )
         self.regularization_box.activated.connect(
-            lambda i: controller.set_training(regularization=self.regularization_box.itemData(i))
+            lambda i: model.set_training(regularization=self.regularization_box.itemData(i))
         )
         self.regularization_rate_box.committed.connect(
-            lambda v: controller.set_training(regularization_rate=v)
+            lambda v: model.set_training(regularization_rate=v)
         )
-        self.problem_box.activated.connect(
-            lambda i: controller.set_problem(self.problem_box.itemData(i))
-        )
-        controller.training_changed.connect(self._update_training)
-        controller.network_changed.connect(self._update_network)
-        controller.points_changed.connect(self._update_problem)
-        controller.session_replaced.connect(self._update_all)
+        self.problem_box.activated.connect(lambda i: data.set_problem(self.problem_box.itemData(i)))
+        model.training_changed.connect(self._update_training, self)
+        model.network_changed.connect(self._update_network, self)
+        data.points_edited.connect(self._update_problem, self)
+        model.replaced.connect(self._update_all, self)
         self._update_all()
 
     def _build_boxes(self) -> None:
@@ -403,7 +411,7 @@ class QuickSettings(QObject):
             combo.scale = look.scale
 
     def _update_all(self, _: object = None) -> None:
-        session = self._controller.session
+        session = self._model.session
         self._update_training(session.training)
         self._update_network(session.network)
         self._update_problem()
@@ -427,7 +435,7 @@ class QuickSettings(QObject):
         self.regularization_rate_box.setEnabled(training.regularization != "none")
 
     def _update_network(self, _: object = None) -> None:
-        layers = self._controller.session.network.layers
+        layers = self._model.session.network.layers
         names = {layer.activation for layer in layers}
         self.activation_box.setEnabled(bool(layers))
         if len(names) == 1:
@@ -444,7 +452,7 @@ class QuickSettings(QObject):
             )
 
     def _update_problem(self, _: object = None) -> None:
-        problem = self._controller.session.points.problem
+        problem = self._model.session.points.problem
         self.problem_box.setCurrentIndex(self.problem_box.findData(problem))
 
 
@@ -456,16 +464,25 @@ def _add_item(combo: QComboBox, text: str, data: str, tooltip: str) -> None:
 class TransportBar(QFrame):
     """The top bar: reset, play/pause, step; epoch; speed; the settings changed most often."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model: SessionModel,
+        data: DataEditor,
+        runner: TrainingRunner,
+        appearance: Appearance,
+        reset: Callable[[], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("topBar")
         # One flow: the transport controls, the speed and the settings wrap onto more rows when
         # the window is narrow (beside the notes, presentation mode on a 1024×768 projector).
         flow = FlowLayout(self, spacing=14)
         flow.setContentsMargins(18, 10, 18, 10)
-        self.play_controls = PlayControls(controller)
-        self.speed_control = SpeedControl(controller)
-        self.quick_settings = QuickSettings(controller, self)
+        self.play_controls = PlayControls(model, runner, reset)
+        self.speed_control = SpeedControl(runner)
+        self.quick_settings = QuickSettings(model, data, self)
         flow.addWidget(self.play_controls)
         flow.addWidget(self.speed_control)
         flow.addWidget(_separator())
@@ -481,8 +498,8 @@ class TransportBar(QFrame):
         self.regularization_box = quick.regularization_box
         self.regularization_rate_box = quick.regularization_rate_box
         self.advanced_boxes = quick.advanced_boxes
-        controller.appearance.changed.connect(self._apply_look)
-        self._apply_look(controller.appearance.look)
+        appearance.changed.connect(self._apply_look)
+        self._apply_look(appearance.look)
 
     def _apply_look(self, look: Look) -> None:
         """Sizes that the style sheet does not set: icons, the epoch's width, the slider."""
@@ -495,10 +512,10 @@ class HyperForm(QFormLayout):
     """One field per option of a registry entry (an optimizer's or a schedule's); a refused value
     shows the session's again."""
 
-    def __init__(self, controller: Controller, setter: Callable[[str, Any], bool]) -> None:
+    def __init__(self, model: SessionModel, setter: Callable[[str, Any], bool]) -> None:
         super().__init__()
         _tidy(self)
-        self._controller = controller
+        self._model = model
         self._setter = setter
         self.widgets: dict[str, Any] = {}
 
@@ -546,7 +563,7 @@ class HyperForm(QFormLayout):
 
     def _commit(self, key: str, value: float) -> None:
         if not self._setter(key, value):
-            training = self._controller.session.training
+            training = self._model.session.training
             self.fill({**training.optimizer.hyper(), **training.schedule.params()})
 
     def fill(self, values: dict[str, Any]) -> None:
@@ -565,12 +582,12 @@ class HyperForm(QFormLayout):
 class OptimizerForm(QWidget):
     """The chosen optimizer's rule and its parameters (the learning rate is in the top bar)."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = _section_layout(self)
         self.title = _section("OPTIMIZER")
         layout.addWidget(self.title)
-        self.form = HyperForm(controller, controller.set_optimizer_option)
+        self.form = HyperForm(model, model.set_optimizer_option)
         layout.addLayout(self.form)
         self._shown: str | None = None
 
@@ -593,7 +610,7 @@ class OptimizerForm(QWidget):
 class ScheduleForm(QWidget):
     """The learning-rate schedule and its parameters."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = _section_layout(self)
         layout.addWidget(_section("LEARNING-RATE SCHEDULE"))
@@ -604,11 +621,11 @@ class ScheduleForm(QWidget):
         _tidy(top)
         _add_row(top, "Schedule", self.schedule_box)
         layout.addLayout(top)
-        self.form = HyperForm(controller, controller.set_schedule_option)
+        self.form = HyperForm(model, model.set_schedule_option)
         layout.addLayout(self.form)
         self._shown: str | None = None
         self.schedule_box.activated.connect(
-            lambda i: controller.set_schedule(self.schedule_box.itemData(i))
+            lambda i: model.set_schedule(self.schedule_box.itemData(i))
         )
 
     def update_training(self, training: TrainingSpec) -> None:
@@ -628,9 +645,9 @@ class ScheduleForm(QWidget):
 class BatchForm(QWidget):
     """Batch size, shuffling and the loss."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._model = model
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
@@ -652,17 +669,15 @@ class BatchForm(QWidget):
         _add_row(form, "Shuffle", self.shuffle_box)
         _add_row(form, "Loss", self.loss_box)
         layout.addLayout(form)
-        self.batch_size_box.valueChanged.connect(
-            lambda v: controller.set_training(batch_size=int(v))
-        )
-        self.shuffle_box.clicked.connect(lambda on: controller.set_training(shuffle=on))
+        self.batch_size_box.valueChanged.connect(lambda v: model.set_training(batch_size=int(v)))
+        self.shuffle_box.clicked.connect(lambda on: model.set_training(shuffle=on))
         self.loss_box.activated.connect(
-            lambda i: controller.set_training(loss=self.loss_box.itemData(i))
+            lambda i: model.set_training(loss=self.loss_box.itemData(i))
         )
 
     def update_training(self, training: TrainingSpec) -> None:
         """Show the batch settings; the losses that fit the problem."""
-        network = self._controller.session.network
+        network = self._model.session.network
         _set_quietly(self.batch_size_box, training.batch_size)
         self.shuffle_box.setChecked(training.shuffle)
         self.loss_box.clear()
@@ -684,9 +699,9 @@ class BatchForm(QWidget):
 class ClipForm(QWidget):
     """Gradient clipping: on/off and the maximum norm."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._model = model
         layout = _section_layout(self)
         self.clip_box = QCheckBox()
         self.clip_box.setToolTip("Clip the gradient's global L2 norm to this value")
@@ -707,7 +722,7 @@ class ClipForm(QWidget):
         value = float(self.clip_edit.text() or 1.0) if self.clip_box.isChecked() else None
         if value is not None and value <= 0:
             value = 1.0
-        self._controller.set_training(grad_clip=value)
+        self._model.set_training(grad_clip=value)
 
     def update_training(self, training: TrainingSpec) -> None:
         """Show the clipping setting."""
@@ -720,9 +735,9 @@ class ClipForm(QWidget):
 class StartStopForm(QWidget):
     """How training starts and stops: initializer, seed, early stopping, standardized inputs."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._model = model
         layout = _section_layout(self)
         layout.addWidget(_section("START AND STOP"))
         form = QFormLayout()
@@ -741,13 +756,13 @@ class StartStopForm(QWidget):
         hint.setProperty("role", "hint")
         layout.addWidget(hint)
         self.init_box.activated.connect(
-            lambda i: controller.set_training(init=self.init_box.itemData(i))
+            lambda i: model.set_training(init=self.init_box.itemData(i))
         )
         self.seed_edit.committed.connect(self._on_seed_committed)
         self.patience_box.valueChanged.connect(
-            lambda v: controller.set_training(early_stopping_patience=int(v))
+            lambda v: model.set_training(early_stopping_patience=int(v))
         )
-        self.standardize_box.clicked.connect(controller.set_standardize)
+        self.standardize_box.clicked.connect(model.set_standardize)
 
     def _build_fields(self) -> None:
         self.init_box = PreviewCombo(initializer_preview)
@@ -771,8 +786,8 @@ class StartStopForm(QWidget):
         )
 
     def _on_seed_committed(self, value: float) -> None:
-        if not self._controller.set_training(seed=int(value)):
-            self.seed_edit.set_value(self._controller.session.training.seed)
+        if not self._model.set_training(seed=int(value)):
+            self.seed_edit.set_value(self._model.session.training.seed)
 
     def update_training(self, training: TrainingSpec) -> None:
         """Show the start and stop settings."""
@@ -788,17 +803,17 @@ class StartStopForm(QWidget):
 class TrainingSettings(QWidget):
     """The detailed settings form (everything the top bar does not show)."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._model = model
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 12, 4)
         layout.setSpacing(14)
-        self.optimizer_section = OptimizerForm(controller)
-        self.schedule_section = ScheduleForm(controller)
-        self.batch_form = BatchForm(controller)
-        self.clip_section = ClipForm(controller)
-        self.start_section = StartStopForm(controller)
+        self.optimizer_section = OptimizerForm(model)
+        self.schedule_section = ScheduleForm(model)
+        self.batch_form = BatchForm(model)
+        self.clip_section = ClipForm(model)
+        self.start_section = StartStopForm(model)
         self._forms = (
             self.optimizer_section,
             self.schedule_section,
@@ -812,9 +827,9 @@ class TrainingSettings(QWidget):
         # The fields under their old names, for the presentation mode and the tests.
         self.schedule_box = self.schedule_section.schedule_box
         self.init_box, self.seed_edit = self.start_section.init_box, self.start_section.seed_edit
-        controller.training_changed.connect(self._update_training)
-        controller.network_changed.connect(lambda _: self._update_all())
-        controller.session_replaced.connect(lambda _: self._update_all())
+        model.training_changed.connect(self._update_training, self)
+        model.network_changed.connect(lambda _: self._update_all(), self)
+        model.replaced.connect(lambda _: self._update_all(), self)
         self._update_all()
 
     @property
@@ -823,8 +838,8 @@ class TrainingSettings(QWidget):
         return {**self.optimizer_section.form.widgets, **self.schedule_section.form.widgets}
 
     def _update_all(self) -> None:
-        self._update_training(self._controller.session.training)
-        self.start_section.standardize_box.setChecked(self._controller.session.network.standardize)
+        self._update_training(self._model.session.training)
+        self.start_section.standardize_box.setChecked(self._model.session.network.standardize)
 
     def _update_training(self, training: TrainingSpec) -> None:
         for form in self._forms:

@@ -1,12 +1,12 @@
 """Point drawing on the output plot: click to add, drag to spray, drag a point to move it,
-right-click or the eraser to remove. Works on the controller's PointEditor (one undo step per
+right-click or the eraser to remove. Works on the DataEditor's PointEditor (one undo step per
 stroke); coordinates are data units, radii come in pixels and are converted with `pixel`."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from playground.ui.controller import Controller
+from playground.ui.models.data_editor import DataEditor
 
 PICK_PIXELS = 9.0  # a press this close to a point grabs it
 ERASE_PIXELS = 14.0
@@ -17,8 +17,8 @@ SPRAY_SPACING_PIXELS = 7.0  # the cursor moves this far between two sprayed poin
 class PointDrawing:
     """Turns mouse gestures (in data coordinates) into PointEditor edits."""
 
-    def __init__(self, controller: Controller) -> None:
-        self._controller = controller
+    def __init__(self, data: DataEditor) -> None:
+        self._data = data
         self._rng = np.random.default_rng(12345)
         self._mode: str | None = None  # "move", "spray", "erase" during a drag
         self._moving: int | None = None
@@ -26,20 +26,20 @@ class PointDrawing:
         self._refused = False  # the banner says a drawn point was refused (the point limit)
 
     @property
-    def _editor(self):  # noqa: ANN202 - the controller's PointEditor
-        return self._controller.editor
+    def _editor(self):  # noqa: ANN202 - the DataEditor's PointEditor
+        return self._data.editor
 
     def _label(self) -> float:
-        draw = self._controller.draw
+        draw = self._data.draw
         if self._editor.points.problem == "regression":
             return float(draw.value)
         return float(min(draw.label, self._editor.points.classes - 1))
 
     def _add(self, xy: np.ndarray) -> bool:
         try:
-            self._editor.add_many(xy, self._label(), self._controller.draw.as_test)
+            self._editor.add_many(xy, self._label(), self._data.draw.as_test)
         except ValueError as error:
-            self._controller.notice.emit("warning", str(error))
+            self._data.notice.emit("warning", str(error))
             self._refused = True
             return False
         self._edited()
@@ -53,13 +53,13 @@ class PointDrawing:
         """An edit went through: a refusal shown earlier no longer applies."""
         if self._refused:
             self._refused = False
-            self._controller.notice.emit("", "")
+            self._data.notice.emit("", "")
 
     # ----- gestures ---------------------------------------------------------------------------
 
     def click(self, x: float, y: float, right: bool, pixel: float) -> None:
         """A click: add a point, or remove the nearest (right button or eraser)."""
-        if right or self._controller.draw.tool == "erase":
+        if right or self._data.draw.tool == "erase":
             index = self._editor.nearest(x, y, PICK_PIXELS * pixel * (1.6 if not right else 1))
             if index is not None:
                 self._remove([index])
@@ -70,7 +70,7 @@ class PointDrawing:
         """Begin a stroke: move the point under the cursor, spray, or erase."""
         self._editor.begin_stroke()
         self._last = (x, y)
-        if right or self._controller.draw.tool == "erase":
+        if right or self._data.draw.tool == "erase":
             self._mode = "erase"
             self._erase(x, y, pixel)
             return

@@ -29,10 +29,14 @@ from playground.data.points import Points
 from playground.engine import GridRequest
 from playground.ui.classroom.presentation import mark_advanced
 from playground.ui.classroom.shortcuts import tip_with_keys
-from playground.ui.controller import Controller, label_range
+from playground.ui.controller import label_range
+from playground.ui.models.data_editor import DataEditor
+from playground.ui.models.selection import Selection
+from playground.ui.models.session_model import SessionModel
+from playground.ui.models.training_runner import TrainingRunner
 from playground.ui.views.drawing import PointDrawing
 from playground.ui.widgets import colors
-from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.axes import SpacedAxis
 from playground.ui.widgets.icons import icon
 from playground.ui.widgets.neuron_style import lut, neuron_style
@@ -268,8 +272,9 @@ class HeatmapLayer:
     """The heatmap under the points: the network's output over the visible square, or the
     activation of the selected neuron."""
 
-    def __init__(self, view_box: pg.ViewBox, controller: Controller) -> None:
-        self._controller = controller
+    def __init__(self, view_box: pg.ViewBox, data: DataEditor, selection: Selection) -> None:
+        self._data = data
+        self._selection = selection
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         self.image.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -281,7 +286,7 @@ class HeatmapLayer:
         if grid is None:
             return
         network = frame.network
-        selection = self._controller.selection
+        selection = self._selection.neuron
         request = grid.request
         rect = _pixel_rect(request)
         if selection is not None and selection[0] < len(grid.layers):
@@ -294,7 +299,7 @@ class HeatmapLayer:
                 layer,
                 unit,
                 image,
-                label_range(self._controller.session.points),
+                label_range(self._data.points),
                 look.palette,
             )
             self.image.setImage(
@@ -313,7 +318,7 @@ class HeatmapLayer:
             self.image.setImage(rgb, autoLevels=False, levels=(0, 255), lut=None, rect=rect)
             return
         if network.problem == "regression":
-            levels = label_range(self._controller.session.points)
+            levels = label_range(self._data.points)
         else:
             levels = (0.0, 1.0)
         table = lut("faded_discrete" if discretize else "faded", look.palette)
@@ -331,24 +336,33 @@ class OutputView(QWidget):
 
     view_changed = Signal(object)  # QRectF: the visible data rectangle
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model: SessionModel,
+        data: DataEditor,
+        runner: TrainingRunner,
+        selection: Selection,
+        appearance: Appearance,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._controller = controller
-        self._drawing = PointDrawing(controller)
+        self._model, self._data, self._runner, self._selection = model, data, runner, selection
+        self._drawing = PointDrawing(data)
         self._show_test = True
         self._discretize = False
         self._frame: Frame | None = None
-        self._look = controller.appearance.look
+        self._look = appearance.look
         self._build()
         self._apply_look(self._look)
-        controller.appearance.changed.connect(self._apply_look)
-        controller.points_changed.connect(self._update_points)
-        controller.session_replaced.connect(self._on_session_replaced)
-        controller.network_changed.connect(self._on_network_changed)
-        controller.frame_ready.connect(self._on_frame)
-        controller.selection_changed.connect(self._on_selection_changed)
-        self._update_points(controller.session.points)
-        self._on_selection_changed(controller.selection)
+        appearance.changed.connect(self._apply_look)
+        data.points_edited.connect(self._update_points, self)
+        model.replaced.connect(self._on_session_replaced, self)
+        model.network_changed.connect(self._on_network_changed, self)
+        runner.frame_ready.connect(self._on_frame)
+        selection.changed.connect(self._on_selection_changed, self)
+        self._update_points(data.points)
+        self._on_selection_changed(selection.neuron)
 
     # ----- building -------------------------------------------------------------------------
 
@@ -375,7 +389,7 @@ class OutputView(QWidget):
         plot_item.getAxis("left").setWidth(28)
         plot_item.getAxis("bottom").setHeight(22)
 
-        self.heatmap = HeatmapLayer(self.view_box, self._controller)
+        self.heatmap = HeatmapLayer(self.view_box, self._data, self._selection)
         self.points_layer = PointsLayer(self.view_box)
         # the layers' items under their old names, for the figures and the tests
         self.image, self.scatter = self.heatmap.image, self.points_layer.scatter
@@ -423,7 +437,7 @@ class OutputView(QWidget):
         self.selection_label.setProperty("role", "caption")
         self.selection_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.selection_label.setTextFormat(Qt.TextFormat.RichText)
-        self.selection_label.linkActivated.connect(lambda _: self._controller.select_neuron(None))
+        self.selection_label.linkActivated.connect(lambda _: self._selection.select(None))
         self.selection_label.hide()
         layout.insertWidget(0, self.selection_label)
 
@@ -443,7 +457,7 @@ class OutputView(QWidget):
             axis.setTextPen(pg.mkPen(text_color("TEXT_MUTED", look.high_contrast)))
         plot_item.getAxis("left").setWidth(look.px(28))
         plot_item.getAxis("bottom").setHeight(look.px(22))
-        self._update_points(self._controller.session.points)
+        self._update_points(self._data.points)
         if self._frame is not None:
             self._update_image(self._frame)
 
@@ -458,7 +472,7 @@ class OutputView(QWidget):
         """Show or hide the test points."""
         self._show_test = show
         self.show_test_box.setChecked(show)
-        self._update_points(self._controller.session.points)
+        self._update_points(self._data.points)
 
     def set_discretize(self, on: bool) -> None:
         """Show the boundary as two (or more) flat colours instead of a gradient."""
@@ -487,10 +501,10 @@ class OutputView(QWidget):
     def _on_session_replaced(self, session: object) -> None:
         self._frame = None
         self.image.clear()
-        self._update_points(self._controller.session.points)
+        self._update_points(self._data.points)
 
     def _on_network_changed(self, network: object) -> None:
-        self._update_points(self._controller.session.points)
+        self._update_points(self._data.points)
 
     def _on_range_changed(self, *_: object) -> None:
         self._grid_timer.start()
@@ -499,7 +513,7 @@ class OutputView(QWidget):
         (x0, x1), (y0, y1) = self.view_box.viewRange()
         if not (np.isfinite([x0, x1, y0, y1]).all() and x1 > x0 and y1 > y0):
             return
-        self._controller.set_grid(GridRequest(x0, x1, y0, y1, GRID_RESOLUTION))
+        self._runner.set_grid(GridRequest(x0, x1, y0, y1, GRID_RESOLUTION))
         self.view_changed.emit(QRectF(x0, y0, x1 - x0, y1 - y0))
 
     def _update_points(self, points: Points) -> None:
@@ -514,8 +528,9 @@ class OutputView(QWidget):
             self.selection_label.hide()
         else:
             layer, unit = selection
+            hidden = len(self._model.session.network.layers)
             self.selection_label.setText(
-                f"Showing neuron {unit + 1} of {_layer_name(layer, self._controller)}  "
+                f"Showing neuron {unit + 1} of {_layer_name(layer, hidden)}  "
                 f"<a href='output' style='color:#1f6fd1'>show output</a>"
             )
             self.selection_label.show()
@@ -552,8 +567,7 @@ def _pixel_rect(request: GridRequest) -> QRectF:
     )
 
 
-def _layer_name(layer: int, controller: Controller) -> str:
-    hidden = len(controller.session.network.layers)
+def _layer_name(layer: int, hidden: int) -> str:
     if layer == 0:
         return "the inputs"
     if layer == hidden + 1:

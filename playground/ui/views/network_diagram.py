@@ -19,7 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from playground.engine import FEATURES, GridRequest, LayerWeights, NetworkSpec
-from playground.ui.controller import Controller, label_range
+from playground.ui.controller import label_range
+from playground.ui.models.selection import Selection
+from playground.ui.models.session_model import SessionModel
+from playground.ui.models.training_runner import TrainingRunner
 from playground.ui.views.diagram_items import LinksItem, NeuronItem, neuron_columns
 from playground.ui.views.diagram_layout import (
     MAX_NEURON,
@@ -33,7 +36,7 @@ from playground.ui.views.diagram_layout import (
     place_columns,
 )
 from playground.ui.widgets import colors
-from playground.ui.widgets.appearance import Look
+from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.neuron_style import lut32, render_neuron
 from playground.ui.widgets.theme import TEXT, TEXT_MUTED
 from playground.worker import Frame
@@ -45,15 +48,23 @@ LINK_HIT_PIXELS = 5.0
 
 
 class NetworkDiagram(QGraphicsView):
-    """Draws the network of the controller's session; feeds on its frames."""
+    """Draws the session's network; feeds on the runner's frames."""
 
     columns_changed = Signal(object)  # list[float]: the x centre of every column (widget coords)
     neuron_clicked = Signal(int, int)  # grid layer, unit
     feature_clicked = Signal(str)  # feature name
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model: SessionModel,
+        runner: TrainingRunner,
+        selection: Selection,
+        appearance: Appearance,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._model, self._runner, self._selection = model, runner, selection
         self._scene = QGraphicsScene(self)
         self.setScene(self._scene)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -70,29 +81,29 @@ class NetworkDiagram(QGraphicsView):
         self._link_index = np.zeros((0, 3), dtype=np.int64)  # (layer, out, in) per link
         self._labels: list[QGraphicsSimpleTextItem] = []
         self._feature_cache: FeatureCache | None = None
-        self._look = controller.appearance.look
+        self._look = appearance.look
         self._links.palette = self._look.colors
         self._frame: Frame | None = None
         self.column_x: list[float] = []
         self._scene.addItem(self._links)
-        controller.network_changed.connect(self._on_network_changed)
-        controller.session_replaced.connect(self._on_network_changed)
-        controller.frame_ready.connect(self._on_frame)
-        controller.grid_changed.connect(self._update_features)
-        controller.selection_changed.connect(self._update_selection)
-        controller.appearance.changed.connect(self._apply_look)
+        model.network_changed.connect(self._on_network_changed, self)
+        model.replaced.connect(self._on_network_changed, self)
+        runner.frame_ready.connect(self._on_frame)
+        runner.grid_changed.connect(self._update_features)
+        selection.changed.connect(self._update_selection, self)
+        appearance.changed.connect(self._apply_look)
         self._rebuild()
 
     # ----- structure ------------------------------------------------------------------------
 
     def _on_network_changed(self, _: object = None) -> None:
-        network = self._controller.session.network
+        network = self._model.session.network
         if network != self._network:
             self._rebuild()
 
     def _rebuild(self) -> None:
         """Create the items for the session's architecture (only when it changes)."""
-        network = self._controller.session.network
+        network = self._model.session.network
         self._network = network
         for column in self._columns:
             for item in column:
@@ -111,8 +122,8 @@ class NetworkDiagram(QGraphicsView):
         self._feature_cache = None
         self._layout()
         self._update_features()
-        self._update_selection(self._controller.selection)
-        frame = self._controller.frame
+        self._update_selection(self._selection.neuron)
+        frame = self._runner.frame
         if frame is not None:
             self._on_frame(frame)
 
@@ -205,7 +216,7 @@ class NetworkDiagram(QGraphicsView):
         self._frame = frame
         grid = frame.snapshot.grid
         step = max(1, grid.request.resolution // THUMBNAIL_PIXELS)
-        value_range = label_range(self._controller.session.points)
+        value_range = label_range(self._model.session.points)
         for layer in range(1, len(grid.layers)):
             images = grid.layers[layer][:, ::-step, ::step]  # row 0 at the top
             for unit, item in enumerate(self._columns[layer]):
@@ -224,7 +235,7 @@ class NetworkDiagram(QGraphicsView):
             self._links.set_weights(flat)
 
     def _update_features(self, _: object = None) -> None:
-        request = self._controller.grid
+        request = self._runner.grid
         palette = self._look.palette
         if self._feature_cache is None or self._feature_cache[:2] != (request, palette):
             self._feature_cache = (request, palette, _feature_images(request, palette))

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from playground.ui.classroom.presentation import mark_advanced
-from playground.ui.controller import Controller
-from playground.ui.widgets.appearance import Look
+from playground.ui.models.session_model import SessionModel
+from playground.ui.models.training_runner import TrainingRunner
+from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.axes import SpacedAxis
 from playground.ui.widgets.theme import ACCENT, TEXT, TEXT_MUTED, text_color
 from playground.worker import Frame, Record, WorkerStatus
@@ -304,7 +305,14 @@ def _follow_data(plot: pg.PlotWidget, x: npt.NDArray[np.float64]) -> None:
 class LossSummary(QWidget):
     """Big numbers above the output: test and training loss (and accuracy)."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model: SessionModel,
+        runner: TrainingRunner,
+        appearance: Appearance,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -316,12 +324,12 @@ class LossSummary(QWidget):
             label.setTextFormat(Qt.TextFormat.RichText)
             layout.addWidget(label)
         layout.addStretch(1)
-        self._look = controller.appearance.look
+        self._look = appearance.look
         self._frame: Frame | None = None
-        controller.frame_ready.connect(self._update_numbers)
-        controller.session_replaced.connect(lambda _: self._clear())
-        controller.network_changed.connect(lambda _: self._clear())
-        controller.appearance.changed.connect(self._apply_look)
+        runner.frame_ready.connect(self._update_numbers)
+        model.replaced.connect(lambda _: self._clear(), self)
+        model.network_changed.connect(lambda _: self._clear(), self)
+        appearance.changed.connect(self._apply_look)
         self._clear()
 
     def _apply_look(self, look: Look) -> None:
@@ -588,11 +596,18 @@ def _tab_bar() -> QTabBar:
 
 
 class MetricsPanel(QWidget):
-    """Tabs of curves fed by the controller's records."""
+    """Tabs of curves fed by the runner's records."""
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model: SessionModel,
+        runner: TrainingRunner,
+        appearance: Appearance,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._controller = controller
+        self._model = model
         self._history = MetricsHistory()
         self._dirty = False
         self._last_weights: Frame | None = None
@@ -603,7 +618,7 @@ class MetricsPanel(QWidget):
         layout.addWidget(self.tabs)
         self.options_row = mark_advanced(CurveOptions())
         layout.addWidget(self.options_row)
-        self._build_plots(controller.appearance.look)
+        self._build_plots(appearance.look)
         layout.addWidget(self.stack, 1)
 
         self._redraw_timer = QTimer(self)
@@ -613,15 +628,15 @@ class MetricsPanel(QWidget):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.options_row.log_box.toggled.connect(self._on_log_toggled)
         self.options_row.histogram_button.toggled.connect(self._on_weight_mode)
-        controller.records_ready.connect(self._on_records)
-        controller.frame_ready.connect(self._on_frame)
-        controller.network_changed.connect(self._on_network_changed)
-        controller.session_replaced.connect(self._on_network_changed)
-        controller.status_changed.connect(self._on_status)
-        controller.appearance.changed.connect(self._apply_look)
+        runner.records_ready.connect(self._on_records)
+        runner.frame_ready.connect(self._on_frame)
+        model.network_changed.connect(self._on_network_changed, self)
+        model.replaced.connect(self._on_network_changed, self)
+        runner.status_changed.connect(self._on_status)
+        appearance.changed.connect(self._apply_look)
         self._on_tab_changed(0)
         self._on_network_changed()
-        self._apply_look(controller.appearance.look)
+        self._apply_look(appearance.look)
 
     def _build_plots(self, look: Look) -> None:
         self.loss = TrainTestCurves(1, 2)
@@ -682,7 +697,7 @@ class MetricsPanel(QWidget):
     # ----- controls -------------------------------------------------------------------------
 
     def _on_network_changed(self, _: object = None) -> None:
-        classification = self._controller.session.network.problem == "classification"
+        classification = self._model.session.network.problem == "classification"
         self.tabs.setTabEnabled(TABS.index("Accuracy"), classification)
         if not classification and self.tabs.currentIndex() == TABS.index("Accuracy"):
             self.tabs.setCurrentIndex(0)
