@@ -20,6 +20,7 @@ def fake_figures(monkeypatch, jax: dict) -> None:
     monkeypatch.setattr(bench, "numpy_rate", lambda workload: 1.0e5)
     monkeypatch.setattr(bench, "torch_rate", lambda workload: None)
     monkeypatch.setattr(bench, "grid_ms", lambda workload: 1.5)
+    monkeypatch.setattr(bench, "landscape_ms", lambda workload: 40.0)
     monkeypatch.setattr(bench, "jax_rates", lambda: jax)
 
 
@@ -36,6 +37,7 @@ def test_json_has_every_figure_and_jax_null_without_jax(monkeypatch, capsys):
         }
         assert result[name]["jax_samples_per_s"] is None
     assert result["grid_ms"] == 1.5
+    assert result["landscape_ms"] == 40.0
 
 
 def test_report_prints_the_engine_to_jax_ratio(monkeypatch, capsys):
@@ -49,7 +51,9 @@ def test_report_prints_the_engine_to_jax_ratio(monkeypatch, capsys):
 def test_report_without_jax(monkeypatch, capsys):
     fake_figures(monkeypatch, {"W1": None, "W2": None})
     bench.main([])
-    assert "JAX not installed" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "JAX not installed" in out
+    assert "loss landscape 31×31 on 1000 points" in out and "40.0 ms = 25.0 refreshes/s" in out
 
 
 def test_jax_rates_are_null_when_jax_is_missing(monkeypatch):
@@ -81,3 +85,8 @@ def test_jax_loop_follows_the_engine_loss_by_loss(workload):
     engine_weights = [a for layer in trainer.weights() for a in (layer.W, layer.b)]
     for mine, theirs in zip(engine_weights, params, strict=True):
         np.testing.assert_allclose(mine, np.asarray(theirs), rtol=1e-10, atol=1e-12)
+
+
+def test_landscape_ms_measures_a_real_grid_beside_training():
+    small = replace(bench.WORKLOADS[1], points=60)
+    assert bench.landscape_ms(small, resolution=4) > 0.0
