@@ -8,9 +8,13 @@ imports the UI, it is handed the app from here (the layers contract in pyproject
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from playground import cli
 from playground.frozen import configure_frozen_runtime
+
+if TYPE_CHECKING:
+    from playground.engine.landscape import LandscapeResult
 
 
 class QtApp:
@@ -28,6 +32,21 @@ class QtApp:
         from playground.ui.gui_bench import run_gui_bench
 
         return run_gui_bench()
+
+    def landscape_picture(self, result: LandscapeResult, path: str) -> None:
+        """`landscape -o OUT.png`: the landscape view's figure, drawn offscreen, written
+        atomically."""
+        import os
+
+        import playground.engine  # noqa: F401  (numba before Qt, DESIGN §2)
+        from playground.io.atomic import atomic_write_bytes
+
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from playground.ui.app import make_application
+        from playground.ui.views.landscape_view import landscape_png
+
+        make_application()
+        atomic_write_bytes(path, landscape_png(result))
 
 
 def main(argv: list[str] | None = None) -> int:

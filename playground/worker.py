@@ -16,6 +16,10 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from playground.engine import (
     GridRequest,
@@ -28,6 +32,7 @@ from playground.engine import (
 )
 from playground.engine.resume import TrainingState
 from playground.engine.startup import KernelProvider
+from playground.engine.trainer import LossInputs
 
 FRAME_INTERVAL = 1.0 / 60.0  # seconds between frames, at most
 RECORD_INTERVAL = 1.0 / 240.0  # seconds between metric records (curves) while training
@@ -121,6 +126,15 @@ class SetGrid:
     request: GridRequest
 
 
+@dataclass(frozen=True, eq=False)
+class SetParameters:
+    """Move the weights to flat parameters (P,) of run `run` (a click on the loss landscape);
+    ignored if another run has started since. Training continues from there."""
+
+    params: npt.NDArray[np.float64]
+    run: int
+
+
 @dataclass(frozen=True)
 class Stop:
     """End the thread."""
@@ -138,6 +152,7 @@ Command = (
     | SetSpeed
     | SetPauses
     | SetGrid
+    | SetParameters
     | Stop
 )
 
@@ -160,6 +175,10 @@ class Frame:
     epoch_progress: float  # epochs as a real number (for the x axis of curves)
     running: bool
     state: TrainingState | None = None  # what resuming exactly needs (Save keeps it)
+    params: npt.NDArray[np.float64] | None = None  # the flat parameters (P,) now
+    start_params: npt.NDArray[np.float64] | None = None  # (P,) where this run started
+    loss_inputs: LossInputs | None = None  # the training loss at any parameters (landscape)
+    kernels: Any = None  # what the Trainer runs on: kernels.py (compiled) or pure.PythonKernels
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,6 +238,7 @@ class TrainingWorker:
         self._do_warm_up = warm_up
         self._frame_interval = frame_interval
         self._trainer: Trainer | None = None
+        self._start_params: npt.NDArray[np.float64] | None = None  # where the run started
         self._provider: KernelProvider | None = None  # kernels for the first start (warm_up)
         self._switch_interval: float | None = None  # the GIL's, to restore
         self._ui_turn_until = 0.0  # plain Python: no training before this (perf_counter)
@@ -312,6 +332,10 @@ class TrainingWorker:
     def set_grid(self, request: GridRequest) -> None:
         """Evaluate the neurons over this view rectangle from now on."""
         self.send(SetGrid(request))
+
+    def set_parameters(self, params: npt.ArrayLike, run: int) -> None:
+        """Move the weights of run `run` to flat parameters (P,); training goes on from there."""
+        self.send(SetParameters(np.array(params, dtype=np.float64), run))
 
     def stop(self, timeout: float = 10.0) -> None:
         """End the thread and wait for it (a warm-up in progress stops at its next step)."""
@@ -507,6 +531,7 @@ class TrainingWorker:
             self._build_trainer(self._network, self._training, self._data, self._weights)
         else:
             self._trainer.reset(list(command.weights) if command.weights else None)
+            self._start_params = self._trainer.parameters()
 
     def _on_set_training(self, command: SetTraining) -> None:
         self._training = command.training
@@ -545,6 +570,14 @@ class TrainingWorker:
     def _on_set_grid(self, command: SetGrid) -> None:
         self._grid = command.request
 
+    def _on_set_parameters(self, command: SetParameters) -> None:
+        trainer = self._trainer
+        if trainer is None or command.run != self._run:
+            return  # a click on the landscape of a run that is gone
+        if command.params.shape != (trainer.layout.n_params,):
+            return
+        trainer.set_parameters(command.params)
+
     def _on_stop(self, _: Stop) -> None:
         self._stopping = True
 
@@ -571,6 +604,7 @@ class TrainingWorker:
                 list(weights) if weights is not None else None,
                 kernels=self._provider.kernels if self._provider else None,
             )
+            self._start_params = self._trainer.parameters()
             if weights is not None:  # an opened session: its schedule (and state) continue
                 try:
                     self._trainer.resume(self._epoch_offset, state)
@@ -578,6 +612,7 @@ class TrainingWorker:
                     self._trainer.resume(self._epoch_offset)
         except ValueError as error:
             self._trainer = None
+            self._start_params = None
             self._block("build", str(error))
         self._changed = True
 
@@ -714,6 +749,10 @@ class TrainingWorker:
                 epoch_progress=progress,
                 running=bool(self._running),
                 state=trainer.export_state(),
+                params=trainer.parameters(),
+                start_params=self._start_params,
+                loss_inputs=trainer.loss_inputs(),
+                kernels=trainer.kernels,
             )
         with self._lock:
             if frame is not None:
@@ -782,11 +821,12 @@ _HANDLERS: dict[type, Callable[[TrainingWorker, Command], None]] = {
     SetSpeed: TrainingWorker._on_set_speed,
     SetPauses: TrainingWorker._on_set_pauses,
     SetGrid: TrainingWorker._on_set_grid,
+    SetParameters: TrainingWorker._on_set_parameters,
     Stop: TrainingWorker._on_stop,
 }
 
 __all__ = [
     "Command", "Frame", "Pause", "Play", "Record", "Reset", "SetData", "SetGrid", "SetNetwork",
-    "SetPauses", "SetSpeed", "SetTraining", "StepBatch", "StepEpoch", "Stop", "TrainingWorker",
-    "WorkerStatus",
+    "SetParameters", "SetPauses", "SetSpeed", "SetTraining", "StepBatch", "StepEpoch", "Stop",
+    "TrainingWorker", "WorkerStatus",
 ]  # fmt: skip

@@ -111,6 +111,7 @@ class WindowBody(QWidget):
         self._right_layout.addWidget(window.loss_summary)
         self._right_layout.addWidget(window.output_view, 1)
         self._right_layout.addWidget(window.metrics, 1)
+        window.landscape_view.big_changed.connect(self.show_plot_big)
         self.output_card.setMinimumWidth(RIGHT_MIN_WIDTH)
         self.output_card.setMaximumWidth(RIGHT_MAX_WIDTH)
         return self.output_card
@@ -133,6 +134,10 @@ class WindowBody(QWidget):
         share the column evenly otherwise)."""
         self._right_layout.setStretchFactor(self._window.output_view, 4 if named else 1)
         self._right_layout.setStretchFactor(self._window.metrics, 7 if named else 1)
+
+    def show_plot_big(self, on: bool) -> None:
+        """The curves' panel (the loss landscape) in the output view's place, or both."""
+        self._window.output_view.setVisible(not on)
 
     def update_left_width(self, presenting: bool) -> None:
         """The left column's width for the window's width (hidden beside the notes when

@@ -574,8 +574,8 @@ class CurveOptions(QWidget):
         top.addWidget(self.histogram_button)
 
     def show_tab(self, index: int) -> None:
-        """The hint and the options of a tab."""
-        self.hint_label.setText(TAB_HINTS[index])
+        """The hint and the options of a tab (an added tab has neither)."""
+        self.hint_label.setText(TAB_HINTS[index] if index < len(TAB_HINTS) else "")
         self.log_box.setVisible(index == 0)
         self.norm_button.setVisible(index == 3)
         self.histogram_button.setVisible(index == 3)
@@ -611,6 +611,7 @@ class MetricsPanel(QWidget):
         self._history = MetricsHistory()
         self._dirty = False
         self._last_weights: Frame | None = None
+        self._added_tabs: list[tuple[str, str]] = []  # (name, short name) after TABS
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -661,9 +662,25 @@ class MetricsPanel(QWidget):
         super().resizeEvent(event)
         self._fit_tab_names()
 
+    def add_tab(self, name: str, widget: QWidget, tip: str, short: str | None = None) -> None:
+        """Another tab after the curves' (e.g. the loss landscape), showing `widget`."""
+        self._added_tabs.append((name, short or name))
+        index = self.tabs.addTab(name)
+        self.tabs.setTabToolTip(index, tip)
+        self.stack.addWidget(widget)
+        self._fit_tab_names()
+
+    def tab_names(self) -> list[str]:
+        """Every tab's name, in order."""
+        return [*TABS, *(name for name, _ in self._added_tabs)]
+
     def _fit_tab_names(self) -> None:
         """Short tab names ("Acc.", "Grad.") when the full ones would need scrolling."""
-        for names in (TABS, SHORT_TABS):
+        added = self._added_tabs
+        for names in (
+            (*TABS, *(name for name, _ in added)),
+            (*SHORT_TABS, *(short for _, short in added)),
+        ):
             for index, name in enumerate(names):
                 self.tabs.setTabText(index, name)
             if self.tabs.sizeHint().width() <= self.width():
@@ -688,7 +705,7 @@ class MetricsPanel(QWidget):
 
     def figure(self, tab: str) -> QWidget:
         """The plot of a tab, drawn up to date (for exporting it, shown or not)."""
-        index = TABS.index(tab)
+        index = self.tab_names().index(tab)
         self._redraw(index)
         if index == 3:
             return self.weights_stack.currentWidget()
@@ -704,8 +721,9 @@ class MetricsPanel(QWidget):
         self.clear()
 
     def show_tab(self, name: str) -> None:
-        """Switch to a tab by name ('Loss', 'Accuracy', 'Gradients', 'Weights')."""
-        self.tabs.setCurrentIndex(TABS.index(name))
+        """Switch to a tab by name ('Loss', 'Accuracy', 'Gradients', 'Weights', or an
+        added one)."""
+        self.tabs.setCurrentIndex(self.tab_names().index(name))
 
     def _on_tab_changed(self, index: int) -> None:
         self.stack.setCurrentIndex(index)
@@ -750,6 +768,8 @@ class MetricsPanel(QWidget):
         """Push a tab's data (the visible one by default) into its curves; hidden tabs are
         not drawn."""
         tab = self.tabs.currentIndex() if tab is None else tab
+        if tab >= len(TABS):  # an added tab draws itself
+            return
         if tab == 3 and self.options_row.histogram_button.isChecked():
             self.histogram.draw(self._last_weights)
         else:
