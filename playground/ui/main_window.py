@@ -23,6 +23,7 @@ from playground.ui.panels.feedback import MessageBanner, TrainingStatusBar
 from playground.ui.panels.network_panel import NetworkPanel
 from playground.ui.panels.notes_panel import NotesPanel, named_tab
 from playground.ui.panels.training_panel import TrainingSettings, TransportBar
+from playground.ui.race_command import RaceCommand
 from playground.ui.views.heatmap_view import OutputView
 from playground.ui.views.plots import LossSummary, MetricsPanel
 from playground.ui.widgets import colors
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self._typing_guard)
         self._compose()
+        self.race = RaceCommand(self)
         self.commands: dict[str, QAction] = {**self.files.actions, **create_actions(self)}
         for name in ("play", "undo", "redo", "show_test", "discretize", "presentation"):
             setattr(self, f"{name}_action", self.commands[name])  # short names for callers
@@ -272,6 +274,7 @@ class MainWindow(QMainWindow):
             save_window_geometry(self, self._settings)
         if self.gif.recording:
             self.gif.stop()
+        self.race.close()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self._typing_guard)

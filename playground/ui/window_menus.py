@@ -26,6 +26,7 @@ def create_actions(window: MainWindow) -> dict[str, QAction]:
         "play": c.toggle_play, "step_epoch": c.step_epoch, "step_batch": c.step_batch,
         "reset": c.reset, "lr_up": lambda: c.step_learning_rate(+1),
         "lr_down": lambda: c.step_learning_rate(-1), "record_gif": window.set_recording,
+        "race": window.race.ask,
         "undo": c.undo, "redo": c.redo, "clear_points": c.clear_points,
         "show_test": view.set_show_test, "discretize": view.set_discretize,
         "reset_zoom": view.reset_zoom, "presentation": window.set_presentation,
@@ -69,10 +70,8 @@ def build_menus(window: MainWindow) -> QMenu:
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])
     menu("&Edit", ["undo", "redo", "clear_points"])
-    training = menu(
-        "&Training",
-        ["play", "step_epoch", "step_batch", "reset", None, "lr_up", "lr_down", None, "record_gif"],
-    )
+    transport = ["play", "step_epoch", "step_batch", "reset", None, "lr_up", "lr_down"]
+    training = menu("&Training", [*transport, None, "record_gif", "race"])
     data_sets = training.addMenu("&Data set")
     for key in PRESET_KEYS:
         if f"preset_{key}" in a:

@@ -89,6 +89,13 @@ _ENTRIES: tuple[Shortcut, ...] = (
         "Record the decision boundary while it trains; stop to write the GIF",
         checkable=True,
     ),
+    Shortcut(
+        "race",
+        "Optimizer &race…",
+        ("Ctrl+Shift+R",),
+        "Training",
+        "Race 2–6 optimizers (or learning rates) from the same start: paths, curves, boundaries",
+    ),
     # Data
     *(
         Shortcut(f"preset_{key}", f"&{key}  {info.title}", (key,), "Data sets", info.title)

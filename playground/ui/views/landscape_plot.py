@@ -95,6 +95,7 @@ class LandscapePlot(pg.PlotWidget):
         axes = {name: SpacedAxis(name) for name in ("left", "bottom")}
         super().__init__(parent, background="w", axisItems=axes)
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)  # a smooth surface
         item = self.getPlotItem()
         item.hideButtons()
         item.setMenuEnabled(False)

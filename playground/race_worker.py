@@ -1,0 +1,539 @@
+"""The optimizer race's thread: steps every contestant in lockstep, publishes frames.
+
+Like the training worker (worker.py), a plain thread with no Qt: the UI sends frozen commands
+(Play, Pause, StepEpoch, StepBatch, Stop), the thread applies them between chunks of training
+and keeps only the newest RaceFrame for the UI ("a queue of one"). The race itself (the
+contestants' Trainers, the shared initial weights and batches, the fixed plane) is
+`playground.race.Race`; this thread adds what the window shows: each contestant's loss curve
+and path on the plane, its decision boundary over a grid, and the loss surface of the plane
+behind the paths, widened (same plane, larger span) when a path runs off it.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from playground.engine import GridRequest, NetworkSpec
+from playground.engine.landscape import loss_grid, project
+from playground.engine.trainer import LossInputs
+from playground.race import Contestant, Race
+from playground.session import Session
+
+FRAME_INTERVAL = 1.0 / 30.0  # seconds between frames, at most
+RECORD_INTERVAL = 1.0 / 60.0  # seconds between points of the curves and paths while training
+DEFAULT_SPEED = 30.0  # epochs per second: a race to watch
+CHUNK_SECONDS = 0.010  # target duration of one chunk (all contestants)
+IDLE_WAIT = 0.25  # seconds the idle loop waits for a command
+MAX_HISTORY = 2000  # points per curve and path before they are thinned out
+SURFACE_RESOLUTION = 31
+SPANS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0, 15.0, 20.0, 30.0, 50.0, 70.0, 100.0)
+SPAN_MARGIN = 1.15  # the surface reaches this far beyond the farthest path point
+BOUNDARY_GRID = GridRequest(-6.0, 6.0, -6.0, 6.0, 48)  # each contestant's small multiple
+
+
+# ----- commands (UI thread → race thread) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Play:
+    """Train every contestant continuously."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Stop training (the weights stay)."""
+
+
+@dataclass(frozen=True)
+class StepEpoch:
+    """Every contestant trains to the end of the current epoch, then the race pauses."""
+
+
+@dataclass(frozen=True)
+class StepBatch:
+    """Every contestant trains one mini-batch, then the race pauses."""
+
+
+@dataclass(frozen=True)
+class SetSpeed:
+    """Epochs per second, or None for as fast as possible."""
+
+    epochs_per_second: float | None
+
+
+@dataclass(frozen=True)
+class Stop:
+    """End the thread."""
+
+
+Command = Play | Pause | StepEpoch | StepBatch | SetSpeed | Stop
+
+
+# ----- results (race thread → UI thread) -------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Surface:
+    """The loss over the race's plane: loss float64 (R, R), loss[i, j] at (alphas[j],
+    betas[i]); alphas, betas float64 (R,)."""
+
+    alphas: npt.NDArray[np.float64]
+    betas: npt.NDArray[np.float64]
+    loss: npt.NDArray[np.float64]
+    span: float
+
+
+@dataclass(frozen=True, eq=False)
+class ContestantFrame:
+    """One contestant at one moment: its curve (epochs, train losses) float64 (n,), its path
+    (α, β) float64 (m, 2), its decision boundary (the grid's output layer, float32
+    (units, res, res)) and whether it can still train."""
+
+    name: str
+    epochs: npt.NDArray[np.float64]
+    losses: npt.NDArray[np.float64]
+    path: npt.NDArray[np.float64]
+    train_loss: float
+    train_accuracy: float | None
+    output: npt.NDArray[np.float32] | None
+    diverged: bool = False
+    message: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class RaceFrame:
+    """The whole race at one moment (arrays are copies)."""
+
+    contestants: tuple[ContestantFrame, ...]
+    network: NetworkSpec
+    grid: GridRequest
+    surface: Surface | None
+    epoch: int  # completed epochs (every contestant has the same)
+    step: int  # mini-batch steps
+    epoch_progress: float
+    running: bool
+
+
+@dataclass(frozen=True)
+class RaceStatus:
+    """What the race window's status line shows."""
+
+    state: str  # "starting", "paused", "running", "blocked"
+    epoch: int = 0
+    step: int = 0
+    message: str = ""
+    applied: int = 0  # commands applied so far (compare with RaceWorker.sent)
+
+
+class _Track:
+    """A growing (x, y…) history that halves its resolution when it gets long."""
+
+    def __init__(self, columns: int) -> None:
+        self._rows: list[tuple[float, ...]] = []
+        self._stride = 1
+        self._seen = 0
+        self._columns = columns
+
+    def append(self, row: tuple[float, ...]) -> None:
+        self._seen += 1
+        if (self._seen - 1) % self._stride:
+            return
+        self._rows.append(row)
+        if len(self._rows) >= MAX_HISTORY:
+            self._rows = self._rows[::2]
+            self._stride *= 2
+
+    def array(self, last: tuple[float, ...] | None = None) -> npt.NDArray[np.float64]:
+        rows = self._rows + ([last] if last is not None and self._rows[-1:] != [last] else [])
+        return np.array(rows, dtype=np.float64).reshape(-1, self._columns)
+
+
+class RaceWorker:
+    """Owns a Race in its own thread; the UI sends commands and takes the latest RaceFrame."""
+
+    def __init__(
+        self,
+        session: Session,
+        contestants: tuple[Contestant, ...],
+        *,
+        grid: GridRequest = BOUNDARY_GRID,
+        speed: float | None = DEFAULT_SPEED,
+        frame_interval: float = FRAME_INTERVAL,
+    ) -> None:
+        self._session = session
+        self._contestants = contestants
+        self._grid = grid
+        self._frame_interval = frame_interval
+        self._commands: queue.Queue[Command] = queue.Queue()
+        self.sent = 0  # commands sent (UI thread)
+        self._applied = 0
+        self._lock = threading.Lock()
+        self._race: Race | None = None
+        self._loss_inputs: LossInputs | None = None
+        self._running = False
+        self._pending_steps = 0
+        self._chunk_steps = 8
+        self._speed = speed
+        self._credit = 0.0
+        self._last_credit_time = time.perf_counter()
+        self._last_record_time = 0.0
+        self._stopping = False
+        self._changed = True
+        self._problem = ""
+        self._last_frame_time = 0.0
+        self._curves: list[_Track] = []
+        self._paths: list[_Track] = []
+        self._surface: Surface | None = None
+        self._latest: RaceFrame | None = None
+        self._latest_taken = True
+        self._status = RaceStatus("starting")
+        self._thread = threading.Thread(target=self._main, name="race-worker", daemon=True)
+
+    # ----- UI-thread API ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the thread: it builds the race (Trainers, plane, first surface), then waits."""
+        self._thread.start()
+
+    def send(self, command: Command) -> None:
+        """Queue a command; it applies between two chunks of training."""
+        self.sent += 1
+        self._commands.put(command)
+
+    def play(self) -> None:
+        """Train every contestant continuously."""
+        self.send(Play())
+
+    def pause(self) -> None:
+        """Stop training."""
+        self.send(Pause())
+
+    def step_epoch(self) -> None:
+        """Train every contestant to the end of the epoch."""
+        self.send(StepEpoch())
+
+    def step_batch(self) -> None:
+        """Train every contestant one mini-batch."""
+        self.send(StepBatch())
+
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        """Throttle to epochs per second, or None for as fast as possible."""
+        self.send(SetSpeed(epochs_per_second))
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """End the thread and wait for it."""
+        self.send(Stop())
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        """Whether the thread is running."""
+        return self._thread.is_alive()
+
+    def take_frame(self) -> RaceFrame | None:
+        """The newest RaceFrame if the caller has not taken it yet, else None."""
+        with self._lock:
+            if self._latest_taken:
+                return None
+            self._latest_taken = True
+            return self._latest
+
+    def latest_frame(self) -> RaceFrame | None:
+        """The newest RaceFrame, taken or not."""
+        with self._lock:
+            return self._latest
+
+    def status(self) -> RaceStatus:
+        """The current state."""
+        with self._lock:
+            return self._status
+
+    def weights(self) -> list[npt.NDArray[np.float64]] | None:
+        """Every contestant's flat parameters now (for tests: call while paused)."""
+        race = self._race
+        return None if race is None else [t.parameters() for t in race.trainers]
+
+    @property
+    def race(self) -> Race | None:
+        """The race (its Trainers belong to the race thread: read them only while paused)."""
+        return self._race
+
+    # ----- race thread -----------------------------------------------------------------------
+
+    def _main(self) -> None:
+        try:
+            self._build()
+        except ValueError as error:
+            self._problem = str(error)
+        except Exception as error:  # a bug must not leave the window waiting
+            traceback.print_exc()
+            self._problem = f"Internal error starting the race: {error!r}"
+        self._update_status()
+        while not self._stopping:
+            try:
+                self._apply_commands(self._wait_time())
+                if self._stopping:
+                    break
+                self._train_chunk()
+                self._record_if_due()
+                self._publish_if_due()
+            except Exception as error:  # report, stop training, keep answering commands
+                traceback.print_exc()
+                self._problem = f"Internal error in the race: {error!r}"
+                self._running, self._pending_steps = False, 0
+            self._update_status()
+
+    def _build(self) -> None:
+        race = Race(self._session, self._contestants)
+        # the loss over the plane: the training data, batch norm's statistics at the start
+        self._loss_inputs = race.sessions[0].make_trainer().loss_inputs()
+        self._race = race
+        self._curves = [_Track(2) for _ in race.trainers]
+        self._paths = [_Track(2) for _ in race.trainers]
+        self._record()
+        self._update_surface(force=True)
+        self._publish()
+
+    def _wait_time(self) -> float:
+        """How long to wait for a command before the next chunk (0 while training)."""
+        if not (self._trainable() and (self._running or self._pending_steps)):
+            return self._frame_interval / 4 if self._changed else IDLE_WAIT
+        if self._speed is None or self._pending_steps:
+            return 0.0
+        missing = 1.0 - self._credit
+        steps_per_s = self._speed * self._steps_per_epoch()
+        return 0.0 if missing <= 0 else min(missing / steps_per_s, self._frame_interval)
+
+    def _apply_commands(self, wait: float) -> None:
+        commands: list[Command] = []
+        try:
+            commands.append(
+                self._commands.get(timeout=wait) if wait > 0 else self._commands.get_nowait()
+            )
+            while True:
+                commands.append(self._commands.get_nowait())
+        except queue.Empty:
+            pass
+        for command in commands:
+            self._applied += 1
+            _HANDLERS[type(command)](self, command)
+            self._changed = True
+            if self._stopping:
+                return
+
+    def _trainable(self) -> bool:
+        race = self._race
+        return (
+            race is not None
+            and not self._problem
+            and any(trainer.can_train for trainer in race.trainers)
+        )
+
+    def _steps_per_epoch(self) -> int:
+        return max(1, self._race.trainers[0].steps_per_epoch)
+
+    def _steps_left_in_epoch(self) -> int:
+        """Steps to the end of the epoch (every contestant that trains is at the same step)."""
+        trainer = next(t for t in self._race.trainers if t.can_train)
+        return trainer.steps_left_in_epoch
+
+    def _on_play(self, _: Play) -> None:
+        self._running = self._trainable()
+        self._pending_steps = 0
+        self._credit = 0.0
+        self._last_credit_time = time.perf_counter()
+
+    def _on_pause(self, _: Pause) -> None:
+        self._running = False
+        self._pending_steps = 0
+
+    def _on_step_epoch(self, _: StepEpoch) -> None:
+        self._running = False
+        self._pending_steps = self._steps_left_in_epoch() if self._trainable() else 0
+
+    def _on_step_batch(self, _: StepBatch) -> None:
+        self._running = False
+        self._pending_steps = 1 if self._trainable() else 0
+
+    def _on_set_speed(self, command: SetSpeed) -> None:
+        self._speed = command.epochs_per_second
+        self._credit = 0.0
+        self._last_credit_time = time.perf_counter()
+
+    def _on_stop(self, _: Stop) -> None:
+        self._stopping = True
+
+    def _train_chunk(self) -> None:
+        if not (self._running or self._pending_steps) or not self._trainable():
+            self._running, self._pending_steps = False, 0
+            return
+        race = self._race
+        steps = self._chunk_steps
+        if self._pending_steps:
+            steps = min(steps, self._pending_steps)
+        elif self._speed is not None:
+            steps = min(steps, self._take_credit())
+            if steps <= 0:
+                return
+        before = max(trainer.step for trainer in race.trainers)
+        start = time.perf_counter()
+        race.run(steps)
+        elapsed = time.perf_counter() - start
+        done = max(trainer.step for trainer in race.trainers) - before
+        if done and elapsed > 0:
+            wanted = done / elapsed * CHUNK_SECONDS
+            self._chunk_steps = int(min(100_000, max(1, 0.7 * self._chunk_steps + 0.3 * wanted)))
+        if self._pending_steps:
+            self._pending_steps = 0 if done < steps else self._pending_steps - done
+        if not self._trainable():
+            self._running, self._pending_steps = False, 0
+        self._changed = True
+
+    def _take_credit(self) -> int:
+        """The steps the speed allows now (credit accrues at speed × steps per epoch)."""
+        now = time.perf_counter()
+        per_second = self._speed * self._steps_per_epoch()
+        self._credit += (now - self._last_credit_time) * per_second
+        self._last_credit_time = now
+        self._credit = min(self._credit, max(1.0, per_second))
+        steps = int(self._credit)
+        self._credit -= min(steps, self._chunk_steps)
+        return steps
+
+    def _record_if_due(self) -> None:
+        """Points of the curves and paths more often than frames (smooth curves)."""
+        if not (self._running or self._pending_steps) or self._race is None:
+            return
+        now = time.perf_counter()
+        if now - self._last_record_time >= RECORD_INTERVAL:
+            self._last_record_time = now
+            self._record()
+
+    def _record(self) -> None:
+        """One point of every contestant's curve and path (its current weights); a diverged
+        contestant's curve and path end where it diverged."""
+        race = self._race
+        progress = self._epoch_progress()
+        for trainer, curve, path in zip(race.trainers, self._curves, self._paths, strict=True):
+            if trainer.diverged:
+                continue
+            params = trainer.parameters()
+            loss, _ = trainer.evaluate(trainer.data.train_xy, trainer.data.train_labels)
+            if not (np.isfinite(params).all() and np.isfinite(loss)):
+                continue
+            alpha, beta = project(race.plane, params)
+            curve.append((progress, loss))
+            path.append((float(alpha), float(beta)))
+
+    def _epoch_progress(self) -> float:
+        race = self._race
+        trainer = next((t for t in race.trainers if t.can_train), race.trainers[0])
+        left, per_epoch = trainer.steps_left_in_epoch, max(trainer.steps_per_epoch, 1)
+        fraction = 0.0 if left >= per_epoch else 1.0 - left / per_epoch
+        return trainer.epoch + fraction
+
+    def _update_surface(self, force: bool = False) -> None:
+        """The plane's loss over a span that holds every path (a ladder of spans, so that it
+        is recomputed only when a path leaves it)."""
+        reach = max(
+            (float(np.abs(path.array()).max(initial=0.0)) for path in self._paths), default=0.0
+        )
+        needed = reach * SPAN_MARGIN
+        span = next((s for s in SPANS if s >= needed), SPANS[-1])
+        if not force and self._surface is not None and span <= self._surface.span:
+            return
+        race = self._race
+        axis = np.linspace(-span, span, SURFACE_RESOLUTION)
+        loss = loss_grid(self._loss_inputs, race.plane, axis, axis)
+        self._surface = Surface(axis, axis.copy(), np.asarray(loss, np.float64), span)
+
+    def _publish_if_due(self) -> None:
+        if not self._changed or self._race is None:
+            return
+        now = time.perf_counter()
+        if now - self._last_frame_time < self._frame_interval:
+            return
+        with self._lock:
+            waiting = not self._latest_taken
+        if waiting and (self._running or self._pending_steps):
+            return  # the UI has not drawn the last frame yet: keep training instead
+        self._record()
+        self._update_surface()
+        self._publish()
+        self._last_frame_time = now
+
+    def _publish(self) -> None:
+        race = self._race
+        contestants = []
+        for contestant, trainer, curve, path in zip(
+            race.contestants, race.trainers, self._curves, self._paths, strict=True
+        ):
+            snapshot = trainer.snapshot(self._grid)
+            xy = curve.array()
+            contestants.append(
+                ContestantFrame(
+                    name=contestant.name,
+                    epochs=xy[:, 0].copy(),
+                    losses=xy[:, 1].copy(),
+                    path=path.array(),
+                    train_loss=snapshot.train_loss,
+                    train_accuracy=snapshot.train_accuracy,
+                    output=snapshot.grid.output if snapshot.grid is not None else None,
+                    diverged=snapshot.diverged,
+                    message=snapshot.message,
+                )
+            )
+        first = race.trainers[0]
+        frame = RaceFrame(
+            contestants=tuple(contestants),
+            network=first.network,
+            grid=self._grid,
+            surface=self._surface,
+            epoch=first.epoch,
+            step=first.step,
+            epoch_progress=self._epoch_progress(),
+            running=bool(self._running or self._pending_steps),
+        )
+        with self._lock:
+            self._latest = frame
+            self._latest_taken = False
+        self._changed = False
+
+    def _update_status(self) -> None:
+        race = self._race
+        where = {"applied": self._applied}
+        if race is not None:
+            where.update(epoch=race.trainers[0].epoch, step=race.trainers[0].step)
+        if self._problem:
+            status = RaceStatus("blocked", message=self._problem, **where)
+        elif race is None:
+            status = RaceStatus("starting", **where)
+        else:
+            state = "running" if (self._running or self._pending_steps) else "paused"
+            status = RaceStatus(state, **where)
+        with self._lock:
+            self._status = status
+
+
+_HANDLERS: dict[type, Callable[[RaceWorker, Command], None]] = {
+    Play: RaceWorker._on_play,
+    Pause: RaceWorker._on_pause,
+    StepEpoch: RaceWorker._on_step_epoch,
+    StepBatch: RaceWorker._on_step_batch,
+    SetSpeed: RaceWorker._on_set_speed,
+    Stop: RaceWorker._on_stop,
+}
+
+__all__ = [
+    "BOUNDARY_GRID", "Command", "ContestantFrame", "Pause", "Play", "RaceFrame", "RaceStatus",
+    "RaceWorker", "SetSpeed", "StepBatch", "StepEpoch", "Stop", "Surface",
+]  # fmt: skip

@@ -1,0 +1,104 @@
+"""The race runner: owns the race thread (playground/race_worker.py), hands its newest frame
+to the race window on a timer, and keeps the transport state (playing or not)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from playground.race import Contestant
+from playground.race_worker import RaceFrame, RaceStatus, RaceWorker
+from playground.session import Session
+
+FRAME_RATE = 30.0
+
+
+class RaceRunner(QObject):
+    """Play/pause/step for every contestant at once; a QTimer hands the worker's newest frame
+    and status to the views."""
+
+    frame_ready = Signal(object)  # RaceFrame
+    status_changed = Signal(object)  # RaceStatus
+    running_changed = Signal(bool)  # playing or not
+
+    def __init__(
+        self,
+        session: Session,
+        contestants: tuple[Contestant, ...],
+        *,
+        frame_rate: float = FRAME_RATE,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._playing = False
+        self._play_sent = 0
+        self._status = RaceStatus("starting")
+        self._frame: RaceFrame | None = None
+        self.worker = RaceWorker(session, contestants)
+        self.worker.start()
+        self.timer = QTimer(self)
+        self.timer.setInterval(max(1, round(1000 / frame_rate)))
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+
+    @property
+    def playing(self) -> bool:
+        """Whether the race runs continuously."""
+        return self._playing
+
+    @property
+    def frame(self) -> RaceFrame | None:
+        """The last frame handed to the views."""
+        return self._frame
+
+    @property
+    def status(self) -> RaceStatus:
+        """The worker's last reported status."""
+        return self._status
+
+    def play(self) -> None:
+        """Every contestant trains continuously."""
+        self.worker.play()
+        self._play_sent = self.worker.sent
+        self._set_playing(True)
+
+    def pause(self) -> None:
+        """Every contestant stops."""
+        self.worker.pause()
+        self._set_playing(False)
+
+    def toggle_play(self) -> None:
+        """Play if paused, pause if playing."""
+        self.pause() if self._playing else self.play()
+
+    def step_epoch(self) -> None:
+        """Every contestant trains to the end of the epoch."""
+        self.worker.step_epoch()
+        self._set_playing(False)
+
+    def step_batch(self) -> None:
+        """Every contestant trains one mini-batch."""
+        self.worker.step_batch()
+        self._set_playing(False)
+
+    def tick(self) -> None:
+        """Hand the newest frame and status to the views."""
+        frame = self.worker.take_frame()
+        if frame is not None:
+            self._frame = frame
+            self.frame_ready.emit(frame)
+        status = self.worker.status()
+        if status != self._status:
+            self._status = status
+            self.status_changed.emit(status)
+        if self._playing and status.applied >= self._play_sent and status.state != "running":
+            self._set_playing(False)  # Play refused or ended (every contestant diverged)
+
+    def _set_playing(self, playing: bool) -> None:
+        if playing != self._playing:
+            self._playing = playing
+            self.running_changed.emit(playing)
+
+    def shutdown(self) -> None:
+        """Stop the timer and the race thread (joins it)."""
+        self.timer.stop()
+        self.worker.stop()

@@ -1,0 +1,237 @@
+"""The optimizer race window: every contestant's path on one fixed plane of weight space (the
+plane's loss surface behind them, log colour scale), their loss curves overlaid, and each one's
+decision boundary as a small multiple. Play / pause / step drive every contestant at once, from
+the buttons or the playground's keys (Space, →, Shift+→); closing the window ends the race."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.race import Contestant
+from playground.race_worker import RaceFrame, RaceStatus
+from playground.session import Session
+from playground.ui.classroom.shortcuts import make_action, tip_with_keys
+from playground.ui.models.race_runner import RaceRunner
+from playground.ui.views.landscape_plot import LandscapePlot, PlanePath
+from playground.ui.views.race_panels import BoundaryTiles, RaceCurves, contestant_style
+from playground.ui.widgets.appearance import Appearance, Look
+from playground.ui.widgets.icons import icon
+from playground.ui.widgets.theme import TEXT
+
+TITLE = "Optimizer race"
+PLANE_CAPTION = (
+    "The contestants' paths through weight space, projected on one fixed plane through their "
+    "common start (α, β: two random filter-normalised directions). Colours: the training loss "
+    "on that plane."
+)
+
+
+class RaceView(QWidget):
+    """What a race shows, fed with RaceFrames: the paths on the plane's loss surface, the loss
+    curves, and the decision boundaries (also drawn alone, for `race -o out.png`)."""
+
+    def __init__(self, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        body = QHBoxLayout()
+        body.setSpacing(12)
+        self.landscape = LandscapePlot()
+        self.landscape.setMinimumSize(260, 220)
+        self.landscape.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        body.addLayout(_titled("Paths on one plane of weight space", self.landscape), 11)
+        right = QVBoxLayout()
+        right.setSpacing(8)
+        self.curves = RaceCurves()
+        right.addLayout(_titled("Training loss (log scale)", self.curves), 4)
+        self.tiles = BoundaryTiles()
+        self.tiles.set_contestants(count)
+        right.addLayout(_titled("Decision boundaries", self.tiles), 5)
+        body.addLayout(right, 10)
+        layout.addLayout(body, 1)
+        self.caption = QLabel(PLANE_CAPTION)
+        self.caption.setProperty("role", "hint")
+        self.caption.setWordWrap(True)
+        layout.addWidget(self.caption)
+        self._span: float | None = None
+
+    def apply_look(self, look: Look) -> None:
+        """Presentation mode: bigger text, thicker lines and markers in every plot."""
+        self.landscape.apply_look(look)
+        self.curves.apply_look(look)
+        self.tiles.apply_look(look)
+        self.caption.setVisible(not look.presentation)
+
+    def show_frame(self, frame: RaceFrame) -> None:
+        """Every contestant's path, curve and boundary (the surface when its span changed)."""
+        surface = frame.surface
+        if surface is not None and surface.span != self._span:
+            self._span = surface.span
+            self.landscape.set_surface(surface.alphas, surface.betas, surface.loss)
+        self.landscape.set_paths(
+            [
+                PlanePath(c.name, c.path, *contestant_style(i))
+                for i, c in enumerate(frame.contestants)
+            ]
+        )
+        self.curves.show_frame(frame)
+        self.tiles.show_frame(frame)
+
+
+def _titled(title: str, widget: QWidget) -> QVBoxLayout:
+    """A widget under a section title."""
+    column = QVBoxLayout()
+    column.setSpacing(4)
+    label = QLabel(title)
+    label.setProperty("role", "section")
+    column.addWidget(label)
+    column.addWidget(widget, 1)
+    return column
+
+
+class RaceWindow(QWidget):
+    """A race of 2–6 contestants from `session`, in a window of its own (its own thread)."""
+
+    closed = Signal()  # the race ended (thread joined)
+
+    def __init__(
+        self,
+        session: Session,
+        contestants: tuple[Contestant, ...],
+        appearance: Appearance | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle(f"{TITLE} — " + ", ".join(c.name for c in contestants))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.session = session
+        self.runner = RaceRunner(session, contestants, parent=self)
+        self._appearance = appearance
+        self._ended = False
+        self._build(len(contestants))
+        self.view.tiles.set_points(session.points)
+        self.commands = self._create_actions()
+        self.runner.frame_ready.connect(self._on_frame)
+        self.runner.status_changed.connect(self._on_status)
+        self.runner.running_changed.connect(self._update_play)
+        if appearance is not None:
+            appearance.changed.connect(self.apply_look)
+            self.apply_look(appearance.look)
+        self._update_play(False)
+
+    # ----- building ---------------------------------------------------------------------------
+
+    def _build(self, count: int) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(8)
+        layout.addLayout(self._transport_row())
+        self.view = RaceView(count)
+        layout.addWidget(self.view, 1)
+        self.landscape, self.curves, self.tiles = (
+            self.view.landscape,
+            self.view.curves,
+            self.view.tiles,
+        )
+
+    def _transport_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        self.play_button = QToolButton()
+        self.play_button.setObjectName("playButton")
+        self.play_button.setIconSize(self.play_button.iconSize() * 1.6)
+        self.play_button.setToolTip(tip_with_keys("Play / pause every contestant", "play"))
+        self.step_button = QToolButton()
+        self.step_button.setObjectName("roundButton")
+        self.step_button.setIcon(icon("step", TEXT))
+        self.step_button.setToolTip("Every contestant trains one epoch (→); with Shift one "
+                                    "mini-batch (Shift+→)")  # fmt: skip
+        self.epoch_label = QLabel("0")
+        self.epoch_label.setProperty("role", "big")
+        self.status_label = QLabel("Starting the race…")
+        self.status_label.setProperty("role", "caption")
+        self.status_label.setWordWrap(True)
+        self.close_button = QPushButton("Close race")
+        self.close_button.setToolTip("End the race and go back to the playground (Esc or Ctrl+W)")
+        epoch_caption = QLabel("Epoch")
+        epoch_caption.setProperty("role", "caption")
+        for widget in (self.play_button, self.step_button, epoch_caption, self.epoch_label):
+            row.addWidget(widget)
+        row.addWidget(self.status_label, 1)
+        row.addWidget(self.close_button)
+        self.play_button.clicked.connect(self.runner.toggle_play)
+        self.step_button.clicked.connect(self._on_step_clicked)
+        self.close_button.clicked.connect(self.close)
+        return row
+
+    def _create_actions(self) -> dict[str, QAction]:
+        """The playground's keys for play / pause / step, here for every contestant."""
+        r = self.runner
+        slots = {"play": r.toggle_play, "step_epoch": r.step_epoch, "step_batch": r.step_batch}
+        actions = {name: make_action(self, name, slot) for name, slot in slots.items()}
+        close = QAction("Close race", self)
+        close.setShortcuts([QKeySequence(QKeySequence.StandardKey.Close), QKeySequence("Esc")])
+        close.triggered.connect(self.close)
+        self.addAction(close)
+        actions["close"] = close
+        return actions
+
+    # ----- look -------------------------------------------------------------------------------
+
+    def apply_look(self, look: Look) -> None:
+        """Presentation mode: bigger text, thicker lines and markers in every plot."""
+        self.view.apply_look(look)
+        self._update_play(self.runner.playing)
+
+    # ----- model → view -----------------------------------------------------------------------
+
+    def _on_step_clicked(self) -> None:
+        if QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.runner.step_batch()
+        else:
+            self.runner.step_epoch()
+
+    def _update_play(self, playing: bool) -> None:
+        self.play_button.setIcon(icon("pause" if playing else "play", "#ffffff"))
+
+    def _on_frame(self, frame: RaceFrame) -> None:
+        self.view.show_frame(frame)
+        self.epoch_label.setText(f"{frame.epoch:,}")
+
+    def _on_status(self, status: RaceStatus) -> None:
+        texts = {
+            "starting": "Starting the race…",
+            "paused": "Paused: press Play (Space) or step (→)",
+            "running": "Racing",
+        }
+        self.status_label.setText(status.message or texts.get(status.state, ""))
+        self.play_button.setEnabled(status.state != "blocked")
+        self.step_button.setEnabled(status.state != "blocked")
+
+    # ----- closing ----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.end()
+        super().closeEvent(event)
+
+    def end(self) -> None:
+        """Stop the race thread (joins it); `closed` is emitted once."""
+        if self._ended:
+            return
+        self._ended = True
+        self.runner.shutdown()
+        self.closed.emit()
+
+
+__all__ = ["RaceView", "RaceWindow", "TITLE"]

@@ -1,0 +1,208 @@
+"""The optimizer race in the app: the setup dialog starts a race whose contestants equal
+separate Trainers bit for bit; play / pause / step (buttons and keys) drive every contestant;
+the view grows while it trains; closing it stops its thread and gives the playground back."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from playground.engine import OptimizerSpec
+from playground.session import Session
+from playground.ui.views.race_view import RaceWindow
+
+from .conftest import WAIT_MS
+
+
+def activate(qtbot, widget) -> None:  # noqa: ANN001
+    """Make the widget's window the active one (shortcuts only reach the active window)."""
+    widget.windowHandle().requestActivate()
+    qtbot.waitUntil(widget.isActiveWindow, timeout=WAIT_MS)
+
+
+def press(qtbot, window, key: Qt.Key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:  # noqa: ANN001
+    """A key press on whatever has the focus in the window (as a user's keyboard does)."""
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, key, modifiers)
+
+
+def start_race(qtbot, window, text: str) -> RaceWindow:  # noqa: ANN001
+    """Optimizer race… from the Training menu, type the contestants, press Start."""
+    window.commands["race"].trigger()
+    dialog = window.race.dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.field.setText(text)
+    with qtbot.waitSignal(window.race.started, timeout=WAIT_MS) as started:
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    race = started.args[0]
+    qtbot.waitExposed(race)
+    qtbot.waitUntil(lambda: race.runner.status.state == "paused", timeout=WAIT_MS)
+    return race
+
+
+def separate_run(session: Session, name: str, lr: float, epochs: int) -> np.ndarray:
+    """The flat weights of one Trainer of the session with this optimizer after some epochs."""
+    optimizer = OptimizerSpec(name, lr)
+    training = dataclasses.replace(session.training, optimizer=optimizer)
+    trainer = session.replace(training=training).make_trainer()
+    trainer.run_epochs(epochs)
+    return trainer.parameters()
+
+
+def _length(item) -> int:  # noqa: ANN001
+    x = item.getData()[0]
+    return 0 if x is None else len(x)
+
+
+def path_lengths(race: RaceWindow) -> list[int]:
+    return [_length(line) for _, line, _ in race.landscape.path_items]
+
+
+def curve_lengths(race: RaceWindow) -> list[int]:
+    return [_length(curve) for curve in race.curves.curves]
+
+
+def test_the_race_trains_each_contestant_exactly_as_a_separate_trainer(qtbot, window) -> None:  # noqa: ANN001
+    session = window.controller.current_session().replace(weights=None, epoch=0, state=None)
+    race = start_race(qtbot, window, "sgd@0.1, adam@0.01, momentum@0.03")
+    assert [c.name for c in race.runner.worker.race.contestants] == [
+        "sgd@0.1", "adam@0.01", "momentum@0.03",
+    ]  # fmt: skip
+    epochs = 3
+    for epoch in range(1, epochs + 1):
+        race.commands["step_epoch"].trigger()
+        qtbot.waitUntil(
+            lambda e=epoch: race.runner.status.epoch == e and race.runner.status.state == "paused",
+            timeout=WAIT_MS,
+        )
+    trained = race.runner.worker.weights()
+    for params, (name, lr) in zip(
+        trained, [("sgd", 0.1), ("adam", 0.01), ("momentum", 0.03)], strict=True
+    ):
+        expected = separate_run(session, name, lr, epochs)
+        assert np.array_equal(params, expected), name
+    assert not np.array_equal(trained[0], trained[1])  # the optimizers differ
+
+
+def test_play_pause_and_step_keys_drive_every_contestant(qtbot, window) -> None:  # noqa: ANN001
+    race = start_race(qtbot, window, "sgd, adam")
+    activate(qtbot, race)
+    trainers = race.runner.worker.race.trainers
+
+    press(qtbot, race, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # one batch
+    qtbot.waitUntil(lambda: race.runner.status.step == 1, timeout=WAIT_MS)
+    assert [t.step for t in trainers] == [1, 1]
+    press(qtbot, race, Qt.Key.Key_Right)  # to the end of the epoch
+    qtbot.waitUntil(lambda: race.runner.status.epoch == 1, timeout=WAIT_MS)
+    assert [t.epoch for t in trainers] == [1, 1]
+
+    press(qtbot, race, Qt.Key.Key_Space)
+    assert race.runner.playing
+    qtbot.waitUntil(lambda: race.runner.status.epoch >= 3, timeout=WAIT_MS)
+    press(qtbot, race, Qt.Key.Key_Space)
+    assert not race.runner.playing
+    qtbot.waitUntil(lambda: race.runner.status.state == "paused", timeout=WAIT_MS)
+    steps = [t.step for t in trainers]
+    assert steps[0] == steps[1] > trainers[0].steps_per_epoch
+    assert not window.controller.playing  # the playground's own training did not move
+
+
+def test_the_view_grows_while_the_race_trains(qtbot, window) -> None:  # noqa: ANN001
+    race = start_race(qtbot, window, "sgd@0.3, momentum@0.3, adam@0.03")
+    qtbot.waitUntil(lambda: len(race.landscape.path_items) == 3, timeout=WAIT_MS)
+    assert race.landscape.loss.shape == (31, 31)
+    assert len(race.tiles.tiles) == 3
+    assert all(tile.image is not None for tile in race.tiles.tiles)
+    before_paths, before_curves = path_lengths(race), curve_lengths(race)
+
+    race.play_button.click()
+    qtbot.waitUntil(lambda: race.runner.status.epoch >= 5, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            min(path_lengths(race)) > max(before_paths) + 3
+            and min(curve_lengths(race)) > max(before_curves) + 3
+        ),
+        timeout=WAIT_MS,
+    )
+    race.play_button.click()
+    frame = race.runner.frame
+    for (_, line, marker), contestant in zip(
+        race.landscape.path_items, frame.contestants, strict=True
+    ):
+        x, y = line.getData()
+        assert (x[-1], y[-1]) == tuple(contestant.path[-1])  # the marker ends the path
+        assert tuple(marker.data["x"]) == (x[-1],)
+    names = [tile.name for tile in race.tiles.tiles]
+    assert names == ["sgd@0.3", "momentum@0.3", "adam@0.03"]
+    assert all(tile.caption.startswith("loss ") for tile in race.tiles.tiles)
+
+
+def test_closing_the_race_stops_its_thread_and_gives_the_playground_back(qtbot, window) -> None:  # noqa: ANN001
+    controller = window.controller
+    controller.play()
+    qtbot.waitUntil(lambda: controller.status.state == "running", timeout=WAIT_MS)
+    race = start_race(qtbot, window, "sgd, momentum")
+    assert not controller.playing  # the playground waits while the race runs
+    session = controller.session
+    race.runner.play()
+    qtbot.waitUntil(lambda: race.runner.status.epoch >= 2, timeout=WAIT_MS)
+    worker = race.runner.worker
+
+    with qtbot.waitSignal(window.race.ended, timeout=WAIT_MS):
+        race.close_button.click()
+
+    assert not worker.alive
+    assert window.race.race is None
+    assert controller.session is session
+    assert controller.playing  # playing again, as before the race
+    qtbot.waitUntil(lambda: controller.status.state == "running", timeout=WAIT_MS)
+
+
+def test_the_main_window_ends_a_running_race_when_it_closes(qtbot, make_window) -> None:  # noqa: ANN001
+    window = make_window()
+    race = start_race(qtbot, window, "sgd, adam")
+    race.runner.play()
+    worker = race.runner.worker
+    window.shutdown()
+    assert not worker.alive
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("sgd, banana", "banana"),
+        ("sgd", "2 to 6"),
+        ("sgd@fast, adam", "learning rate"),
+        ("sgd, sgd", "twice"),
+        ("", "empty"),
+    ],
+)
+def test_bad_contestants_give_a_message_and_no_race(qtbot, window, text: str, said: str) -> None:  # noqa: ANN001
+    window.commands["race"].trigger()
+    dialog = window.race.dialog
+    dialog.field.setText(text)
+
+    assert said in dialog.message.text()
+    assert not dialog.start_button.isEnabled()
+    dialog.accept()  # Enter in the field
+    assert dialog.isVisible()
+    assert window.race.race is None
+    dialog.reject()
+
+
+def test_the_setup_is_seeded_from_the_session(qtbot, window) -> None:  # noqa: ANN001
+    controller = window.controller
+    controller.set_optimizer("adam")
+    controller.set_learning_rate(0.003)
+    window.commands["race"].trigger()
+    dialog = window.race.dialog
+    assert dialog.field.text().startswith("adam@0.003, ")
+    assert dialog.start_button.isEnabled()
+    dialog.rates_button.click()
+    assert dialog.field.text() == "adam@0.0003, adam@0.003, adam@0.03"
+    assert [c.name for c in dialog.contestants] == ["adam@0.0003", "adam@0.003", "adam@0.03"]
+    dialog.reject()
