@@ -25,6 +25,7 @@ from playground.ui.panels.notes_panel import NotesPanel, named_tab
 from playground.ui.panels.training_panel import TrainingSettings, TransportBar
 from playground.ui.race_command import RaceCommand
 from playground.ui.views.heatmap_view import OutputView
+from playground.ui.views.landscape_view import LandscapeView
 from playground.ui.views.plots import LossSummary, MetricsPanel
 from playground.ui.widgets import colors
 from playground.ui.widgets.appearance import Look
@@ -99,6 +100,8 @@ class MainWindow(QMainWindow):
         self.loss_summary = LossSummary(**shows)
         self.output_view = OutputView(**shows, data=data, selection=selection)
         self.metrics = MetricsPanel(**shows)
+        self.landscape_view = LandscapeView(runner=runner, appearance=look)
+        self.metrics.add_tab("Landscape", self.landscape_view, LandscapeView.TAB_TIP, "Land.")
         self.status_bar = TrainingStatusBar(model=model, runner=runner, files=controller.files)
         self.notes_panel = NotesPanel(model, look, self)
 
@@ -280,6 +283,7 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self._typing_guard)
         if self.presenting:
             self.appearance.set_presentation(False)  # the app's theme back to normal
+        self.landscape_view.shutdown()
         self.controller.shutdown()
         if self.autosaver is not None:
             self.autosaver.finish()
