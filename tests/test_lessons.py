@@ -1,4 +1,5 @@
-"""Classroom lessons: each loads, has notes, is what make_lessons.py builds, and its claim holds.
+"""Classroom lessons: each loads, has notes, is what tools/make_lessons.py builds from its Markdown
+text, and its claim holds on every training seed 0-9.
 
 Every claim is checked headless through the engine, within the epochs the lesson's text names.
 """
@@ -158,16 +159,35 @@ def test_lesson_carries_its_pace(lesson_id: str) -> None:
         assert ran is not None and int(ran.group(1)) in notes.pause_at
 
 
+MAKE_LESSONS = Path(__file__).resolve().parents[1] / "tools" / "make_lessons.py"
+
+
 def test_files_are_what_make_lessons_builds(monkeypatch: pytest.MonkeyPatch) -> None:
-    script = lessons_folder() / "make_lessons.py"
+    script = MAKE_LESSONS
     spec = importlib.util.spec_from_file_location("make_lessons", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, "make_lessons", module)  # its dataclasses need it
     spec.loader.exec_module(module)
     assert [source.name for source in module.TABLE] == LESSON_IDS
+    assert module.FOLDER == lessons_folder()  # an editable install: the repository's lessons
     for source, lesson in zip(module.TABLE, LESSONS, strict=True):
         assert dump_json(session_to_dict(source.session())) == lesson.path.read_text("utf-8")
+
+
+@pytest.mark.parametrize("lesson_id", LESSON_IDS)
+def test_lesson_text_lives_in_markdown_beside_its_session(lesson_id: str) -> None:
+    lesson = next(lesson for lesson in LESSONS if lesson.id == lesson_id)
+    markdown = lesson.path.with_suffix(".md").read_text("utf-8")
+    assert markdown.startswith(f"# {lesson.title}\n\n")
+    notes = lesson.load().notes
+    assert notes is not None
+    assert " ".join(markdown.split("\n", 2)[2].split()) == " ".join(notes.text.split())
+
+
+def test_no_generator_is_shipped_with_the_lessons() -> None:
+    assert not list(lessons_folder().glob("*.py"))
+    assert sorted(p.stem for p in lessons_folder().glob("*.md")) == LESSON_IDS
 
 
 def test_load_lesson_returns_the_session_and_rejects_unknown_ids() -> None:
