@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
@@ -35,6 +36,7 @@ from playground.ui.models.selection import Selection
 from playground.ui.models.session_model import SessionModel
 from playground.ui.models.training_runner import TrainingRunner
 from playground.ui.views.drawing import PointDrawing
+from playground.ui.views.point_highlight import HighlightLayer
 from playground.ui.widgets import colors
 from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.axes import SpacedAxis
@@ -335,6 +337,7 @@ class OutputView(QWidget):
     """The decision boundary over the data, with test points, discretize and zoom."""
 
     view_changed = Signal(object)  # QRectF: the visible data rectangle
+    highlight_changed = Signal(object)  # np.ndarray: indices of the ringed points (empty: none)
 
     def __init__(
         self,
@@ -357,6 +360,7 @@ class OutputView(QWidget):
         self._apply_look(self._look)
         appearance.changed.connect(self._apply_look)
         data.points_edited.connect(self._update_points, self)
+        data.points_edited.connect(lambda _: self.highlight_points(None), self)
         model.replaced.connect(self._on_session_replaced, self)
         model.network_changed.connect(self._on_network_changed, self)
         runner.frame_ready.connect(self._on_frame)
@@ -394,6 +398,7 @@ class OutputView(QWidget):
         # the layers' items under their old names, for the figures and the tests
         self.image, self.scatter = self.heatmap.image, self.points_layer.scatter
         self.dense_items = self.points_layer.dense_items
+        self.highlight = HighlightLayer(self.view_box)
         self.view_box.setRange(xRange=(-EXTENT, EXTENT), yRange=(-EXTENT, EXTENT), padding=0)
         self.view_box.setMouseEnabled(True, True)
         layout.addWidget(self.plot, 1)
@@ -447,6 +452,7 @@ class OutputView(QWidget):
         """Point size, outlines, tick labels and colours for the current look."""
         self._look = look
         self.points_layer.apply_look(look)
+        self.highlight.apply_look(look, self.point_size)
         plot_item = self.plot.getPlotItem()
         font = QFont()
         font.setPointSizeF(look.pt(TICK_POINTS))
@@ -498,9 +504,16 @@ class OutputView(QWidget):
 
     # ----- model → view -----------------------------------------------------------------------
 
+    def highlight_points(self, indices: npt.ArrayLike | None) -> None:
+        """Ring these points (indices into the data's points, test points included); None or
+        empty clears. Editing the points clears it too."""
+        self.highlight.show(self._data.points, indices)
+        self.highlight_changed.emit(self.highlight.indices)
+
     def _on_session_replaced(self, session: object) -> None:
         self._frame = None
         self.image.clear()
+        self.highlight_points(None)
         self._update_points(self._data.points)
 
     def _on_network_changed(self, network: object) -> None:
