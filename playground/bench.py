@@ -453,6 +453,16 @@ def format_report(result: dict) -> str:
                 f"per frame, snapshot with grid pass {big['grid_snapshot_ms']:.1f} ms; "
                 f"longest UI stall {big['max_ui_stall_ms']:.1f} ms"
             )
+        if "landscape" in gui:
+            land = gui["landscape"]
+            lines.append(
+                f"In the app, W2 with the loss landscape in front (31×31, PCA plane: a new "
+                f"surface each refresh): {land['landscape_surfaces_per_s']:.1f} refreshes/s "
+                f"(target ≥ 4), {land['landscape_surface_ms']:.0f} ms each; training "
+                f"{land['app_samples_per_s']:,.0f} samples/s = {land['share']:.0%} of headless "
+                f"(target ≥ 50 %); {land['fps']:.0f} fps; longest UI stall "
+                f"{land['max_ui_stall_ms']:.1f} ms"
+            )
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ same workload headless, and the longest stall of the UI thread (DESIGN §6). Use
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -39,6 +40,17 @@ def big_session() -> Session:
     return Session(points, network, training)
 
 
+def w2_session() -> Session:
+    """Workload W2: spiral (1000 points, seed 0, no test split), x1 x2, 6 × 8 relu, adam 0.01,
+    batch 32."""
+    points = generate("spiral", n=1000, noise=0.0, seed=0, test_ratio=0.0)
+    network = NetworkSpec(
+        ("x1", "x2"), tuple(LayerSpec(8, "relu") for _ in range(6)), points.problem, points.classes
+    )
+    training = TrainingSpec(OptimizerSpec("adam", 0.01), batch_size=32)
+    return Session(points, network, training)
+
+
 def grid_snapshot_ms(session: Session, repeats: int = 5) -> float:
     """Milliseconds of one snapshot with the default grid pass (what the worker adds per frame),
     best of `repeats`."""
@@ -69,9 +81,10 @@ def headless_samples_per_s(session: Session, seconds: float) -> float:
 
 
 def run_gui_bench(seconds: float = 5.0) -> dict:
-    """Run the window offscreen on W1, then on the big network (8×32), each as fast as possible;
-    speeds, frame rate, the UI thread's time per frame and stalls in a dict (the big network's
-    figures under "big")."""
+    """Run the window offscreen on W1, then on the big network (8×32), then on W2 with the loss
+    landscape in front (PCA directions: a new 31×31 surface every refresh), each as fast as
+    possible; speeds, frame rate, the UI thread's time per frame and stalls in a dict (the big
+    network's figures under "big", the landscape's under "landscape")."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from playground.ui.app import make_application
 
@@ -80,10 +93,16 @@ def run_gui_bench(seconds: float = 5.0) -> dict:
     big = big_session()
     result["big"] = _measure_window(app, big, seconds)
     result["big"]["grid_snapshot_ms"] = grid_snapshot_ms(big)
+    result["landscape"] = _measure_window(app, w2_session(), seconds, landscape=True)
     return result
 
 
-def _measure_window(app, session: Session, seconds: float) -> dict[str, float]:  # noqa: ANN001
+def _measure_window(
+    app,  # noqa: ANN001
+    session: Session,
+    seconds: float,
+    landscape: bool = False,
+) -> dict[str, float]:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 
     from playground.ui.main_window import MainWindow
@@ -117,12 +136,23 @@ def _measure_window(app, session: Session, seconds: float) -> dict[str, float]: 
         if frames["count"] > before:
             frames["ui_seconds"] += time.perf_counter() - start
 
+    surfaces: list[float] = []  # seconds of each new landscape surface drawn
+
+    def on_landscape(result) -> None:  # noqa: ANN001 - a LandscapeResult
+        if result.new_surface:
+            surfaces.append(result.surface_seconds)
+
+    window.landscape_view.updated.connect(on_landscape)
     controller.runner.frame_ready.connect(on_frame)
     controller._timer.timeout.disconnect(controller._on_tick)
     controller._timer.timeout.connect(timed_tick)
     try:
         controller.set_frame_rate(FRAME_RATE)
         window.resize(1280, 800)
+        if landscape:  # the landscape in front, big, on the PCA plane (a new surface each time)
+            window.metrics.show_tab("Landscape")
+            window.landscape_view.set_directions("pca")
+            window.landscape_view.big_button.setChecked(True)
         window.show()
         app.processEvents()  # the first layout and paint are not a stall of training
         stall.start()
@@ -138,8 +168,12 @@ def _measure_window(app, session: Session, seconds: float) -> dict[str, float]: 
         stall.take()
         samples0, t0 = controller.worker.total_samples, time.perf_counter()
         frames.update(count=0, ui_seconds=0.0)
+        surfaces.clear()
+        computed0 = window.landscape_view.worker.computed
         run_until(lambda: time.perf_counter() - t0 >= seconds, seconds + 30.0)
         samples1, t1 = controller.worker.total_samples, time.perf_counter()
+        computed1 = window.landscape_view.worker.computed
+        drawn_surfaces = list(surfaces)
         drawn, ui_seconds = frames["count"], frames["ui_seconds"]
         stall_running = stall.take()
     finally:
@@ -149,7 +183,15 @@ def _measure_window(app, session: Session, seconds: float) -> dict[str, float]: 
         app.processEvents()
     app_rate = (samples1 - samples0) / (t1 - t0)
     headless_rate = headless_samples_per_s(session, seconds)
+    extra = {}
+    if landscape:
+        extra = {  # surfaces drawn (new ones), results computed, a surface's median time
+            "landscape_surfaces_per_s": len(drawn_surfaces) / (t1 - t0),
+            "landscape_results_per_s": (computed1 - computed0) / (t1 - t0),
+            "landscape_surface_ms": 1000.0 * statistics.median(drawn_surfaces or [0.0]),
+        }
     return {
+        **extra,
         "app_samples_per_s": app_rate,
         "headless_samples_per_s": headless_rate,
         "share": app_rate / headless_rate if headless_rate > 0 else 0.0,
