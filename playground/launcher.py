@@ -15,6 +15,7 @@ from playground.frozen import configure_frozen_runtime
 
 if TYPE_CHECKING:
     from playground.engine.landscape import LandscapeResult
+    from playground.race import RaceResult
 
 
 class QtApp:
@@ -47,6 +48,21 @@ class QtApp:
 
         make_application()
         atomic_write_bytes(path, landscape_png(result))
+
+    def race_picture(self, result: RaceResult, path: str) -> None:
+        """`race -o OUT.png`: the race view's picture (paths on the plane, loss curves, the
+        decision boundaries), drawn offscreen, written atomically."""
+        import os
+
+        import playground.engine  # noqa: F401  (numba before Qt, DESIGN §2)
+        from playground.io.atomic import atomic_write_bytes
+
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from playground.ui.app import make_application
+        from playground.ui.views.race_view import race_png
+
+        make_application()
+        atomic_write_bytes(path, race_png(result))
 
 
 def main(argv: list[str] | None = None) -> int:

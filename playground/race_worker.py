@@ -11,6 +11,7 @@ behind the paths, widened (same plane, larger span) when a path runs off it.
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
 import time
@@ -23,8 +24,8 @@ import numpy.typing as npt
 
 from playground.engine import GridRequest, NetworkSpec
 from playground.engine.landscape import loss_grid, project
-from playground.engine.trainer import LossInputs
-from playground.race import Contestant, Race
+from playground.engine.trainer import LossInputs, Trainer
+from playground.race import Contestant, Race, RaceResult
 from playground.session import Session
 
 FRAME_INTERVAL = 1.0 / 30.0  # seconds between frames, at most
@@ -524,6 +525,53 @@ class RaceWorker:
             self._status = status
 
 
+def race_frame_of(result: RaceResult, grid: GridRequest = BOUNDARY_GRID) -> RaceFrame:
+    """The frame of a finished race (`nn-playground race`): a record per epoch, each
+    contestant's boundary at its final weights, the result's surface and plane."""
+    session = result.session
+    data = session.training_data()
+    contestants = []
+    for k, standing in enumerate(result.standings):
+        path = result.paths[k]
+        path = path[np.isfinite(path).all(axis=1)]
+        losses = np.asarray(standing.losses, dtype=np.float64)
+        output, accuracy, loss = None, None, math.nan
+        weights = result.final_weights[k]
+        if not standing.diverged and all(np.isfinite(w.W).all() for w in weights):
+            trainer = Trainer(session.network, session.training, data, list(weights))
+            snapshot = trainer.snapshot(grid)
+            output, accuracy, loss = (
+                snapshot.grid.output,
+                snapshot.train_accuracy,
+                snapshot.train_loss,
+            )
+        contestants.append(
+            ContestantFrame(
+                name=standing.contestant.name,
+                epochs=np.asarray(standing.epochs, dtype=np.float64),
+                losses=losses,
+                path=path,
+                train_loss=loss,
+                train_accuracy=accuracy,
+                output=output,
+                diverged=standing.diverged,
+                message=standing.message,
+            )
+        )
+    span = float(max(np.abs(result.alphas).max(), np.abs(result.betas).max()))
+    epoch = max(int(s.epochs[-1]) for s in result.standings)
+    return RaceFrame(
+        contestants=tuple(contestants),
+        network=session.network,
+        grid=grid,
+        surface=Surface(result.alphas, result.betas, result.loss, span),
+        epoch=epoch,
+        step=max(int(s.steps[-1]) for s in result.standings),
+        epoch_progress=float(epoch),
+        running=False,
+    )
+
+
 _HANDLERS: dict[type, Callable[[RaceWorker, Command], None]] = {
     Play: RaceWorker._on_play,
     Pause: RaceWorker._on_pause,
@@ -535,5 +583,5 @@ _HANDLERS: dict[type, Callable[[RaceWorker, Command], None]] = {
 
 __all__ = [
     "BOUNDARY_GRID", "Command", "ContestantFrame", "Pause", "Play", "RaceFrame", "RaceStatus",
-    "RaceWorker", "SetSpeed", "StepBatch", "StepEpoch", "Stop", "Surface",
+    "RaceWorker", "SetSpeed", "StepBatch", "StepEpoch", "Stop", "Surface", "race_frame_of",
 ]  # fmt: skip

@@ -8,12 +8,17 @@ import dataclasses
 
 import numpy as np
 import pytest
+from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from playground import cli
 from playground.engine import OptimizerSpec
-from playground.session import Session
-from playground.ui.views.race_view import RaceWindow
+from playground.launcher import QtApp
+from playground.race import run_race
+from playground.race_worker import race_frame_of
+from playground.session import Session, save_session
+from playground.ui.views.race_view import PICTURE_SIZE, RaceWindow
 
 from .conftest import WAIT_MS
 
@@ -206,3 +211,33 @@ def test_the_setup_is_seeded_from_the_session(qtbot, window) -> None:  # noqa: A
     assert dialog.field.text() == "adam@0.0003, adam@0.003, adam@0.03"
     assert [c.name for c in dialog.contestants] == ["adam@0.0003", "adam@0.003", "adam@0.03"]
     dialog.reject()
+
+
+def test_race_png_draws_the_race_view_of_a_finished_race(qtbot, tmp_path) -> None:  # noqa: ANN001
+    session = Session.default()
+    result = run_race(session, "sgd@0.3, momentum@0.1, adam@0.01", 4, resolution=9)
+    frame = race_frame_of(result)
+    assert [c.name for c in frame.contestants] == ["sgd@0.3", "momentum@0.1", "adam@0.01"]
+    for k, contestant in enumerate(frame.contestants):
+        np.testing.assert_array_equal(contestant.path, result.paths[k])
+        np.testing.assert_array_equal(contestant.losses, result.losses[k])
+        assert contestant.output is not None and contestant.output.shape[1:] == (48, 48)
+    np.testing.assert_array_equal(frame.surface.loss, result.loss)
+    assert frame.epoch == 4
+
+    out = tmp_path / "race.png"
+    assert cli.main(
+        ["race", _saved(session, tmp_path), "--contestants", "sgd,adam", "--epochs", "2",
+         "-o", str(out)],
+        app=QtApp(),
+    ) == 0  # fmt: skip
+    with Image.open(out) as image:
+        assert image.size == PICTURE_SIZE
+        pixels = np.asarray(image.convert("RGB"))
+    assert len(np.unique(pixels.reshape(-1, 3)[::31], axis=0)) > 50  # drawn, not blank
+
+
+def _saved(session: Session, folder) -> str:  # noqa: ANN001
+    path = folder / "session.json"
+    save_session(session, path)
+    return str(path)

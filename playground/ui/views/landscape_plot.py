@@ -1,8 +1,3 @@
-# NOTE to H2 from H3 (13:24 UTC): I created this file with my editor's "create" command a few
-# seconds after you had created yours, and it replaced your uncommitted draft - sorry, it was a
-# race, not on purpose. This is H3's plane drawing item (LandscapePlot, PlanePath), meant to be
-# shared by both views. Replace it with yours if you prefer (H3 adapts to whatever is in git), or
-# keep and extend it; remove this note either way.
 """The loss over a plane of weight space, θ(α, β) = θc + α·d₁ + β·d₂: a heatmap on a log colour
 scale with contour lines and a colour bar, and paths through the plane drawn on top (one per
 run: the training path, or every contestant of an optimizer race) with a marker at the end.
@@ -27,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 from playground.ui.views.plots import LogAxis, PlotLegend, apply_plot_look
 from playground.ui.widgets import colors
 from playground.ui.widgets.appearance import Look
-from playground.ui.widgets.axes import SpacedAxis
+from playground.ui.widgets.axes import SpacedAxis, even_step
 from playground.ui.widgets.theme import TEXT_MUTED
 
 CONTOURS = 9  # contour lines, evenly spaced in log(loss) between the surface's extremes
@@ -260,6 +255,22 @@ def _contour_levels(low: float, high: float) -> list[float]:
 
 class LossBarAxis(LogAxis):
     """The colour bar's axis: log10 positions, labelled with the loss itself (0.05, 0.1, 2)."""
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803, ANN001, ANN201 - pyqtgraph API
+        ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
+        if len(ticks[0][1]) >= 3 or not (maxVal > minVal and size > 0):
+            return ticks
+        # a narrow range (less than a decade): evenly spaced loss values instead
+        low, high = 10.0**minVal, 10.0**maxVal
+        gap = self._label_gap()
+        step = even_step((high - low) * gap / size * 1.5)
+        values = np.arange(math.ceil(low / step) * step, high, step)
+        logs = [float(v) for v in np.log10(values[values > 0])]
+        kept: list[float] = []
+        for value in logs:
+            if all(abs(value - k) * size / (maxVal - minVal) >= gap for k in kept):
+                kept.append(value)
+        return [(1.0, kept)] if len(kept) > len(ticks[0][1]) else ticks
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201 - pyqtgraph API
         return [f"{10.0**value:.2g}" for value in values]

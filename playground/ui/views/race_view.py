@@ -5,9 +5,10 @@ the buttons or the playground's keys (Space, →, Shift+→); closing the window
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -17,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.race import Contestant
-from playground.race_worker import RaceFrame, RaceStatus
+from playground.race import Contestant, RaceResult
+from playground.race_worker import RaceFrame, RaceStatus, race_frame_of
 from playground.session import Session
 from playground.ui.classroom.shortcuts import make_action, tip_with_keys
 from playground.ui.models.race_runner import RaceRunner
@@ -29,11 +30,20 @@ from playground.ui.widgets.icons import icon
 from playground.ui.widgets.theme import TEXT
 
 TITLE = "Optimizer race"
-PLANE_CAPTION = (
-    "The contestants' paths through weight space, projected on one fixed plane through their "
-    "common start (α, β: two random filter-normalised directions). Colours: the training loss "
-    "on that plane."
-)
+PLANE_CAPTIONS = {  # what α and β are, by the race's choice of plane
+    "random": "two random filter-normalised directions",
+    "pca": "the first two principal components of all the paths",
+}
+PICTURE_SIZE = (1280, 720)  # pixels of `race -o OUT.png`
+
+
+def plane_caption(directions: str) -> str:
+    """The sentence under the plot that says what the plane is."""
+    axes = PLANE_CAPTIONS.get(directions, directions)
+    return (
+        "The contestants' paths through weight space, projected on one fixed plane through "
+        f"their common start (α, β: {axes}). Colours: the training loss on that plane."
+    )
 
 
 class RaceView(QWidget):
@@ -60,7 +70,7 @@ class RaceView(QWidget):
         right.addLayout(_titled("Decision boundaries", self.tiles), 5)
         body.addLayout(right, 10)
         layout.addLayout(body, 1)
-        self.caption = QLabel(PLANE_CAPTION)
+        self.caption = QLabel(plane_caption("random"))
         self.caption.setProperty("role", "hint")
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
@@ -87,6 +97,37 @@ class RaceView(QWidget):
         )
         self.curves.show_frame(frame)
         self.tiles.show_frame(frame)
+
+
+def race_png(result: RaceResult, size: tuple[int, int] = PICTURE_SIZE) -> bytes:
+    """The picture of a finished race (`nn-playground race -o OUT.png`): the race view drawn
+    offscreen into PNG bytes, under a title. Needs a QApplication."""
+    frame = race_frame_of(result)
+    figure = QWidget()
+    figure.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    layout = QVBoxLayout(figure)
+    layout.setContentsMargins(14, 10, 14, 8)
+    names = ", ".join(result.names)
+    title = QLabel(f"Optimizer race: {names} · {frame.epoch:,} epochs")
+    title.setProperty("role", "metric")
+    layout.addWidget(title)
+    view = RaceView(len(frame.contestants))
+    view.tiles.set_points(result.session.points)
+    view.caption.setText(plane_caption(result.directions))
+    layout.addWidget(view, 1)
+    figure.resize(*size)
+    figure.show()
+    view.show_frame(frame)
+    QApplication.processEvents()
+    image = figure.grab().toImage()
+    figure.close()
+    figure.deleteLater()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise OSError("the race picture could not be drawn")
+    return bytes(data.data())
 
 
 def _titled(title: str, widget: QWidget) -> QVBoxLayout:
@@ -234,4 +275,4 @@ class RaceWindow(QWidget):
         self.closed.emit()
 
 
-__all__ = ["RaceView", "RaceWindow", "TITLE"]
+__all__ = ["RaceView", "RaceWindow", "TITLE", "plane_caption", "race_png"]
