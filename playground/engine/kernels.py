@@ -436,6 +436,7 @@ class Network(NamedTuple):
     weight_mask: npt.NDArray[np.bool_]  # (P,) True at weights (regularised), False at the rest
     w_offset: npt.NDArray[np.int64]  # (L,) where each layer's W starts in params
     w_length: npt.NDArray[np.int64]  # (L,) its size
+    frozen: npt.NDArray[np.int64]  # (K,) indices into params held fixed (K may be 0)
 
 
 class Data(NamedTuple):
@@ -498,7 +499,8 @@ def train_steps(n_steps, net, data, buffers, settings, state):
     """Run up to n_steps mini-batch steps; return (status, steps_done).
 
     net: Network, data: Data, buffers: Buffers, settings: Settings, state: State (each field's
-    shape and dtype is given where the named tuple is defined). On early stopping the best
+    shape and dtype is given where the named tuple is defined). The parameters at net.frozen
+    keep their values: each is restored after every optimizer step. On early stopping the best
     parameters and batch-norm statistics are restored.
     """
     params, grads, layout, dropout = net.params, net.grads, net.layout, net.dropout
@@ -523,6 +525,10 @@ def train_steps(n_steps, net, data, buffers, settings, state):
     r_out = layout[n_layers - 1, ROW_OUT]
     n_params = params.shape[0]
     n_batches = (n + batch_size - 1) // batch_size
+    frozen = net.frozen
+    pinned = np.empty(frozen.shape[0])  # the frozen parameters' values, restored each step
+    for q in range(frozen.shape[0]):
+        pinned[q] = params[frozen[q]]
     for s in range(n_steps):
         cursor = counters[C_CURSOR]
         if cursor == 0 and settings.shuffle:
@@ -574,6 +580,8 @@ def train_steps(n_steps, net, data, buffers, settings, state):
             counters[C_OPT_T],
             state.scalars,
         )
+        for q in range(frozen.shape[0]):
+            params[frozen[q]] = pinned[q]
         stats[0] = loss_sum / nb
         stats[1] = penalty
         stats[2] = lr

@@ -171,6 +171,7 @@ class Trainer:
                 self.network, layout, self.training.init, self.training.seed
             )
         self._grads = np.zeros(layout.n_params)
+        self._frozen_index = np.zeros(0, dtype=np.int64)
         self._rng = np.array([_seed_state(self.training.seed)], dtype=np.uint64)
         self._perm = np.arange(self._n_train, dtype=np.int64)
         self._counters = np.zeros(7, dtype=np.int64)
@@ -333,6 +334,7 @@ class Trainer:
             layout.weight_mask,
             layout.w_offset,
             layout.w_length,
+            self._frozen_index,
         )
         data = K.Data(self._X, self._y, self._X_test, self._y_test)
         buffers = K.Buffers(
