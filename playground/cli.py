@@ -240,6 +240,62 @@ def cmd_race(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    """One point through the network, written out: per layer z, a, delta, grad_W, grad_b."""
+    import json
+
+    import numpy as np
+
+    from playground.engine.explain import (
+        explain,
+        explanation_dict,
+        explanation_text,
+        features_of,
+    )
+    from playground.session import load_session
+
+    x1, x2 = args.point
+    if not (math.isfinite(x1) and math.isfinite(x2)):
+        raise CommandError(f"--point: {x1:g} {x2:g}: expected two finite numbers")
+    session = load_session(args.session)
+    label = _explain_label(args.label, session, args.session)
+    try:
+        model = session.to_model()
+        loss = session.training.loss_for(session.network)
+    except ValueError as error:
+        raise CommandError(f"{args.session}: {error}") from None
+    X = features_of(model.network, model.standardization, [[x1, x2]])
+    explanation = explain(model.network, model.weights, loss, X, [label])
+    if not all(np.all(np.isfinite(layer.delta)) for layer in explanation.layers):
+        raise CommandError(
+            f"{args.session}: the network overflows at ({x1:g}, {x2:g}) (infinite or NaN "
+            "values); nothing to explain"
+        )
+    if args.json:
+        say(json.dumps(explanation_dict(explanation)))
+    else:
+        say(explanation_text(explanation, model.network.inputs))
+    return 0
+
+
+def _explain_label(text: str, session: Session, path: str) -> float:
+    """--label as a class index of the session's classes, or a finite regression target."""
+    network = session.network
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if network.problem == "regression":
+        if not math.isfinite(value):
+            raise CommandError(f"--label: {text!r} is not a finite number (the target value)")
+        return value
+    if not (math.isfinite(value) and value == int(value) and 0 <= value < network.classes):
+        raise CommandError(
+            f"--label: {text!r} is not a class of {path} (a class index 0 to {network.classes - 1})"
+        )
+    return value
+
+
 PICTURE_SUFFIXES = (".npz", ".png")
 
 
@@ -611,6 +667,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=_epochs, required=True, help="epochs to train")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.npz or OUT.png")
     _plane_options(p, race=True)
+
+    p = _add(
+        sub,
+        "explain",
+        cmd_explain,
+        "one point through the network, written out (eval mode, data loss): the features; per "
+        "layer z, a, delta = dL/dz, grad_W, grad_b; the output and the loss",
+        f"{PROG} explain lesson.json --point 0.5 -1.2 --label 1 --json",
+    )
+    p.add_argument("session", help="session file (.json)")
+    p.add_argument(
+        "--point", type=float, nargs=2, required=True, metavar=("X1", "X2"), help="the point"
+    )
+    p.add_argument(
+        "--label", required=True, metavar="Y", help="its class index, or its value (regression)"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object (DESIGN 5)")
 
     _add(
         sub,
