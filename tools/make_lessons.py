@@ -157,7 +157,7 @@ TABLE: tuple[LessonSource, ...] = (
         hidden(4, "tanh"),
         training(),
         speed=10,
-        pause_at=(50,),
+        pause_at=(50, 100),
     ),
     LessonSource(
         "03-linear-stays-linear",
@@ -178,7 +178,7 @@ TABLE: tuple[LessonSource, ...] = (
         "04b-learning-rate-too-big",
         dataset("circle"),
         hidden(4, "tanh"),
-        training(lr=10.0),
+        training(lr=100.0),
         speed=5,
     ),
     LessonSource(
@@ -215,9 +215,9 @@ TABLE: tuple[LessonSource, ...] = (
         "08-zero-init",
         dataset("circle"),
         hidden(4, "sigmoid", 2),
-        training(lr=0.3, init="zeros"),
+        training(lr=1.0, init="zeros"),
         speed=10,
-        pause_at=(100,),
+        pause_at=(150,),
     ),
     LessonSource(
         "09-overfitting",

@@ -78,8 +78,9 @@ HYPER_OPTIONS: dict[str, Option] = {
     "dampening": Option("Dampening", "Scales the new gradient in the momentum buffer: "
                                      "v ← μ·v + (1 − dampening)·g"),
     "nesterov": Option("Nesterov", "Look ahead along the momentum before taking the gradient"),
-    "weight_decay": Option("Weight decay", "λ: adds λ·θ to the gradient (an L2 pull toward 0 "
-                                           "inside the optimizer)"),
+    "weight_decay": Option("Weight decay", "λ: pulls every weight toward 0 — adds λ·θ to the "
+                                           "gradient, or with Decoupled decay (AdamW) shrinks "
+                                           "θ by η·λ·θ apart from the gradient"),
     "eps": Option("Epsilon", "ε: keeps the division stable: … / (√v + ε)"),
     "rho": Option("Rho (ρ)", "ρ: decay of the running averages of g² and of the squared steps"),
     "alpha": Option("Alpha (α)", "α: decay of the running average of g²: v ← α·v + (1 − α)·g²"),
@@ -88,7 +89,8 @@ HYPER_OPTIONS: dict[str, Option] = {
     "lr_decay": Option("LR decay", "The rate shrinks as η / (1 + (t − 1)·lr_decay)"),
     "initial_accumulator_value": Option("Initial accumulator", "The starting value of G, the "
                                                                "sum of squared gradients"),
-    "amsgrad": Option("AMSGrad", "Divide by the largest v so far: the step size never grows"),
+    "amsgrad": Option("AMSGrad", "Divide by the largest v so far: the denominator never "
+                                 "shrinks (the step still follows m)"),
     "decoupled": Option("Decoupled decay", "Shrink the weights directly (AdamW) instead of "
                                            "adding λ·θ to the gradient"),
     "momentum_decay": Option("Momentum decay", "ψ: NAdam's momentum schedule "
@@ -291,7 +293,8 @@ OPTIMIZERS: dict[str, Optimizer] = {
                   "Adam with Nesterov momentum: θ ← θ − η·(μₜ₊₁m̂ + (1−μₜ)ĝ) / (√v̂ + ε)",
                   "NAdam", nadam_step, ("exp_avg", "exp_avg_sq"), scalars=("mu_product",)),
         Optimizer("amsgrad", 4, dict(_ADAM, amsgrad=True),
-                  "Adam with v̂ ← max(v̂, v): the step size never grows", "AMSGrad", adam_step,
+                  "Adam dividing by the largest v so far, vₘₐₓ ← max(vₘₐₓ, v): the denominator "
+                  "never shrinks", "AMSGrad", adam_step,
                   _ADAM_STATE),
     )
 }  # fmt: skip
