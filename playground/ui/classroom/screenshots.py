@@ -82,6 +82,28 @@ def train_lesson(window: MainWindow, wait: Wait, lesson: str, epochs: int) -> No
     wait(lambda: controller.status.state == "paused", WAIT_MS)
 
 
+def train_landscape(window: MainWindow, wait: Wait) -> None:
+    """The trained spiral, then the loss landscape big on the plane of the path's principal
+    components, with the path drawn up to the last weights."""
+    train_spiral(window, wait)
+    controller, view = window.controller, window.landscape_view
+    epoch = controller.status.epoch
+    wait(lambda: window.metrics.train_curve.getData()[0] is not None, WAIT_MS)
+    wait(lambda: window.metrics.train_curve.getData()[0][-1] >= epoch - 1, WAIT_MS)
+    window.metrics.show_tab("Landscape")
+    view.set_directions("pca")
+    view.big_button.setChecked(True)
+    params = controller.frame.params
+    wait(
+        lambda: (
+            view.result is not None
+            and view.result.request.line_end is params
+            and len(view.figure.path) == len(view.model.path)
+        ),
+        WAIT_MS,
+    )
+
+
 def settle(window: MainWindow, wait: Wait, width: int, height: int) -> None:
     """Resize, then wait until the heatmap of the new view and the last epoch's curves are in."""
     window.resize(width, height)
@@ -130,6 +152,8 @@ SCENES = (
     Scene("presentation", (1280, 720), train_spiral, presentation=True),
     Scene("presentation", (1024, 768), train_spiral, presentation=True),
     Scene("lesson", (1920, 1080), _lesson("02-hidden-layer-xor", 150)),
+    Scene("landscape", (1280, 720), train_landscape),
+    Scene("landscape-presentation", (1024, 768), train_landscape, presentation=True),
     Scene(
         "lesson-presentation",
         (1280, 720),

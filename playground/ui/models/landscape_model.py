@@ -27,8 +27,8 @@ from playground.worker import Frame
 
 Array = npt.NDArray[np.float64]
 DIRECTIONS = {  # how the plane is chosen: the view's choice box is filled from here
-    "random": "Random directions",
-    "pca": "PCA of the path",
+    "random": "Random",
+    "pca": "PCA",
 }
 RESOLUTION = 31
 SPAN = 1.0  # α, β ∈ [−SPAN, SPAN] on a random plane (the command line's default)

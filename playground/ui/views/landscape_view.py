@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QGraphicsSceneMouseEvent,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -37,9 +36,16 @@ from playground.ui.views.landscape_plot import LandscapePlot, PlanePath
 from playground.ui.views.plots import LogAxis, apply_plot_look
 from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.axes import SpacedAxis
+from playground.ui.widgets.icons import icon
 from playground.ui.widgets.theme import TEXT, TEXT_MUTED
 from playground.worker import Frame
 
+DIRECTION_TIPS = {
+    "random": "Two random directions, filter-normalised (Li et al. 2018), drawn once per run: "
+    "the plane goes through the run's first weights (Re-centre: through the current ones)",
+    "pca": "The first two principal components of the training path: the plane goes "
+    "through the current weights and follows the path",
+}
 POLL_MS = 40  # how often the view looks for a new result of the landscape worker
 PATH_COLOR = "#ff5a36"
 LINE_COLOR = TEXT
@@ -102,6 +108,7 @@ class LandscapeFigure(QWidget):
         apply_plot_look(self.line, look, axis_label="t   (0: the run's start, 1: now)")
         self.line_curve.setPen(pg.mkPen(LINE_COLOR, width=look.line(2)))
         self.line_ends.setSize(look.px(10))
+        self.line.setMinimumHeight(look.px(80))
 
     def show_surface(
         self, alphas: npt.ArrayLike, betas: npt.ArrayLike, loss: npt.ArrayLike
@@ -138,13 +145,13 @@ class LandscapeFigure(QWidget):
 
 
 def caption_text(line_loss: npt.NDArray[np.floating]) -> str:
-    """'Training loss now 0.042 · at the start 0.69' from the line's ends."""
+    """'Loss now 0.042 ● · start 0.69 ○' (the training loss) from the line's ends."""
     if len(line_loss) == 0:
         return ""
     now, start = float(line_loss[-1]), float(line_loss[0])
     if not (math.isfinite(now) and math.isfinite(start)):
-        return "Training loss: not finite"
-    return f"Training loss now <b>{now:.3g}</b> (●) · at the start {start:.3g} (○)"
+        return "Loss: not finite"
+    return f"Loss now <b>{now:.3g}</b> ● · start {start:.3g} ○"
 
 
 class LandscapeView(QWidget):
@@ -191,18 +198,25 @@ class LandscapeView(QWidget):
         self.directions_box = QComboBox()
         for key, text in DIRECTIONS.items():
             self.directions_box.addItem(text, key)
+            self.directions_box.setItemData(
+                self.directions_box.count() - 1, DIRECTION_TIPS[key], Qt.ItemDataRole.ToolTipRole
+            )
+        self.directions_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.directions_box.setToolTip(
             "The plane's directions: two random directions, filter-normalised (Li et al. "
             "2018), or the first two principal components of the training path"
         )
         self.directions_box.currentIndexChanged.connect(self._on_directions)
-        self.recentre_button = QPushButton("Re-centre")
+        self.recentre_button = QToolButton()
+        self.recentre_button.setText("Re-centre")
         self.recentre_button.setToolTip("A new plane through the current weights")
         self.recentre_button.clicked.connect(self.recentre)
         self.big_button = QToolButton()
-        self.big_button.setText("Big")
+        self.big_button.setIcon(icon("fit", TEXT_MUTED))
         self.big_button.setCheckable(True)
-        self.big_button.setToolTip("Show the landscape in the output view's place (big)")
+        self.big_button.setToolTip(
+            "Big: the landscape in the output view's place (again: both, side by side)"
+        )
         self.big_button.toggled.connect(self.big_changed)
         row.addWidget(self.directions_box)
         row.addWidget(self.recentre_button)
@@ -324,8 +338,10 @@ def landscape_png(result: EngineLandscape, size: tuple[int, int] = PICTURE_SIZE)
         figure.show_line(result.line_ts, result.line_loss)
     else:
         figure.line.hide()
-        figure.caption.setText(f"Training loss at the centre {centre_loss(result):.3g}")
-    directions = DIRECTIONS.get(result.directions, result.directions)
+        figure.caption.setText(f"Loss at the centre {centre_loss(result):.3g}")
+    directions = {"random": "Random directions", "pca": "PCA of the path"}.get(
+        result.directions, result.directions
+    )
     figure.caption.setText(f"{directions} · {figure.caption.text()}")
     figure.show()
     QApplication.processEvents()
