@@ -1,12 +1,16 @@
 """The optimizer race's thread: steps every contestant in lockstep, publishes frames.
 
 Like the training worker (worker.py), a plain thread with no Qt: the UI sends frozen commands
-(Play, Pause, StepEpoch, StepBatch, Stop), the thread applies them between chunks of training
-and keeps only the newest RaceFrame for the UI ("a queue of one"). The race itself (the
-contestants' Trainers, the shared initial weights and batches, the fixed plane) is
-`playground.race.Race`; this thread adds what the window shows: each contestant's loss curve
-and path on the plane, its decision boundary over a grid, and the loss surface of the plane
-behind the paths, widened (same plane, larger span) when a path runs off it.
+(Play, Pause, StepEpoch, StepBatch, SetSpeed, SetDirections, Stop), the thread applies them
+between chunks of training and keeps only the newest RaceFrame for the UI ("a queue of one").
+The race itself (the contestants' Trainers, the shared initial weights and batches, the fixed
+plane) is `playground.race.Race`; `RaceRecording` adds what the window shows: each contestant's
+loss curve and path on the plane, its decision boundary over a grid, and the loss surface of
+the plane behind the paths, widened (same plane, larger span) when a path runs off it.
+
+The plane is the race's random one (filter-normalised directions through the common start)
+until SetDirections("pca") fits the plane of the first two principal components of every path
+so far (through the common start); it stays fixed from then on until the next fit.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ import numpy as np
 import numpy.typing as npt
 
 from playground.engine import GridRequest, NetworkSpec
-from playground.engine.landscape import loss_grid, project
-from playground.engine.trainer import LossInputs, Trainer
+from playground.engine.landscape import loss_grid, pca_plane, project
+from playground.engine.trainer import Trainer
 from playground.race import Contestant, Race, RaceResult
 from playground.session import Session
 
@@ -35,7 +39,10 @@ CHUNK_SECONDS = 0.010  # target duration of one chunk (all contestants)
 IDLE_WAIT = 0.25  # seconds the idle loop waits for a command
 MAX_HISTORY = 2000  # points per curve and path before they are thinned out
 SURFACE_RESOLUTION = 31
-SPANS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0, 15.0, 20.0, 30.0, 50.0, 70.0, 100.0)
+MAX_KEPT_PARAMS = 256  # weights kept per contestant (thinned) for fitting a PCA plane
+SPANS = tuple(m * 10.0**e for e in range(-3, 4) for m in (1.0, 1.5, 2.0, 3.0, 5.0, 7.0))
+START_SPAN = 1.0  # the random plane's first surface: one weight-norm each way
+DIRECTIONS = ("random", "pca")
 SPAN_MARGIN = 1.15  # the surface reaches this far beyond the farthest path point
 BOUNDARY_GRID = GridRequest(-6.0, 6.0, -6.0, 6.0, 48)  # each contestant's small multiple
 
@@ -71,11 +78,19 @@ class SetSpeed:
 
 
 @dataclass(frozen=True)
+class SetDirections:
+    """The plane the paths are drawn on: "random" (the race's) or "pca" (fitted now to the
+    paths so far)."""
+
+    directions: str
+
+
+@dataclass(frozen=True)
 class Stop:
     """End the thread."""
 
 
-Command = Play | Pause | StepEpoch | StepBatch | SetSpeed | Stop
+Command = Play | Pause | StepEpoch | StepBatch | SetSpeed | SetDirections | Stop
 
 
 # ----- results (race thread → UI thread) -------------------------------------------------------
@@ -90,6 +105,7 @@ class Surface:
     betas: npt.NDArray[np.float64]
     loss: npt.NDArray[np.float64]
     span: float
+    directions: str = "random"  # the plane: the race's random one, or fitted to the paths
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,9 +168,124 @@ class _Track:
             self._rows = self._rows[::2]
             self._stride *= 2
 
-    def array(self, last: tuple[float, ...] | None = None) -> npt.NDArray[np.float64]:
-        rows = self._rows + ([last] if last is not None and self._rows[-1:] != [last] else [])
-        return np.array(rows, dtype=np.float64).reshape(-1, self._columns)
+    def reset(self, rows: list[tuple[float, ...]]) -> None:
+        self._rows, self._stride, self._seen = list(rows), 1, len(rows)
+
+    def array(self) -> npt.NDArray[np.float64]:
+        return np.array(self._rows, dtype=np.float64).reshape(-1, self._columns)
+
+
+class RaceRecording:
+    """What the race window shows of a race, recorded on the race thread: each contestant's
+    curve and path (thinned when long), the plane and its loss surface, and frames."""
+
+    def __init__(self, race: Race, grid: GridRequest) -> None:
+        self.race = race
+        self.grid = grid
+        # the loss over the plane: the training data, batch norm's statistics at the start
+        self._loss_inputs = race.sessions[0].make_trainer().loss_inputs()
+        self.plane = race.plane
+        self.directions = "random"
+        count = len(race.trainers)
+        self._curves = [_Track(2) for _ in range(count)]
+        self._paths = [_Track(2) for _ in range(count)]
+        self._kept: list[list[npt.NDArray[np.float64]]] = [[] for _ in range(count)]
+        self._keep_stride = 1
+        self._records = 0
+        self.surface: Surface | None = None
+        self.record(0.0)
+        self.update_surface()
+
+    def record(self, epoch_progress: float) -> None:
+        """One point of every contestant's curve and path (its current weights); a diverged
+        contestant's curve and path end where it diverged."""
+        self._records += 1
+        keep = (self._records - 1) % self._keep_stride == 0
+        for k, trainer in enumerate(self.race.trainers):
+            if trainer.diverged:
+                continue
+            params = trainer.parameters()
+            loss, _ = trainer.evaluate(trainer.data.train_xy, trainer.data.train_labels)
+            if not (np.isfinite(params).all() and np.isfinite(loss)):
+                continue
+            alpha, beta = project(self.plane, params)
+            self._curves[k].append((epoch_progress, loss))
+            self._paths[k].append((float(alpha), float(beta)))
+            if keep:
+                self._kept[k].append(params)
+        if max(len(kept) for kept in self._kept) > MAX_KEPT_PARAMS:
+            self._kept = [kept[::2] for kept in self._kept]
+            self._keep_stride *= 2
+
+    def set_directions(self, directions: str) -> None:
+        """The race's random plane, or the plane of the principal components of every path
+        so far (through the common start); the paths are projected on it again."""
+        if directions not in DIRECTIONS:
+            raise ValueError(f"directions: {directions!r} is not one of {', '.join(DIRECTIONS)}")
+        race = self.race
+        kept = [np.array(rows) for rows in self._kept if rows]
+        if directions == "pca":
+            points = np.concatenate(kept)
+            if len(points) < 3 or np.allclose(points, points[0]):
+                raise ValueError("The paths are too short for a plane of their own: race on a "
+                                 "little first.")  # fmt: skip
+            self.plane = pca_plane(points, race.initial)
+        else:
+            self.plane = race.plane
+        self.directions = directions
+        for path, rows, trainer in zip(self._paths, self._kept, race.trainers, strict=True):
+            if not trainer.diverged:  # the path ends at the current weights
+                rows = [*rows, trainer.parameters()]
+            points = project(self.plane, np.array(rows)) if rows else np.zeros((0, 2))
+            path.reset([(float(alpha), float(beta)) for alpha, beta in points])
+        self.surface = None
+        self.update_surface()
+
+    def update_surface(self) -> None:
+        """The plane's loss over a span that holds every path (a ladder of spans, so that it
+        is recomputed only when a path leaves it)."""
+        reach = max(float(np.abs(path.array()).max(initial=0.0)) for path in self._paths)
+        needed = max(reach * SPAN_MARGIN, START_SPAN if self.directions == "random" else 0.0)
+        span = next((s for s in SPANS if s >= needed), SPANS[-1])
+        if self.surface is not None and span <= self.surface.span:
+            return
+        axis = np.linspace(-span, span, SURFACE_RESOLUTION)
+        loss = loss_grid(self._loss_inputs, self.plane, axis, axis)
+        self.surface = Surface(axis, axis.copy(), np.asarray(loss), span, self.directions)
+
+    def frame(self, epoch_progress: float, running: bool) -> RaceFrame:
+        """Every contestant now: curve, path, boundary over the grid, loss."""
+        race = self.race
+        contestants = []
+        for k, (contestant, trainer) in enumerate(
+            zip(race.contestants, race.trainers, strict=True)
+        ):
+            snapshot = trainer.snapshot(self.grid)
+            curve = self._curves[k].array()
+            contestants.append(
+                ContestantFrame(
+                    name=contestant.name,
+                    epochs=curve[:, 0].copy(),
+                    losses=curve[:, 1].copy(),
+                    path=self._paths[k].array(),
+                    train_loss=snapshot.train_loss,
+                    train_accuracy=snapshot.train_accuracy,
+                    output=snapshot.grid.output if snapshot.grid is not None else None,
+                    diverged=snapshot.diverged,
+                    message=snapshot.message,
+                )
+            )
+        first = race.trainers[0]
+        return RaceFrame(
+            contestants=tuple(contestants),
+            network=first.network,
+            grid=self.grid,
+            surface=self.surface,
+            epoch=max(t.epoch for t in race.trainers),
+            step=max(t.step for t in race.trainers),
+            epoch_progress=epoch_progress,
+            running=running,
+        )
 
 
 class RaceWorker:
@@ -178,7 +309,7 @@ class RaceWorker:
         self._applied = 0
         self._lock = threading.Lock()
         self._race: Race | None = None
-        self._loss_inputs: LossInputs | None = None
+        self._recording: RaceRecording | None = None
         self._running = False
         self._pending_steps = 0
         self._chunk_steps = 8
@@ -188,11 +319,9 @@ class RaceWorker:
         self._last_record_time = 0.0
         self._stopping = False
         self._changed = True
-        self._problem = ""
+        self._problem = ""  # why the race cannot run
+        self._notice = ""  # a refused request (a plane of paths too short), for the status
         self._last_frame_time = 0.0
-        self._curves: list[_Track] = []
-        self._paths: list[_Track] = []
-        self._surface: Surface | None = None
         self._latest: RaceFrame | None = None
         self._latest_taken = True
         self._status = RaceStatus("starting")
@@ -224,6 +353,10 @@ class RaceWorker:
     def step_batch(self) -> None:
         """Train every contestant one mini-batch."""
         self.send(StepBatch())
+
+    def set_directions(self, directions: str) -> None:
+        """Draw the paths on the race's random plane, or fit one to the paths so far."""
+        self.send(SetDirections(directions))
 
     def set_speed(self, epochs_per_second: float | None) -> None:
         """Throttle to epochs per second, or None for as fast as possible."""
@@ -295,13 +428,8 @@ class RaceWorker:
 
     def _build(self) -> None:
         race = Race(self._session, self._contestants)
-        # the loss over the plane: the training data, batch norm's statistics at the start
-        self._loss_inputs = race.sessions[0].make_trainer().loss_inputs()
+        self._recording = RaceRecording(race, self._grid)
         self._race = race
-        self._curves = [_Track(2) for _ in race.trainers]
-        self._paths = [_Track(2) for _ in race.trainers]
-        self._record()
-        self._update_surface(force=True)
         self._publish()
 
     def _wait_time(self) -> float:
@@ -370,6 +498,16 @@ class RaceWorker:
         self._credit = 0.0
         self._last_credit_time = time.perf_counter()
 
+    def _on_set_directions(self, command: SetDirections) -> None:
+        if self._recording is None:
+            return
+        try:
+            self._recording.set_directions(command.directions)
+        except ValueError as error:
+            self._notice = str(error)
+        else:
+            self._notice = ""
+
     def _on_stop(self, _: Stop) -> None:
         self._stopping = True
 
@@ -417,23 +555,7 @@ class RaceWorker:
         now = time.perf_counter()
         if now - self._last_record_time >= RECORD_INTERVAL:
             self._last_record_time = now
-            self._record()
-
-    def _record(self) -> None:
-        """One point of every contestant's curve and path (its current weights); a diverged
-        contestant's curve and path end where it diverged."""
-        race = self._race
-        progress = self._epoch_progress()
-        for trainer, curve, path in zip(race.trainers, self._curves, self._paths, strict=True):
-            if trainer.diverged:
-                continue
-            params = trainer.parameters()
-            loss, _ = trainer.evaluate(trainer.data.train_xy, trainer.data.train_labels)
-            if not (np.isfinite(params).all() and np.isfinite(loss)):
-                continue
-            alpha, beta = project(race.plane, params)
-            curve.append((progress, loss))
-            path.append((float(alpha), float(beta)))
+            self._recording.record(self._epoch_progress())
 
     def _epoch_progress(self) -> float:
         race = self._race
@@ -441,21 +563,6 @@ class RaceWorker:
         left, per_epoch = trainer.steps_left_in_epoch, max(trainer.steps_per_epoch, 1)
         fraction = 0.0 if left >= per_epoch else 1.0 - left / per_epoch
         return trainer.epoch + fraction
-
-    def _update_surface(self, force: bool = False) -> None:
-        """The plane's loss over a span that holds every path (a ladder of spans, so that it
-        is recomputed only when a path leaves it)."""
-        reach = max(
-            (float(np.abs(path.array()).max(initial=0.0)) for path in self._paths), default=0.0
-        )
-        needed = reach * SPAN_MARGIN
-        span = next((s for s in SPANS if s >= needed), SPANS[-1])
-        if not force and self._surface is not None and span <= self._surface.span:
-            return
-        race = self._race
-        axis = np.linspace(-span, span, SURFACE_RESOLUTION)
-        loss = loss_grid(self._loss_inputs, race.plane, axis, axis)
-        self._surface = Surface(axis, axis.copy(), np.asarray(loss, np.float64), span)
 
     def _publish_if_due(self) -> None:
         if not self._changed or self._race is None:
@@ -467,43 +574,14 @@ class RaceWorker:
             waiting = not self._latest_taken
         if waiting and (self._running or self._pending_steps):
             return  # the UI has not drawn the last frame yet: keep training instead
-        self._record()
-        self._update_surface()
+        self._recording.record(self._epoch_progress())
+        self._recording.update_surface()
         self._publish()
         self._last_frame_time = now
 
     def _publish(self) -> None:
-        race = self._race
-        contestants = []
-        for contestant, trainer, curve, path in zip(
-            race.contestants, race.trainers, self._curves, self._paths, strict=True
-        ):
-            snapshot = trainer.snapshot(self._grid)
-            xy = curve.array()
-            contestants.append(
-                ContestantFrame(
-                    name=contestant.name,
-                    epochs=xy[:, 0].copy(),
-                    losses=xy[:, 1].copy(),
-                    path=path.array(),
-                    train_loss=snapshot.train_loss,
-                    train_accuracy=snapshot.train_accuracy,
-                    output=snapshot.grid.output if snapshot.grid is not None else None,
-                    diverged=snapshot.diverged,
-                    message=snapshot.message,
-                )
-            )
-        first = race.trainers[0]
-        frame = RaceFrame(
-            contestants=tuple(contestants),
-            network=first.network,
-            grid=self._grid,
-            surface=self._surface,
-            epoch=first.epoch,
-            step=first.step,
-            epoch_progress=self._epoch_progress(),
-            running=bool(self._running or self._pending_steps),
-        )
+        running = bool(self._running or self._pending_steps)
+        frame = self._recording.frame(self._epoch_progress(), running)
         with self._lock:
             self._latest = frame
             self._latest_taken = False
@@ -513,16 +591,31 @@ class RaceWorker:
         race = self._race
         where = {"applied": self._applied}
         if race is not None:
-            where.update(epoch=race.trainers[0].epoch, step=race.trainers[0].step)
+            where.update(
+                epoch=max(t.epoch for t in race.trainers), step=max(t.step for t in race.trainers)
+            )
         if self._problem:
             status = RaceStatus("blocked", message=self._problem, **where)
         elif race is None:
             status = RaceStatus("starting", **where)
         else:
             state = "running" if (self._running or self._pending_steps) else "paused"
-            status = RaceStatus(state, **where)
+            status = RaceStatus(state, message=self._notice or _out_of_race(race), **where)
         with self._lock:
             self._status = status
+
+
+def _out_of_race(race: Race) -> str:
+    """'sgd@10 diverged at epoch 3; the others race on.' (empty while everyone trains)."""
+    out = [
+        f"{c.name} {'diverged' if t.diverged else 'stopped early'} at epoch {t.epoch}"
+        for c, t in zip(race.contestants, race.trainers, strict=True)
+        if not t.can_train
+    ]
+    if not out:
+        return ""
+    rest = "the others race on" if len(out) < len(race.trainers) else "the race is over"
+    return f"{'; '.join(out)}; {rest}."
 
 
 def race_frame_of(result: RaceResult, grid: GridRequest = BOUNDARY_GRID) -> RaceFrame:
@@ -564,7 +657,7 @@ def race_frame_of(result: RaceResult, grid: GridRequest = BOUNDARY_GRID) -> Race
         contestants=tuple(contestants),
         network=session.network,
         grid=grid,
-        surface=Surface(result.alphas, result.betas, result.loss, span),
+        surface=Surface(result.alphas, result.betas, result.loss, span, result.directions),
         epoch=epoch,
         step=max(int(s.steps[-1]) for s in result.standings),
         epoch_progress=float(epoch),
@@ -578,10 +671,12 @@ _HANDLERS: dict[type, Callable[[RaceWorker, Command], None]] = {
     StepEpoch: RaceWorker._on_step_epoch,
     StepBatch: RaceWorker._on_step_batch,
     SetSpeed: RaceWorker._on_set_speed,
+    SetDirections: RaceWorker._on_set_directions,
     Stop: RaceWorker._on_stop,
 }
 
 __all__ = [
     "BOUNDARY_GRID", "Command", "ContestantFrame", "Pause", "Play", "RaceFrame", "RaceStatus",
-    "RaceWorker", "SetSpeed", "StepBatch", "StepEpoch", "Stop", "Surface", "race_frame_of",
+    "RaceRecording", "RaceWorker", "SetDirections", "SetSpeed", "StepBatch", "StepEpoch", "Stop",
+    "Surface", "race_frame_of",
 ]  # fmt: skip

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from playground import cli
 from playground.engine import OptimizerSpec
+from playground.engine.landscape import project
 from playground.launcher import QtApp
 from playground.race import run_race
 from playground.race_worker import race_frame_of
@@ -241,3 +242,38 @@ def _saved(session: Session, folder) -> str:  # noqa: ANN001
     path = folder / "session.json"
     save_session(session, path)
     return str(path)
+
+
+def test_the_paths_can_be_drawn_on_a_plane_fitted_to_them(qtbot, window) -> None:  # noqa: ANN001
+    race = start_race(qtbot, window, "sgd@0.3, momentum@0.1")
+    controls = race.controls
+    pca = controls.plane.findData("pca")
+    controls.plane.activated.emit(pca)  # too early: the paths have not moved yet
+    qtbot.waitUntil(lambda: "too short" in controls.status_label.text(), timeout=WAIT_MS)
+    assert race.runner.frame.surface.directions == "random"
+
+    race.runner.play()
+    qtbot.waitUntil(lambda: race.runner.status.epoch >= 10, timeout=WAIT_MS)
+    race.runner.pause()
+    qtbot.waitUntil(lambda: race.runner.status.state == "paused", timeout=WAIT_MS)
+    controls.plane.setCurrentIndex(pca)
+    controls.plane.activated.emit(pca)
+    qtbot.waitUntil(
+        lambda: (
+            race.runner.frame.surface.directions == "pca"
+            and "principal components" in race.view.caption.text()
+        ),
+        timeout=WAIT_MS,
+    )
+    recording = race.runner.worker._recording
+    plane = recording.plane
+    assert np.isclose(np.linalg.norm(plane.d1), 1) and np.isclose(np.linalg.norm(plane.d2), 1)
+    assert abs(plane.d1 @ plane.d2) < 1e-9
+    np.testing.assert_array_equal(plane.centre, race.runner.worker.race.initial)
+    frame = race.runner.frame
+    for contestant, trainer in zip(frame.contestants, recording.race.trainers, strict=True):
+        np.testing.assert_allclose(contestant.path[-1], project(plane, trainer.parameters()))
+        np.testing.assert_allclose(contestant.path[0], (0.0, 0.0), atol=1e-12)  # the start
+    surface = frame.surface
+    assert surface.span >= np.abs(np.concatenate([c.path for c in frame.contestants])).max()
+    assert controls.plane.currentData() == "pca"

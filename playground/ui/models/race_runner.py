@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.race import Contestant
-from playground.race_worker import RaceFrame, RaceStatus, RaceWorker
+from playground.race_worker import DEFAULT_SPEED, RaceFrame, RaceStatus, RaceWorker
 from playground.session import Session
 
 FRAME_RATE = 30.0
@@ -19,12 +19,14 @@ class RaceRunner(QObject):
     frame_ready = Signal(object)  # RaceFrame
     status_changed = Signal(object)  # RaceStatus
     running_changed = Signal(bool)  # playing or not
+    speed_changed = Signal(object)  # float | None (epochs per second, None = max)
 
     def __init__(
         self,
         session: Session,
         contestants: tuple[Contestant, ...],
         *,
+        speed: float | None = DEFAULT_SPEED,
         frame_rate: float = FRAME_RATE,
         parent: QObject | None = None,
     ) -> None:
@@ -33,7 +35,8 @@ class RaceRunner(QObject):
         self._play_sent = 0
         self._status = RaceStatus("starting")
         self._frame: RaceFrame | None = None
-        self.worker = RaceWorker(session, contestants)
+        self._speed = speed
+        self.worker = RaceWorker(session, contestants, speed=speed)
         self.worker.start()
         self.timer = QTimer(self)
         self.timer.setInterval(max(1, round(1000 / frame_rate)))
@@ -49,6 +52,11 @@ class RaceRunner(QObject):
     def frame(self) -> RaceFrame | None:
         """The last frame handed to the views."""
         return self._frame
+
+    @property
+    def speed(self) -> float | None:
+        """Epochs per second of every contestant (None = as fast as possible)."""
+        return self._speed
 
     @property
     def status(self) -> RaceStatus:
@@ -79,6 +87,17 @@ class RaceRunner(QObject):
         """Every contestant trains one mini-batch."""
         self.worker.step_batch()
         self._set_playing(False)
+
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        """Throttle the race (None = as fast as possible)."""
+        self._speed = epochs_per_second
+        self.worker.set_speed(epochs_per_second)
+        self.speed_changed.emit(epochs_per_second)
+
+    def set_directions(self, directions: str) -> None:
+        """Draw the paths on the race's random plane ("random"), or on a plane fitted to the
+        paths so far ("pca")."""
+        self.worker.set_directions(directions)
 
     def tick(self) -> None:
         """Hand the newest frame and status to the views."""

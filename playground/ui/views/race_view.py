@@ -6,28 +6,25 @@ the buttons or the playground's keys (Space, →, Shift+→); closing the window
 from __future__ import annotations
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from playground.race import Contestant, RaceResult
-from playground.race_worker import RaceFrame, RaceStatus, race_frame_of
+from playground.race_worker import RaceFrame, Surface, race_frame_of
 from playground.session import Session
-from playground.ui.classroom.shortcuts import make_action, tip_with_keys
+from playground.ui.classroom.shortcuts import make_action
 from playground.ui.models.race_runner import RaceRunner
+from playground.ui.panels.race_controls import RaceControls
 from playground.ui.views.landscape_plot import LandscapePlot, PlanePath
 from playground.ui.views.race_panels import BoundaryTiles, RaceCurves, contestant_style
 from playground.ui.widgets.appearance import Appearance, Look
-from playground.ui.widgets.icons import icon
-from playground.ui.widgets.theme import TEXT
 
 TITLE = "Optimizer race"
 PLANE_CAPTIONS = {  # what α and β are, by the race's choice of plane
@@ -74,7 +71,7 @@ class RaceView(QWidget):
         self.caption.setProperty("role", "hint")
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
-        self._span: float | None = None
+        self._surface: Surface | None = None
 
     def apply_look(self, look: Look) -> None:
         """Presentation mode: bigger text, thicker lines and markers in every plot."""
@@ -86,9 +83,10 @@ class RaceView(QWidget):
     def show_frame(self, frame: RaceFrame) -> None:
         """Every contestant's path, curve and boundary (the surface when its span changed)."""
         surface = frame.surface
-        if surface is not None and surface.span != self._span:
-            self._span = surface.span
+        if surface is not None and surface is not self._surface:  # a new plane or span
+            self._surface = surface
             self.landscape.set_surface(surface.alphas, surface.betas, surface.loss)
+            self.caption.setText(plane_caption(surface.directions))
         self.landscape.set_paths(
             [
                 PlanePath(c.name, c.path, *contestant_style(i))
@@ -113,7 +111,6 @@ def race_png(result: RaceResult, size: tuple[int, int] = PICTURE_SIZE) -> bytes:
     layout.addWidget(title)
     view = RaceView(len(frame.contestants))
     view.tiles.set_points(result.session.points)
-    view.caption.setText(plane_caption(result.directions))
     layout.addWidget(view, 1)
     figure.resize(*size)
     figure.show()
@@ -164,12 +161,9 @@ class RaceWindow(QWidget):
         self.view.tiles.set_points(session.points)
         self.commands = self._create_actions()
         self.runner.frame_ready.connect(self._on_frame)
-        self.runner.status_changed.connect(self._on_status)
-        self.runner.running_changed.connect(self._update_play)
         if appearance is not None:
             appearance.changed.connect(self.apply_look)
             self.apply_look(appearance.look)
-        self._update_play(False)
 
     # ----- building ---------------------------------------------------------------------------
 
@@ -177,7 +171,9 @@ class RaceWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
-        layout.addLayout(self._transport_row())
+        self.controls = RaceControls(self.runner)
+        self.controls.close_button.clicked.connect(self.close)
+        layout.addWidget(self.controls)
         self.view = RaceView(count)
         layout.addWidget(self.view, 1)
         self.landscape, self.curves, self.tiles = (
@@ -185,36 +181,12 @@ class RaceWindow(QWidget):
             self.view.curves,
             self.view.tiles,
         )
-
-    def _transport_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(10)
-        self.play_button = QToolButton()
-        self.play_button.setObjectName("playButton")
-        self.play_button.setIconSize(self.play_button.iconSize() * 1.6)
-        self.play_button.setToolTip(tip_with_keys("Play / pause every contestant", "play"))
-        self.step_button = QToolButton()
-        self.step_button.setObjectName("roundButton")
-        self.step_button.setIcon(icon("step", TEXT))
-        self.step_button.setToolTip("Every contestant trains one epoch (→); with Shift one "
-                                    "mini-batch (Shift+→)")  # fmt: skip
-        self.epoch_label = QLabel("0")
-        self.epoch_label.setProperty("role", "big")
-        self.status_label = QLabel("Starting the race…")
-        self.status_label.setProperty("role", "caption")
-        self.status_label.setWordWrap(True)
-        self.close_button = QPushButton("Close race")
-        self.close_button.setToolTip("End the race and go back to the playground (Esc or Ctrl+W)")
-        epoch_caption = QLabel("Epoch")
-        epoch_caption.setProperty("role", "caption")
-        for widget in (self.play_button, self.step_button, epoch_caption, self.epoch_label):
-            row.addWidget(widget)
-        row.addWidget(self.status_label, 1)
-        row.addWidget(self.close_button)
-        self.play_button.clicked.connect(self.runner.toggle_play)
-        self.step_button.clicked.connect(self._on_step_clicked)
-        self.close_button.clicked.connect(self.close)
-        return row
+        c = self.controls
+        self.play_button, self.step_button, self.close_button = (
+            c.play_button,
+            c.step_button,
+            c.close_button,
+        )
 
     def _create_actions(self) -> dict[str, QAction]:
         """The playground's keys for play / pause / step, here for every contestant."""
@@ -233,32 +205,13 @@ class RaceWindow(QWidget):
     def apply_look(self, look: Look) -> None:
         """Presentation mode: bigger text, thicker lines and markers in every plot."""
         self.view.apply_look(look)
-        self._update_play(self.runner.playing)
-
-    # ----- model → view -----------------------------------------------------------------------
-
-    def _on_step_clicked(self) -> None:
-        if QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self.runner.step_batch()
-        else:
-            self.runner.step_epoch()
-
-    def _update_play(self, playing: bool) -> None:
-        self.play_button.setIcon(icon("pause" if playing else "play", "#ffffff"))
+        self.controls.apply_look(look)
 
     def _on_frame(self, frame: RaceFrame) -> None:
         self.view.show_frame(frame)
-        self.epoch_label.setText(f"{frame.epoch:,}")
-
-    def _on_status(self, status: RaceStatus) -> None:
-        texts = {
-            "starting": "Starting the race…",
-            "paused": "Paused: press Play (Space) or step (→)",
-            "running": "Racing",
-        }
-        self.status_label.setText(status.message or texts.get(status.state, ""))
-        self.play_button.setEnabled(status.state != "blocked")
-        self.step_button.setEnabled(status.state != "blocked")
+        self.controls.show_epoch(frame.epoch)
+        if frame.surface is not None:
+            self.controls.show_plane(frame.surface.directions)
 
     # ----- closing ----------------------------------------------------------------------------
 
