@@ -13,6 +13,7 @@ from . import kernels as K
 from . import resume as resuming
 from .features import expand
 from .network import LOSS_CODE, OUT_KIND, Layout, initial_params, pack_weights, unpack_weights
+from .neuron_masks import NeuronMasks, check_masks, frozen_indices, outgoing_indices
 from .registry import OPTIMIZERS, SCHEDULES, ScheduleOptions, hyper_of
 from .resume import TrainingState
 from .spec import LayerWeights, NetworkSpec, TrainingSpec, check_weights
@@ -154,6 +155,7 @@ class Trainer:
         self.message = ""
         self._set_data_arrays(data)
         self._allocate_buffers()
+        self._masks = NeuronMasks.none(network)
         self.reset(weights)
 
     # ----- set-up --------------------------------------------------------------------------
@@ -171,7 +173,8 @@ class Trainer:
                 self.network, layout, self.training.init, self.training.seed
             )
         self._grads = np.zeros(layout.n_params)
-        self._frozen_index = np.zeros(0, dtype=np.int64)
+        self._held: dict[int, float] = {}  # off neurons' outgoing weights, held at 0 meanwhile
+        self._hold_masked()
         self._rng = np.array([_seed_state(self.training.seed)], dtype=np.uint64)
         self._perm = np.arange(self._n_train, dtype=np.int64)
         self._counters = np.zeros(7, dtype=np.int64)
@@ -283,6 +286,7 @@ class Trainer:
         self._loss_name = self.training.loss_for(network)
         self._set_data_arrays(self.data)
         self._allocate_buffers()
+        self._masks = NeuronMasks.none(network)
         self.reset(weights)
 
     # ----- training -----------------------------------------------------------------------
@@ -457,6 +461,8 @@ class Trainer:
         if not np.all(np.isfinite(values)):
             raise ValueError("parameters: NaN or Infinity")
         self._params[:] = values
+        for index in self._held:  # an off neuron's outgoing weights stay 0 (and held)
+            self._params[index] = 0.0
         self._reset_optimizer()
         self.diverged = False
         self.stopped_early = False
@@ -483,8 +489,13 @@ class Trainer:
     # ----- results ------------------------------------------------------------------------
 
     def weights(self) -> list[LayerWeights]:
-        """Copies of the current weights, one entry per dense layer (output last)."""
-        return unpack_weights(self._layout, self._params, self._bn_mean, self._bn_var)
+        """Copies of the current weights, one entry per dense layer (output last); an off
+        neuron's outgoing weights as they will be when it is switched on again (see
+        `neuron_masks.bake_off` for the weights that act now)."""
+        params = self._params.copy()
+        for index, value in self._held.items():
+            params[index] = value
+        return unpack_weights(self._layout, params, self._bn_mean, self._bn_var)
 
     @property
     def standardization(self) -> tuple[Array, Array]:
@@ -542,6 +553,7 @@ class Trainer:
                 self._bn_var,
                 out,
             )
+        out[self._off_rows] = 0  # a switched-off neuron outputs 0 (its outgoing weights are 0)
         rows = (*self._layout.row_offsets, self._layout.n_rows)
         return tuple(out[rows[i] : rows[i + 1]] for i in range(len(rows) - 1))
 
@@ -604,6 +616,52 @@ class Trainer:
             )
         )
 
+    # ----- hands on the weights (engine/neuron_masks.py) ----------------------------------
+
+    @property
+    def masks(self) -> NeuronMasks:
+        """Which neurons are frozen and which are switched off."""
+        return self._masks
+
+    def set_masks(self, masks: NeuronMasks) -> None:
+        """Freeze or switch off neurons from now on (ValueError if the masks do not fit)."""
+        check_masks(self.network, masks)
+        for index, value in self._held.items():
+            self._params[index] = value
+        self._held = {}
+        self._masks = masks
+        self._hold_masked()
+
+    def _hold_masked(self) -> None:
+        """Hold the off neurons' outgoing weights at 0; the frozen index for the kernels."""
+        table = self._layout.table
+        for index in outgoing_indices(table, self._masks):
+            self._held[index] = float(self._params[index])
+            self._params[index] = 0.0
+        self._frozen_index = frozen_indices(table, self._masks)
+        self._off_rows = np.array(
+            [
+                self._layout.row_offsets[layer + 1] + unit
+                for layer, row in enumerate(self._masks.off)
+                for unit, off in enumerate(row)
+                if off
+            ],
+            dtype=np.int64,
+        )
+
+    def set_weight(self, layer: int, unit: int, source: int, value: float) -> None:
+        """W[unit, source] of dense layer `layer` (source -1: the bias b[unit]) becomes
+        `value`; training goes on from there (the optimizer's state is kept). ValueError on a
+        neuron or input the network does not have, or on NaN/Inf."""
+        index = parameter_index(self._layout, layer, unit, source)
+        value = float(value)
+        if not math.isfinite(value) or abs(value) > FLOAT32_MAX:
+            raise ValueError(f"weight: {value!r} is not a finite number")
+        if index in self._held:
+            self._held[index] = value
+        else:
+            self._params[index] = value
+
     # ----- resume exactly (engine/resume.py) ----------------------------------------------
 
     def export_state(self) -> TrainingState:
@@ -630,6 +688,21 @@ class Trainer:
             resuming.import_state(
                 state, self._layout, slots, self._scalars, self._rng, self._counters, self._perm
             )
+
+
+def parameter_index(layout: Layout, layer: int, unit: int, source: int) -> int:
+    """The flat index of W[unit, source] of dense layer `layer` (source -1: b[unit])."""
+    table = layout.table
+    if not 0 <= layer < table.shape[0]:
+        raise ValueError(f"layer: {layer} is not a dense layer (0 to {table.shape[0] - 1})")
+    n_in, n_out = int(table[layer, K.N_IN]), int(table[layer, K.N_OUT])
+    if not 0 <= unit < n_out:
+        raise ValueError(f"unit: layer {layer} has units 0 to {n_out - 1}, not {unit}")
+    if not -1 <= source < n_in:
+        raise ValueError(f"input: layer {layer} has inputs 0 to {n_in - 1}, not {source}")
+    if source < 0:
+        return int(table[layer, K.B_OFF]) + unit
+    return int(table[layer, K.W_OFF]) + unit * n_in + source
 
 
 def buffer_width(batch_size: int, n_train: int) -> int:
