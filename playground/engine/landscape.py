@@ -20,7 +20,9 @@ The currency is the flat parameter vector, float64 (P,), in the Trainer's own la
 `inputs` is a `LossInputs` (`Trainer.loss_inputs()`: copies, safe to use on another thread
 while the Trainer trains on) or a Trainer. The loss kernel (`plane_losses`) releases the GIL:
 run it on a thread of its own beside the training thread (the machine's second core), or give
-`threads=2` to split one grid over two threads when nothing else trains.
+`threads=2` to split one grid over two threads when nothing else trains. Until the compiled
+kernels are loaded (the app's first start, engine/startup.py) pass `kernels=` the Trainer's
+plain-Python kernels: the numpy path then runs instead of compiling in this process.
 """
 
 from __future__ import annotations
