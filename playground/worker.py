@@ -30,6 +30,7 @@ from playground.engine import (
     TrainingData,
     TrainingSpec,
 )
+from playground.engine.explain import GradientAverage
 from playground.engine.resume import TrainingState
 from playground.engine.startup import KernelProvider
 from playground.engine.trainer import LossInputs
@@ -136,6 +137,13 @@ class SetParameters:
 
 
 @dataclass(frozen=True)
+class SetGradientView:
+    """Publish ∂L/∂W (averaged over recent batches) with every frame, or stop doing so."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
 class Stop:
     """End the thread."""
 
@@ -153,11 +161,12 @@ Command = (
     | SetPauses
     | SetGrid
     | SetParameters
+    | SetGradientView
     | Stop
 )
 
 # Commands where only the newest of a run of equal kinds matters.
-_COALESCE = (SetTraining, SetData, SetSpeed, SetPauses, SetGrid)
+_COALESCE = (SetTraining, SetData, SetSpeed, SetPauses, SetGrid, SetGradientView)
 
 
 # ----- results (worker → UI thread) ------------------------------------------------------------
@@ -179,6 +188,8 @@ class Frame:
     start_params: npt.NDArray[np.float64] | None = None  # (P,) where this run started
     loss_inputs: LossInputs | None = None  # the training loss at any parameters (landscape)
     kernels: Any = None  # what the Trainer runs on: kernels.py (compiled) or pure.PythonKernels
+    weight_grads: tuple[npt.NDArray[np.float64], ...] | None = None  # per layer dL/dW (out, in),
+    # averaged over recent batches: only while SetGradientView is on
 
 
 @dataclass(frozen=True, eq=False)
@@ -239,6 +250,7 @@ class TrainingWorker:
         self._frame_interval = frame_interval
         self._trainer: Trainer | None = None
         self._start_params: npt.NDArray[np.float64] | None = None  # where the run started
+        self._gradients: GradientAverage | None = None  # dL/dW for the frames (SetGradientView)
         self._provider: KernelProvider | None = None  # kernels for the first start (warm_up)
         self._switch_interval: float | None = None  # the GIL's, to restore
         self._ui_turn_until = 0.0  # plain Python: no training before this (perf_counter)
@@ -336,6 +348,10 @@ class TrainingWorker:
     def set_parameters(self, params: npt.ArrayLike, run: int) -> None:
         """Move the weights of run `run` to flat parameters (P,); training goes on from there."""
         self.send(SetParameters(np.array(params, dtype=np.float64), run))
+
+    def set_gradient_view(self, on: bool) -> None:
+        """Publish dL/dW (averaged over recent batches) with every frame, or stop."""
+        self.send(SetGradientView(bool(on)))
 
     def stop(self, timeout: float = 10.0) -> None:
         """End the thread and wait for it (a warm-up in progress stops at its next step)."""
@@ -578,6 +594,17 @@ class TrainingWorker:
             return
         trainer.set_parameters(command.params)
 
+    def _on_set_gradient_view(self, command: SetGradientView) -> None:
+        self._gradients = GradientAverage() if command.on else None
+
+    def _weight_grads(self, trainer: Trainer) -> tuple[npt.NDArray[np.float64], ...] | None:
+        if self._gradients is None:
+            return None
+        inputs = trainer.loss_inputs()
+        loss = trainer.training.loss_for(trainer.network)
+        weights = trainer.weights()
+        return self._gradients.update(trainer.network, weights, loss, inputs.X, inputs.targets)
+
     def _on_stop(self, _: Stop) -> None:
         self._stopping = True
 
@@ -753,6 +780,7 @@ class TrainingWorker:
                 start_params=self._start_params,
                 loss_inputs=trainer.loss_inputs(),
                 kernels=trainer.kernels,
+                weight_grads=self._weight_grads(trainer),
             )
         with self._lock:
             if frame is not None:
@@ -822,11 +850,12 @@ _HANDLERS: dict[type, Callable[[TrainingWorker, Command], None]] = {
     SetPauses: TrainingWorker._on_set_pauses,
     SetGrid: TrainingWorker._on_set_grid,
     SetParameters: TrainingWorker._on_set_parameters,
+    SetGradientView: TrainingWorker._on_set_gradient_view,
     Stop: TrainingWorker._on_stop,
 }
 
 __all__ = [
     "Command", "Frame", "Pause", "Play", "Record", "Reset", "SetData", "SetGrid", "SetNetwork",
-    "SetParameters", "SetPauses", "SetSpeed", "SetTraining", "StepBatch", "StepEpoch", "Stop",
-    "TrainingWorker", "WorkerStatus",
+    "SetGradientView", "SetParameters", "SetPauses", "SetSpeed", "SetTraining", "StepBatch",
+    "StepEpoch", "Stop", "TrainingWorker", "WorkerStatus",
 ]  # fmt: skip

@@ -386,3 +386,44 @@ def _vector(values: Array) -> str:
 
 def _pairs(names: Sequence[str], values: Array) -> str:
     return ", ".join(f"{name} = {_number(float(v))}" for name, v in zip(names, values, strict=True))
+
+
+# ----- gradients on the diagram, live ------------------------------------------------------
+
+GRADIENT_SAMPLE = 256  # training points per frame's gradient (a rotating window of them)
+GRADIENT_SMOOTHING = 0.3  # weight of the newest frame's gradient in the running average
+
+
+class GradientAverage:
+    """∂L/∂W per layer averaged over recent batches, for colouring links while training runs.
+
+    Each `update` takes the mean data-loss gradient (eval mode) over the next window of up to
+    GRADIENT_SAMPLE training points and blends it into an exponential average; a new network
+    or data set starts the average afresh."""
+
+    def __init__(self) -> None:
+        self._average: list[Array] | None = None
+        self._cursor = 0
+
+    def update(
+        self,
+        network: NetworkSpec,
+        weights: Sequence[LayerWeights],
+        loss_name: str,
+        X: Array,
+        targets: Array,
+    ) -> tuple[Array, ...]:
+        """Blend in the gradient of the points X (F, N) (as the Trainer stores its features)."""
+        n = X.shape[1]
+        take = (self._cursor + np.arange(min(n, GRADIENT_SAMPLE))) % max(n, 1)
+        self._cursor = int((self._cursor + take.size) % max(n, 1))
+        grads = [layer.grad_W for layer in explain(
+            network, weights, loss_name, X[:, take].T, targets[take]
+        ).layers]  # fmt: skip
+        old = self._average
+        if old is None or [g.shape for g in old] != [g.shape for g in grads]:
+            self._average = grads
+        else:
+            a = GRADIENT_SMOOTHING
+            self._average = [a * g + (1.0 - a) * o for g, o in zip(grads, old, strict=True)]
+        return tuple(g.copy() for g in self._average)

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QGraphicsItem,
     QHBoxLayout,
@@ -35,7 +36,7 @@ from playground.ui.models.data_editor import DataEditor
 from playground.ui.models.selection import Selection
 from playground.ui.models.session_model import SessionModel
 from playground.ui.models.training_runner import TrainingRunner
-from playground.ui.views.drawing import PointDrawing
+from playground.ui.views.drawing import PICK_PIXELS, PointDrawing
 from playground.ui.views.point_highlight import HighlightLayer
 from playground.ui.widgets import colors
 from playground.ui.widgets.appearance import Appearance, Look
@@ -338,6 +339,7 @@ class OutputView(QWidget):
 
     view_changed = Signal(object)  # QRectF: the visible data rectangle
     highlight_changed = Signal(object)  # np.ndarray: indices of the ringed points (empty: none)
+    point_picked = Signal(float, float, float)  # x, y, reach (data units): an inspecting click
 
     def __init__(
         self,
@@ -355,6 +357,7 @@ class OutputView(QWidget):
         self._show_test = True
         self._discretize = False
         self._frame: Frame | None = None
+        self.picking = False  # a left click picks a point (point_picked) instead of drawing
         self._look = appearance.look
         self._build()
         self._apply_look(self._look)
@@ -406,7 +409,7 @@ class OutputView(QWidget):
         self.view_box.clicked.connect(self._on_clicked)
         self.view_box.drag_started.connect(self._on_drag_started)
         self.view_box.drag_moved.connect(self._on_drag_moved)
-        self.view_box.drag_finished.connect(self._drawing.drag_end)
+        self.view_box.drag_finished.connect(self._on_drag_finished)
         self.view_box.sigRangeChanged.connect(self._on_range_changed)
         self._grid_timer = QTimer(self)
         self._grid_timer.setSingleShot(True)
@@ -494,13 +497,23 @@ class OutputView(QWidget):
     # ----- drawing gestures -------------------------------------------------------------------
 
     def _on_clicked(self, x: float, y: float, right: bool) -> None:
+        alt = QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier
+        if not right and (self.picking or alt):
+            self.point_picked.emit(x, y, PICK_PIXELS * self.view_box.pixel())
+            return
         self._drawing.click(x, y, right, self.view_box.pixel())
 
     def _on_drag_started(self, x: float, y: float, right: bool) -> None:
-        self._drawing.drag_start(x, y, right, self.view_box.pixel())
+        if not self.picking:
+            self._drawing.drag_start(x, y, right, self.view_box.pixel())
 
     def _on_drag_moved(self, x: float, y: float) -> None:
-        self._drawing.drag_move(x, y, self.view_box.pixel())
+        if not self.picking:
+            self._drawing.drag_move(x, y, self.view_box.pixel())
+
+    def _on_drag_finished(self) -> None:
+        if not self.picking:
+            self._drawing.drag_end()
 
     # ----- model → view -----------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ labels follow the font (larger in presentation mode)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
@@ -84,6 +86,9 @@ class NetworkDiagram(QGraphicsView):
         self._look = appearance.look
         self._links.palette = self._look.colors
         self._frame: Frame | None = None
+        # What colours the links: per layer (out, in) values in weight units from the weights;
+        # None: the weights themselves (the step-through and the gradient view set it).
+        self.link_source: Callable[[tuple[LayerWeights, ...]], list[np.ndarray]] | None = None
         self.column_x: list[float] = []
         self._scene.addItem(self._links)
         model.network_changed.connect(self._on_network_changed, self)
@@ -227,10 +232,16 @@ class NetworkDiagram(QGraphicsView):
                 )
         self._update_links(frame.weights)
 
+    def refresh_links(self) -> None:
+        """Colour the links again (after `link_source` changed)."""
+        if self._frame is not None:
+            self._update_links(self._frame.weights)
+
     def _update_links(self, weights: tuple[LayerWeights, ...]) -> None:
         if len(weights) != len(self._columns) - 1:
             return
-        flat = np.concatenate([w.W.ravel() for w in weights]) if weights else np.zeros(0)
+        values = self.link_source(weights) if self.link_source else [w.W for w in weights]
+        flat = np.concatenate([np.ravel(v) for v in values]) if values else np.zeros(0)
         if flat.size == len(self._link_index):
             self._links.set_weights(flat)
 
@@ -286,8 +297,9 @@ class NetworkDiagram(QGraphicsView):
         k = self._links.nearest(scene_pos.x(), scene_pos.y(), LINK_HIT_PIXELS)
         if k is None or len(self._links.weights) != len(self._link_index):
             return ""
-        layer, j, i = self._link_index[k]
-        return link_text(self._network, int(layer), int(j), int(i), self._links.weights[k])
+        layer, j, i = (int(v) for v in self._link_index[k])
+        weight = self._frame.weights[layer].W[j, i] if self._frame else self._links.weights[k]
+        return link_text(self._network, layer, j, i, float(weight))
 
     def _describe_neuron(self, item: NeuronItem) -> str:
         frame = self._frame
