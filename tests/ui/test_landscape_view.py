@@ -246,3 +246,20 @@ def test_the_model_thins_a_long_path_and_keeps_its_ends() -> None:
     assert len(model.path) <= 256
     assert np.array_equal(model.path[0], first)
     assert np.array_equal(model.path[-1], first + 599)
+
+
+def test_the_command_line_picture_is_the_views_figure(qtbot, tmp_path) -> None:  # noqa: ANN001
+    from PIL import Image
+
+    from playground.engine.landscape import landscape_of
+    from playground.launcher import QtApp
+    from playground.ui.views.landscape_view import PICTURE_SIZE
+
+    result = landscape_of(Session.default().make_trainer(), epochs=5, resolution=9)
+    out = tmp_path / "landscape.png"
+    QtApp().landscape_picture(result, str(out))
+    with Image.open(out) as image:
+        assert image.size == PICTURE_SIZE
+        pixels = np.asarray(image.convert("RGB"))
+    assert len(np.unique(pixels.reshape(-1, 3)[::7], axis=0)) > 50  # a drawn surface, not blank
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically, nothing left behind

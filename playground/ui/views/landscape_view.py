@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -47,6 +47,7 @@ DIRECTION_TIPS = {
     "through the current weights and follows the path",
 }
 POLL_MS = 40  # how often the view looks for a new result of the landscape worker
+LINE_FROM_HEIGHT = 280  # the figure shows the line plot from this height (pixels, scaled)
 PATH_COLOR = "#ff5a36"
 LINE_COLOR = TEXT
 TIP = (
@@ -98,8 +99,19 @@ class LandscapeFigure(QWidget):
         layout.addWidget(self.line, 1)
         self.path = np.zeros((0, 2))
         self.line_loss = np.zeros(0)
+        self._show_line = True  # (False: a picture without a line)
         self._look = Look()
         self.apply_look(self._look)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_line()
+
+    def _fit_line(self) -> None:
+        """A short figure gives the plane all its room (the caption still tells the losses)."""
+        wanted = self._show_line and self.height() >= self._look.px(LINE_FROM_HEIGHT)
+        if self.line.isVisibleTo(self) != wanted:
+            self.line.setVisible(wanted)
 
     def apply_look(self, look: Look) -> None:
         """Ticks, labels and line widths for the look (presentation mode)."""
@@ -109,6 +121,7 @@ class LandscapeFigure(QWidget):
         self.line_curve.setPen(pg.mkPen(LINE_COLOR, width=look.line(2)))
         self.line_ends.setSize(look.px(10))
         self.line.setMinimumHeight(look.px(80))
+        self._fit_line()
 
     def show_surface(
         self, alphas: npt.ArrayLike, betas: npt.ArrayLike, loss: npt.ArrayLike
@@ -337,6 +350,7 @@ def landscape_png(result: EngineLandscape, size: tuple[int, int] = PICTURE_SIZE)
     if result.line_ts is not None and result.line_loss is not None:
         figure.show_line(result.line_ts, result.line_loss)
     else:
+        figure._show_line = False  # noqa: SLF001 - the figure's own module
         figure.line.hide()
         figure.caption.setText(f"Loss at the centre {centre_loss(result):.3g}")
     directions = {"random": "Random directions", "pca": "PCA of the path"}.get(
