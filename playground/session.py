@@ -17,6 +17,7 @@ import numpy as np
 from playground.data.generators import generate
 from playground.data.points import MAX_POINTS, SPLITS, Points
 from playground.engine.network import Layout, initial_params, unpack_weights
+from playground.engine.neuron_masks import NeuronMasks, bake_off, check_masks
 from playground.engine.resume import TrainingState, check_state
 from playground.engine.spec import (
     LayerSpec,
@@ -46,6 +47,7 @@ from playground.io.json_format import (
     read_json_file,
 )
 from playground.io.model_json import MODEL_FORMAT, SESSION_FORMAT, Model, model_from_dict
+from playground.io.neurons_json import add_masks, split_masks
 from playground.io.spec_json import (
     network_from_dict,
     network_to_dict,
@@ -145,6 +147,7 @@ class Session:
     epoch: int = 0
     notes: Notes | None = None
     state: TrainingState | None = None  # what resuming exactly needs (optimizer, rng, order)
+    neurons: NeuronMasks | None = None  # frozen and switched-off neurons (None: none)
 
     def __post_init__(self) -> None:
         if not isinstance(self.points, Points):
@@ -174,6 +177,10 @@ class Session:
             raise SessionError(
                 f"epoch: {self.epoch!r} must be a whole number from 0 to {MAX_EPOCH}"
             )
+        if self.neurons is not None:
+            if not isinstance(self.neurons, NeuronMasks):
+                raise SessionError("neurons: expected NeuronMasks")
+            _as_session_error("", check_masks, self.network, self.neurons)
         if self.notes is not None and not isinstance(self.notes, Notes):
             raise SessionError("notes: expected Notes(title, text)")
         if self.state is not None:  # a state that no longer fits (optimizer, data) is dropped
@@ -211,6 +218,7 @@ class Session:
             weights=self.weights if same else None,
             epoch=self.epoch if same else 0,
             state=None,
+            neurons=self.neurons if same else None,
         )
 
     def training_data(self) -> TrainingData:
@@ -223,6 +231,8 @@ class Session:
         """A Trainer on this session's data, starting from its weights (or init and seed)."""
         weights = list(self.weights) if self.weights is not None else None
         trainer = Trainer(self.network, self.training, self.training_data(), weights)
+        if self.neurons is not None:
+            trainer.set_masks(self.neurons)
         if weights is not None:
             trainer.resume(self.epoch, self.state)  # the schedule (and state) continue
         return trainer
@@ -231,17 +241,22 @@ class Session:
         """The exportable model: network, current weights and the data's standardization.
 
         No Trainer (no training buffers) and no training points needed, unless the network
-        standardizes its inputs (then the training points give the mean and std)."""
-        weights = self.weights
-        if weights is None:  # the initial weights, as a Trainer would start from
-            layout = Layout.of(self.network)
-            params = initial_params(self.network, layout, self.training.init, self.training.seed)
-            weights = tuple(
-                unpack_weights(layout, params, np.zeros(layout.n_rows), np.ones(layout.n_rows))
-            )
+        standardizes its inputs (then the training points give the mean and std). A neuron
+        switched off is baked in: its outgoing weights are 0 in the model."""
+        weights = bake_off(self.current_weights(), self.neurons)
         xy, _ = self.points.train()
         standardization = _as_session_error("", trainer_standardization, self.network, xy)
         return Model(self.network, tuple(weights), standardization)
+
+    def current_weights(self) -> tuple[LayerWeights, ...]:
+        """The weights, or the initial ones a Trainer would start from when there are none."""
+        if self.weights is not None:
+            return self.weights
+        layout = Layout.of(self.network)
+        params = initial_params(self.network, layout, self.training.init, self.training.seed)
+        return tuple(
+            unpack_weights(layout, params, np.zeros(layout.n_rows), np.ones(layout.n_rows))
+        )
 
     @classmethod
     def from_model(
@@ -310,8 +325,9 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "network": network_to_dict(session.network),
         "training": training_to_dict(session.training),
     }
-    if session.weights is not None:
-        data["weights"] = weights_to_list(session.weights)
+    masks = session.neurons if session.neurons is not None and session.neurons.any else None
+    if session.weights is not None or masks is not None:  # the masks belong to weights
+        data["weights"] = add_masks(weights_to_list(session.current_weights()), masks)
     data["epoch"] = session.epoch
     if session.notes is not None:
         data["notes"] = notes_to_dict(session.notes)
@@ -414,7 +430,7 @@ def _session_from_dict(data: Any) -> Session:
     network = network_from_dict(data["network"], "network", points.problem, points.classes)
     training = training_from_dict(data["training"], "training")
     build_spec("training", training.loss_for, network)
-    weights = data.get("weights")
+    weights, neurons = split_masks(data.get("weights"), "weights", network)
     if weights is not None:
         weights = weights_from_list(weights, "weights", network)
     epoch = expect_int(data.get("epoch", 0), "epoch", 0, MAX_EPOCH)
@@ -428,7 +444,7 @@ def _session_from_dict(data: Any) -> Session:
         state = state_from_dict(
             state, "state", network, training, int(np.count_nonzero(~points.is_test))
         )
-    return Session(points, network, training, weights, epoch, notes, state)
+    return Session(points, network, training, weights, epoch, notes, state, neurons)
 
 
 def notes_from_dict(data: Any, path: str) -> Notes:

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from playground.engine.neuron_masks import bake_off
 from playground.engine.spec import LayerWeights, NetworkSpec, check_weights
 from playground.engine.trainer import Trainer
 from playground.io.atomic import atomic_write_text
@@ -49,8 +50,10 @@ class Model(NamedTuple):
 
     @classmethod
     def from_trainer(cls, trainer: Trainer) -> Model:
-        """The Trainer's network, current weights and standardization."""
-        return cls(trainer.network, tuple(trainer.weights()), trainer.standardization)
+        """The Trainer's network, current weights (a neuron switched off baked in as zero
+        outgoing weights) and standardization."""
+        weights = bake_off(tuple(trainer.weights()), trainer.masks)
+        return cls(trainer.network, weights, trainer.standardization)
 
     def predict(self, xy: npt.ArrayLike) -> Array:
         """Class probabilities (n, C) or values (n, 1) for raw points xy (n, 2), in numpy."""
