@@ -173,6 +173,12 @@ class LandscapeWorker:
             return self._latest
 
     @property
+    def waiting(self) -> bool:
+        """A request is waiting for its turn."""
+        with self._condition:
+            return self._pending is not None
+
+    @property
     def idle(self) -> bool:
         """Nothing waiting and nothing being computed."""
         with self._condition:

@@ -190,10 +190,11 @@ class LandscapeView(QWidget):
         self.result: LandscapeResult | None = None
         self._drawn_surface: np.ndarray | None = None
         self.last_move: Move | None = None  # the last click's (α, β) and parameters
+        self._stale = False  # frames came since the last request
         self._build()
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self._take_result)
+        self._timer.timeout.connect(self._poll)
         self._timer.start()
         runner.frame_ready.connect(self._on_frame)
         appearance.changed.connect(self.figure.apply_look)
@@ -297,15 +298,23 @@ class LandscapeView(QWidget):
         if self.active:
             if self.result is not None and self.result.request.run == self.model.run:
                 self.figure.show_path(self.model.path_on(self.result.plane))
-            self._submit()
+            self._stale = True  # a request goes out at the next poll with no request waiting
 
     def _submit(self) -> None:
         """Ask the landscape worker for the newest state (it computes the latest request)."""
         if not self.active:
             return
+        self._stale = False
         request = self.model.request()
         if request is not None:
             self.worker.submit(request)
+
+    def _poll(self) -> None:
+        """Draw a new result; ask for the newest state once no request is waiting (a request
+        per frame would build the PCA path 30 times a second for nothing)."""
+        if self._stale and not self.worker.waiting:
+            self._submit()
+        self._take_result()
 
     def _take_result(self) -> None:
         result = self.worker.take()
