@@ -31,6 +31,7 @@ from playground.engine import (
     TrainingSpec,
 )
 from playground.engine.explain import GradientAverage
+from playground.engine.neuron_masks import NeuronMasks
 from playground.engine.resume import TrainingState
 from playground.engine.startup import KernelProvider
 from playground.engine.trainer import LossInputs
@@ -144,6 +145,26 @@ class SetGradientView:
 
 
 @dataclass(frozen=True)
+class SetWeight:
+    """Type one weight: W[unit, source] of dense layer `layer` (source -1: its bias b[unit])
+    of run `run`; ignored if another run has started since. Training goes on from there."""
+
+    layer: int
+    unit: int
+    source: int
+    value: float
+    run: int
+
+
+@dataclass(frozen=True)
+class SetNeuronMasks:
+    """Frozen and switched-off neurons from now on (None: none); they stay for later networks
+    of the same shape and are dropped for others."""
+
+    masks: NeuronMasks | None
+
+
+@dataclass(frozen=True)
 class Stop:
     """End the thread."""
 
@@ -162,6 +183,8 @@ Command = (
     | SetGrid
     | SetParameters
     | SetGradientView
+    | SetWeight
+    | SetNeuronMasks
     | Stop
 )
 
@@ -266,6 +289,7 @@ class TrainingWorker:
         self._stopping = False
         self._changed = True
         self._problems: dict[str, str] = {}  # why training cannot run, by source ("data", ...)
+        self._masks: NeuronMasks | None = None  # frozen and off neurons (SetNeuronMasks)
         self._last_frame_time = 0.0
         self._frame_cost = 0.0  # seconds the last frame took to build
         self._last_record_time = 0.0
@@ -348,6 +372,14 @@ class TrainingWorker:
     def set_parameters(self, params: npt.ArrayLike, run: int) -> None:
         """Move the weights of run `run` to flat parameters (P,); training goes on from there."""
         self.send(SetParameters(np.array(params, dtype=np.float64), run))
+
+    def set_weight(self, layer: int, unit: int, source: int, value: float, run: int) -> None:
+        """Type W[unit, source] of dense layer `layer` (source -1: the bias) of run `run`."""
+        self.send(SetWeight(layer, unit, source, float(value), run))
+
+    def set_neuron_masks(self, masks: NeuronMasks | None) -> None:
+        """Freeze or switch off neurons from now on."""
+        self.send(SetNeuronMasks(masks))
 
     def set_gradient_view(self, on: bool) -> None:
         """Publish dL/dW (averaged over recent batches) with every frame, or stop."""
@@ -594,6 +626,29 @@ class TrainingWorker:
             return
         trainer.set_parameters(command.params)
 
+    def _on_set_weight(self, command: SetWeight) -> None:
+        trainer = self._trainer
+        if trainer is None or command.run != self._run:
+            return  # typed into a network that is gone
+        try:
+            trainer.set_weight(command.layer, command.unit, command.source, command.value)
+        except ValueError:
+            return  # the network changed under the edit (the UI checks values before sending)
+
+    def _on_set_neuron_masks(self, command: SetNeuronMasks) -> None:
+        self._masks = command.masks
+        self._apply_masks()
+
+    def _apply_masks(self) -> None:
+        trainer = self._trainer
+        if trainer is None:
+            return
+        try:
+            trainer.set_masks(self._masks or NeuronMasks.none(trainer.network))
+        except ValueError:
+            self._masks = None  # masks of another architecture
+            trainer.set_masks(NeuronMasks.none(trainer.network))
+
     def _on_set_gradient_view(self, command: SetGradientView) -> None:
         self._gradients = GradientAverage() if command.on else None
 
@@ -631,6 +686,7 @@ class TrainingWorker:
                 list(weights) if weights is not None else None,
                 kernels=self._provider.kernels if self._provider else None,
             )
+            self._apply_masks()
             self._start_params = self._trainer.parameters()
             if weights is not None:  # an opened session: its schedule (and state) continue
                 try:
@@ -851,11 +907,14 @@ _HANDLERS: dict[type, Callable[[TrainingWorker, Command], None]] = {
     SetGrid: TrainingWorker._on_set_grid,
     SetParameters: TrainingWorker._on_set_parameters,
     SetGradientView: TrainingWorker._on_set_gradient_view,
+    SetWeight: TrainingWorker._on_set_weight,
+    SetNeuronMasks: TrainingWorker._on_set_neuron_masks,
     Stop: TrainingWorker._on_stop,
 }
 
 __all__ = [
     "Command", "Frame", "Pause", "Play", "Record", "Reset", "SetData", "SetGrid", "SetNetwork",
-    "SetGradientView", "SetParameters", "SetPauses", "SetSpeed", "SetTraining", "StepBatch",
-    "StepEpoch", "Stop", "TrainingWorker", "WorkerStatus",
+    "SetGradientView", "SetNeuronMasks", "SetParameters", "SetPauses", "SetSpeed",
+    "SetTraining", "SetWeight", "StepBatch", "StepEpoch", "Stop", "TrainingWorker",
+    "WorkerStatus",
 ]  # fmt: skip
