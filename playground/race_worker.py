@@ -22,6 +22,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -179,9 +180,10 @@ class RaceRecording:
     """What the race window shows of a race, recorded on the race thread: each contestant's
     curve and path (thinned when long), the plane and its loss surface, and frames."""
 
-    def __init__(self, race: Race, grid: GridRequest) -> None:
+    def __init__(self, race: Race, grid: GridRequest, kernels: Any = None) -> None:
         self.race = race
         self.grid = grid
+        self._kernels = kernels
         # the loss over the plane: the training data, batch norm's statistics at the start
         self._loss_inputs = race.sessions[0].make_trainer().loss_inputs()
         self.plane = race.plane
@@ -250,7 +252,7 @@ class RaceRecording:
         if self.surface is not None and span <= self.surface.span:
             return
         axis = np.linspace(-span, span, SURFACE_RESOLUTION)
-        loss = loss_grid(self._loss_inputs, self.plane, axis, axis)
+        loss = loss_grid(self._loss_inputs, self.plane, axis, axis, kernels=self._kernels)
         self.surface = Surface(axis, axis.copy(), np.asarray(loss), span, self.directions)
 
     def frame(self, epoch_progress: float, running: bool) -> RaceFrame:
@@ -298,9 +300,11 @@ class RaceWorker:
         *,
         grid: GridRequest = BOUNDARY_GRID,
         speed: float | None = DEFAULT_SPEED,
+        kernels: Any = None,
         frame_interval: float = FRAME_INTERVAL,
     ) -> None:
         self._session = session
+        self._kernels = kernels  # the app's (plain Python while numba compiles), or compiled
         self._contestants = contestants
         self._grid = grid
         self._frame_interval = frame_interval
@@ -428,7 +432,10 @@ class RaceWorker:
 
     def _build(self) -> None:
         race = Race(self._session, self._contestants)
-        self._recording = RaceRecording(race, self._grid)
+        if self._kernels is not None:
+            for trainer in race.trainers:
+                trainer.kernels = self._kernels
+        self._recording = RaceRecording(race, self._grid, self._kernels)
         self._race = race
         self._publish()
 

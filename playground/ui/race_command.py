@@ -64,7 +64,11 @@ class RaceCommand(QObject):
         self._resume_playing = controller.playing
         if controller.playing:
             controller.pause()
-        race = RaceWindow(session, contestants, controller.appearance, self._window)
+        frame = controller.frame  # its kernels: plain Python while numba still compiles
+        kernels = frame.kernels if frame is not None else None
+        race = RaceWindow(
+            session, contestants, controller.appearance, self._window, kernels=kernels
+        )
         race.closed.connect(self._on_race_closed)
         self.race = race
         screen = self._window.screen().availableGeometry()

@@ -3,6 +3,8 @@ to the race window on a timer, and keeps the transport state (playing or not).""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.race import Contestant
@@ -27,6 +29,7 @@ class RaceRunner(QObject):
         contestants: tuple[Contestant, ...],
         *,
         speed: float | None = DEFAULT_SPEED,
+        kernels: Any = None,
         frame_rate: float = FRAME_RATE,
         parent: QObject | None = None,
     ) -> None:
@@ -36,7 +39,7 @@ class RaceRunner(QObject):
         self._status = RaceStatus("starting")
         self._frame: RaceFrame | None = None
         self._speed = speed
-        self.worker = RaceWorker(session, contestants, speed=speed)
+        self.worker = RaceWorker(session, contestants, speed=speed, kernels=kernels)
         self.worker.start()
         self.timer = QTimer(self)
         self.timer.setInterval(max(1, round(1000 / frame_rate)))

@@ -263,16 +263,23 @@ class LossBarAxis(LogAxis):
         # a narrow range (less than a decade): evenly spaced loss values instead
         low, high = 10.0**minVal, 10.0**maxVal
         gap = self._label_gap()
-        step = even_step((high - low) * gap / size * 1.5)
+        step = even_step((high - low) * gap / size * 2.5)
         values = np.arange(math.ceil(low / step) * step, high, step)
         logs = [float(v) for v in np.log10(values[values > 0])]
         kept: list[float] = []
         for value in logs:
             if all(abs(value - k) * size / (maxVal - minVal) >= gap for k in kept):
                 kept.append(value)
-        return [(1.0, kept)] if len(kept) > len(ticks[0][1]) else ticks
+        if len(kept) <= len(ticks[0][1]):
+            return ticks
+        self._step = step
+        return [(1.0, kept)]
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802, ANN001, ANN201 - pyqtgraph API
+        step, self._step = getattr(self, "_step", None), None
+        if step is not None:  # evenly spaced values: as many decimals as the step has
+            places = max(0, math.ceil(-math.log10(step) - 1e-9))
+            return [f"{10.0**value:.{places}f}" for value in values]
         return [f"{10.0**value:.2g}" for value in values]
 
 

@@ -5,6 +5,8 @@ the buttons or the playground's keys (Space, →, Shift+→); closing the window
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -149,12 +151,14 @@ class RaceWindow(QWidget):
         contestants: tuple[Contestant, ...],
         appearance: Appearance | None = None,
         parent: QWidget | None = None,
+        *,
+        kernels: Any = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(f"{TITLE} — " + ", ".join(c.name for c in contestants))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.session = session
-        self.runner = RaceRunner(session, contestants, parent=self)
+        self.runner = RaceRunner(session, contestants, kernels=kernels, parent=self)
         self._appearance = appearance
         self._ended = False
         self._build(len(contestants))
