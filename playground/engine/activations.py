@@ -391,23 +391,61 @@ def _dispatch_source() -> str:
             "        return",
         ]
     lines.append(raise_unknown_code("scale_by_derivative: unknown activation code"))
+    lines += [
+        "",
+        "",
+        "def activate_rows(code, z, out, r0, n_rows, n):",
+        '    """out[r, :n] = f(z[r, :n]) for the rows r0 .. r0 + n_rows - 1 (one layer), with one',
+        '    dispatch on `code` for them all; z, out: float64 (>= r0 + n_rows, >= n)."""',
+    ]
+    for a in ACTIVATIONS.values():
+        lines += [
+            f"    if code == {a.code}:  # {a.name}",
+            "        for r in range(r0, r0 + n_rows):",
+            "            z_r = z[r]",
+            "            out_r = out[r]",
+            "            for i in range(n):",
+            f"                out_r[i] = forward_{a.code}(z_r[i])",
+            "        return",
+        ]
+    lines += [
+        raise_unknown_code("activate_rows: unknown activation code"),
+        "",
+        "",
+        "def scale_rows_by_derivative(code, z, a, g, r0, n_rows, n):",
+        '    """g[r, :n] *= f\'(z[r, :n]) for the rows r0 .. r0 + n_rows - 1, where a = f(z), with',
+        '    one dispatch on `code`; all float64 (>= r0 + n_rows, >= n)."""',
+    ]
+    for a in ACTIVATIONS.values():
+        lines += [
+            f"    if code == {a.code}:  # {a.name}",
+            "        for r in range(r0, r0 + n_rows):",
+            "            z_r = z[r]",
+            "            a_r = a[r]",
+            "            g_r = g[r]",
+            "            for i in range(n):",
+            f"                g_r[i] = backward_{a.code}(z_r[i], a_r[i], g_r[i])",
+            "        return",
+        ]
+    lines.append(raise_unknown_code("scale_rows_by_derivative: unknown activation code"))
     return "\n".join(lines) + "\n"
 
 
 DISPATCH_SOURCE = _dispatch_source()
 
 
-def _compile_dispatch() -> tuple[Callable[..., None], Callable[..., None]]:
+def _compile_dispatch() -> tuple[Callable[..., None], ...]:
     namespace: dict[str, object] = {"__name__": __name__, "ValueError": ValueError}
     for a in ACTIVATIONS.values():
         namespace[f"forward_{a.code}"] = a.forward
         namespace[f"backward_{a.code}"] = a.backward
     exec(compile(DISPATCH_SOURCE, __file__, "exec"), namespace)  # noqa: S102 - our own source
     kernel = njit(cache=True, nogil=True, fastmath=FASTMATH, error_model=ERROR_MODEL)
-    return kernel(namespace["activate_row"]), kernel(namespace["scale_by_derivative"])
+    names = ("activate_row", "scale_by_derivative", "activate_rows", "scale_rows_by_derivative")
+    return tuple(kernel(namespace[name]) for name in names)
 
 
-activate_row, scale_by_derivative = _compile_dispatch()
+activate_row, scale_by_derivative, activate_rows, scale_rows_by_derivative = _compile_dispatch()
 
 # ----- numpy, for previews and the plain-numpy eval pass -------------------------------------
 

@@ -24,7 +24,13 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from .activations import ERROR_MODEL, FASTMATH, activate_row, scale_by_derivative, sigmoid
+from .activations import (
+    ERROR_MODEL,
+    FASTMATH,
+    activate_rows,
+    scale_rows_by_derivative,
+    sigmoid,
+)
 from .optimizers import Hyper, optimizer_step
 from .registry import ScheduleOptions
 
@@ -83,6 +89,107 @@ def shuffle(perm: np.ndarray, rng: np.ndarray) -> None:
 
 
 @njit(**KERNEL)
+def weighted_row_sum(coef, c0, step, n_terms, X, r0, out, start, nb):
+    """out[:nb] = start + sum over t of coef[c0 + t·step]·X[r0 + t, :nb], added in t order.
+
+    Eight (then four, then one) terms per pass over out, which numba vectorises over the batch:
+    out is loaded and stored once per eight terms, not once per term. A dense layer's
+    pre-activations (step 1: a row of W) and the gradient of its inputs (step n_in: a column).
+    """
+    for b in range(nb):
+        out[b] = start
+    t = 0
+    s = step
+    while t + 8 <= n_terms:
+        c = c0 + t * s
+        w0, w1, w2, w3 = coef[c], coef[c + s], coef[c + 2 * s], coef[c + 3 * s]
+        w4, w5, w6, w7 = coef[c + 4 * s], coef[c + 5 * s], coef[c + 6 * s], coef[c + 7 * s]
+        x0, x1, x2, x3 = X[r0 + t], X[r0 + t + 1], X[r0 + t + 2], X[r0 + t + 3]
+        x4, x5, x6, x7 = X[r0 + t + 4], X[r0 + t + 5], X[r0 + t + 6], X[r0 + t + 7]
+        for b in range(nb):
+            y = out[b] + w0 * x0[b] + w1 * x1[b] + w2 * x2[b] + w3 * x3[b]
+            out[b] = y + w4 * x4[b] + w5 * x5[b] + w6 * x6[b] + w7 * x7[b]
+        t += 8
+    while t + 4 <= n_terms:
+        c = c0 + t * s
+        w0, w1, w2, w3 = coef[c], coef[c + s], coef[c + 2 * s], coef[c + 3 * s]
+        x0, x1, x2, x3 = X[r0 + t], X[r0 + t + 1], X[r0 + t + 2], X[r0 + t + 3]
+        for b in range(nb):
+            out[b] = out[b] + w0 * x0[b] + w1 * x1[b] + w2 * x2[b] + w3 * x3[b]
+        t += 4
+    while t < n_terms:
+        w = coef[c0 + t * s]
+        x = X[r0 + t]
+        for b in range(nb):
+            out[b] += w * x[b]
+        t += 1
+
+
+@njit(**KERNEL)
+def weight_gradients(grads, w0, b0, n_in, n_out, A, r_in, D, r_out, nb):
+    """Add dL/dW[j, k] = sum over b of D[r_out + j, b]·A[r_in + k, b] and dL/db_j = the sum of
+    D[r_out + j, :nb] into grads.
+
+    Each sum runs over the batch in order (sums cannot be vectorised without reordering them);
+    a block of two units × four inputs keeps eight of them going side by side.
+    """
+    j = 0
+    while j < n_out:
+        two = j + 1 < n_out
+        d0 = D[r_out + j]
+        d1 = D[r_out + j + 1] if two else d0
+        g0 = w0 + j * n_in
+        g1 = g0 + n_in
+        k = 0
+        while k + 4 <= n_in:
+            a0, a1, a2, a3 = A[r_in + k], A[r_in + k + 1], A[r_in + k + 2], A[r_in + k + 3]
+            s0 = s1 = s2 = s3 = t0 = t1 = t2 = t3 = 0.0
+            for b in range(nb):
+                x = d0[b]
+                y = d1[b]
+                p0 = a0[b]
+                p1 = a1[b]
+                p2 = a2[b]
+                p3 = a3[b]
+                s0 += x * p0
+                s1 += x * p1
+                s2 += x * p2
+                s3 += x * p3
+                t0 += y * p0
+                t1 += y * p1
+                t2 += y * p2
+                t3 += y * p3
+            grads[g0 + k] += s0
+            grads[g0 + k + 1] += s1
+            grads[g0 + k + 2] += s2
+            grads[g0 + k + 3] += s3
+            if two:
+                grads[g1 + k] += t0
+                grads[g1 + k + 1] += t1
+                grads[g1 + k + 2] += t2
+                grads[g1 + k + 3] += t3
+            k += 4
+        while k < n_in:
+            a = A[r_in + k]
+            s0 = t0 = 0.0
+            for b in range(nb):
+                s0 += d0[b] * a[b]
+                t0 += d1[b] * a[b]
+            grads[g0 + k] += s0
+            if two:
+                grads[g1 + k] += t0
+            k += 1
+        s0 = t0 = 0.0
+        for b in range(nb):
+            s0 += d0[b]
+            t0 += d1[b]
+        grads[b0 + j] += s0
+        if two:
+            grads[b0 + j + 1] += t0
+        j += 2
+
+
+@njit(**KERNEL)
 def forward(
     params, layout, dropout, A, Y, H, M, XH, INV, bn_mean, bn_var, nb, train, out_kind, rng
 ):
@@ -99,16 +206,10 @@ def forward(
         b0 = layout[layer, B_OFF]
         r_in = layout[layer, ROW_IN]
         r_out = layout[layer, ROW_OUT]
-        for j in range(n_out):
-            y = Y[r_out + j]
-            bias = params[b0 + j]
-            for b in range(nb):
-                y[b] = bias
-            for k in range(n_in):
-                w = params[w0 + j * n_in + k]
-                a = A[r_in + k]
-                for b in range(nb):
-                    y[b] += w * a[b]
+        for j in range(n_out):  # z_j = b_j + W[j, :]·a
+            weighted_row_sum(
+                params, w0 + j * n_in, 1, n_in, A, r_in, Y[r_out + j], params[b0 + j], nb
+            )
         g0 = layout[layer, G_OFF]
         if g0 >= 0:
             be0 = layout[layer, BE_OFF]
@@ -144,16 +245,15 @@ def forward(
         if code >= 0:
             p = dropout[layer]
             use_dropout = train and p > 0.0
-            for j in range(n_out):
-                row = r_out + j
-                if use_dropout:
-                    activate_row(code, Y[row], H[row], nb)
-                    keep = 1.0 / (1.0 - p)
+            if use_dropout:
+                activate_rows(code, Y, H, r_out, n_out, nb)
+                keep = 1.0 / (1.0 - p)
+                for row in range(r_out, r_out + n_out):
                     for b in range(nb):
                         M[row, b] = keep if next_uniform(rng) >= p else 0.0
                         A[row, b] = H[row, b] * M[row, b]
-                else:
-                    activate_row(code, Y[row], A[row], nb)
+            else:
+                activate_rows(code, Y, A, r_out, n_out, nb)
         elif out_kind == OUT_SIGMOID:
             for b in range(nb):
                 A[r_out, b] = sigmoid(Y[r_out, b])
@@ -263,42 +363,21 @@ def backward(params, grads, layout, dropout, A, Y, H, M, XH, INV, D, nb):
                 c = params[g0 + j] * INV[row] / nb
                 for b in range(nb):
                     d[b] = c * (nb * d[b] - sum_d - xh[b] * sum_dx)
-        for j in range(n_out):
-            d = D[r_out + j]
-            acc = 0.0
-            for b in range(nb):
-                acc += d[b]
-            grads[b0 + j] += acc
-            for k in range(n_in):
-                a = A[r_in + k]
-                acc = 0.0
-                for b in range(nb):
-                    acc += d[b] * a[b]
-                grads[w0 + j * n_in + k] += acc
+        weight_gradients(grads, w0, b0, n_in, n_out, A, r_in, D, r_out, nb)
         if layer == 0:
             break
-        for k in range(n_in):
-            dk = D[r_in + k]
-            for b in range(nb):
-                dk[b] = 0.0
-        for j in range(n_out):
-            d = D[r_out + j]
-            for k in range(n_in):
-                w = params[w0 + j * n_in + k]
-                dk = D[r_in + k]
-                for b in range(nb):
-                    dk[b] += w * d[b]
+        for k in range(n_in):  # dL/da_k = W[:, k]·dL/dz
+            weighted_row_sum(params, w0 + k, n_in, n_out, D, r_out, D[r_in + k], 0.0, nb)
         below = layer - 1
         code = layout[below, ACT]
         use_dropout = dropout[below] > 0.0
-        for k in range(n_in):
-            row = r_in + k
-            if use_dropout:
+        if use_dropout:
+            for row in range(r_in, r_in + n_in):
                 for b in range(nb):
                     D[row, b] *= M[row, b]
-                scale_by_derivative(code, Y[row], H[row], D[row], nb)
-            else:
-                scale_by_derivative(code, Y[row], A[row], D[row], nb)
+            scale_rows_by_derivative(code, Y, H, D, r_in, n_in, nb)
+        else:
+            scale_rows_by_derivative(code, Y, A, D, r_in, n_in, nb)
 
 
 @njit(**KERNEL)

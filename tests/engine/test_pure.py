@@ -16,7 +16,7 @@ from playground.engine import (
     TrainingSpec,
 )
 from playground.engine import kernels as K
-from playground.engine.activations import ACTIVATIONS, activate_row, curve
+from playground.engine.activations import ACTIVATIONS, activate_row, activate_rows, curve
 from playground.engine.compiler import CompileState
 from playground.engine.pure import PythonKernels, load
 from playground.engine.startup import KernelProvider
@@ -115,7 +115,7 @@ def test_the_random_numbers_are_the_same_bits_without_warnings() -> None:
 def test_plain_kernels_are_plain_python() -> None:
     plain = load()
     assert not hasattr(plain.train_steps, "py_func")  # not a numba dispatcher
-    assert plain.forward.__globals__["activate_row"] is not activate_row  # plain callees too
+    assert plain.forward.__globals__["activate_rows"] is not activate_rows  # plain callees too
     assert K.train_steps is not plain.train_steps
 
 
