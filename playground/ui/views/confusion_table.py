@@ -1,0 +1,105 @@
+"""A confusion matrix as a table: rows the true class, columns the predicted one, each cell its
+count on a tint (green on the diagonal, red off it, deeper for a larger share of the row);
+clicking a cell chooses it."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from playground.ui.widgets.appearance import Look
+
+RIGHT = QColor(46, 160, 67)
+WRONG = QColor(215, 58, 73)
+CHOSEN = QColor(255, 212, 0)
+
+
+def _tint(color: QColor, share: float) -> QColor:
+    """The colour at `share` (0..1) of its strength over white."""
+    strength = 0.12 + 0.6 * share if share > 0 else 0.0
+    return QColor(
+        round(255 + (color.red() - 255) * strength),
+        round(255 + (color.green() - 255) * strength),
+        round(255 + (color.blue() - 255) * strength),
+    )
+
+
+def _swatch(rgb: tuple[int, ...], size: int) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(*rgb[:3]))
+    return QIcon(pixmap)
+
+
+class ConfusionTable(QTableWidget):
+    """counts[true, predicted] of one split; `cell_chosen(true, predicted)` on a click."""
+
+    cell_chosen = Signal(int, int)  # (true class, predicted class)
+
+    def __init__(self, split: str) -> None:
+        super().__init__()
+        self.split = split
+        self.counts = np.zeros((0, 0), np.int64)
+        self.chosen: tuple[int, int] | None = None
+        self._look = Look()
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCornerButtonEnabled(False)
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            header.setHighlightSections(False)
+        self.cellClicked.connect(lambda row, column: self.cell_chosen.emit(row, column))
+
+    def apply_look(self, look: Look) -> None:
+        """Fonts and swatches for the look."""
+        self._look = look
+        font = QFont()
+        font.setPointSizeF(look.pt(10))
+        self.setFont(font)
+        self.show_counts(self.counts)
+
+    def show_counts(self, counts: npt.NDArray[np.int64]) -> None:
+        """Fill the table with counts (C, C)."""
+        self.counts = np.asarray(counts, np.int64)
+        classes = self.counts.shape[0]
+        if self.rowCount() != classes:
+            self.setRowCount(classes)
+            self.setColumnCount(classes)
+        swatch = self._look.px(10)
+        for c in range(classes):
+            icon = _swatch(self._look.colors.classes[c], swatch)
+            self.setVerticalHeaderItem(c, QTableWidgetItem(icon, f"true {c}"))
+            self.setHorizontalHeaderItem(c, QTableWidgetItem(icon, f"→ {c}"))
+        rows = np.maximum(self.counts.sum(axis=1), 1)
+        for true in range(classes):
+            for guess in range(classes):
+                count = int(self.counts[true, guess])
+                self._fill(true, guess, count, count / rows[true])
+
+    def _fill(self, true: int, guess: int, count: int, share: float) -> None:
+        item = self.item(true, guess)
+        if item is None:
+            item = QTableWidgetItem()
+            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.setItem(true, guess, item)
+        item.setText(str(count))
+        color = _tint(RIGHT if true == guess else WRONG, float(share))
+        if self.chosen == (true, guess):
+            color = CHOSEN
+        item.setBackground(QBrush(color))
+        tip = "right" if true == guess else "wrong"
+        item.setToolTip(
+            f"{count} {self.split} points of class {true} predicted as {guess} ({tip}); "
+            "click to ring them on the output view"
+        )
+
+    def choose(self, cell: tuple[int, int] | None) -> None:
+        """Mark a cell as chosen (None: none)."""
+        self.chosen = cell
+        self.show_counts(self.counts)
+
+
+__all__ = ["ConfusionTable"]

@@ -1,0 +1,264 @@
+"""The hidden space, live: a hidden layer's activations of the training points, in two of its
+neurons or its first two principal components, with the input grid bent by the network up to
+that layer (ConvNetJS's view) and, for the last hidden layer, the output's decision line there.
+Watch XOR's four clusters move until one straight line separates the classes.
+
+The pictures are computed on the inspection worker's thread (only while the tab is visible) and
+drawn by `HiddenSpacePlot`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.engine.hidden_space import PROJECTIONS, Projection
+from playground.inspection_worker import InspectionWorker
+from playground.ui.models.data_editor import DataEditor
+from playground.ui.models.inspection import SpaceChoice, SpaceResult, compute_space
+from playground.ui.models.training_runner import TrainingRunner
+from playground.ui.views.hidden_space_plot import HiddenSpacePlot
+from playground.ui.widgets.appearance import Appearance, Look
+from playground.worker import Frame
+
+POLL_MS = 40  # how often the view looks for a new picture from the worker
+JOB = "hidden space"
+TIP = (
+    "Each training point where a hidden layer puts it: the layer's activations in two of its "
+    "neurons, or in their first two principal components. Grey lines: the input plane's grid "
+    "lines, bent by the layers up to this one. For the last hidden layer the output layer only "
+    "draws a straight line (background: its output, black: P = 0.5), so training must move the "
+    "classes until a line separates them."
+)
+
+
+def caption_text(result: SpaceResult) -> str:
+    """What the picture shows, in a sentence or two (rich text)."""
+    space, projection = result.space, result.space.projection
+    layer = f"Hidden layer {space.layer + 1}"
+    if projection.kind == "pca":
+        share = 100 * projection.explained
+        where = (
+            f"{layer} ({space.units} neurons) on its first two principal components "
+            f"({share[0]:.0f} % + {share[1]:.0f} % of the variance)."
+        )
+    elif space.units == 1:
+        where = f"{layer}: its one neuron's activation, left to right."
+    else:
+        i, j = projection.neurons or (0, 1)
+        where = f"{layer}: neuron {i + 1} across, neuron {j + 1} up."
+    boundary = space.boundary
+    if boundary is None:
+        return f"{where} No decision line: more layers follow this one."
+    if boundary.exact:
+        line = "The output's decision line (black, P = 0.5) is exact here."
+    elif projection.kind == "pca":
+        line = (
+            "Background and black line: the output on the PCA plane through the points' mean "
+            "(the other directions held at the mean), an approximation."
+        )
+    else:
+        line = (
+            "Background and black line: the output with the other neurons held at their mean, "
+            "an approximation."
+        )
+    if result.problem == "regression":
+        line = line.replace("decision line (black, P = 0.5)", "value (background)")
+    return f"{where} {line}"
+
+
+class HiddenSpaceView(QWidget):
+    """The hidden space tab: layer, projection and neurons; the plot; live while visible."""
+
+    updated = Signal(object)  # SpaceResult, once drawn
+    TAB_TIP = "The hidden space: where a hidden layer puts the points, and the grid it bends"
+
+    def __init__(
+        self,
+        *,
+        runner: TrainingRunner,
+        data: DataEditor,
+        appearance: Appearance,
+        parent: QWidget | None = None,
+        min_interval: float | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._data = data
+        self.choice = SpaceChoice()
+        self.frame: Frame | None = None
+        self.result: SpaceResult | None = None
+        self._previous: tuple[tuple[int, int, str, int], Projection] | None = None
+        self._sizes: tuple[int, ...] | None = None
+        self.worker = InspectionWorker() if min_interval is None else InspectionWorker(min_interval)
+        self.worker.start()
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._take_result)
+        self._timer.start()
+        runner.frame_ready.connect(self._on_frame)
+        appearance.changed.connect(self._apply_look)
+        self._apply_look(appearance.look)
+        if runner.frame is not None:
+            self._on_frame(runner.frame)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.layer_box = QComboBox()
+        self.layer_box.setToolTip("The hidden layer whose space is shown")
+        self.layer_box.currentIndexChanged.connect(self._on_layer)
+        self.projection_box = QComboBox()
+        for key, text in PROJECTIONS.items():
+            self.projection_box.addItem(text, key)
+        self.projection_box.setToolTip(
+            "A layer of more than two neurons: its first two principal components (the plane "
+            "where the points spread most), or two neurons you choose"
+        )
+        self.projection_box.currentIndexChanged.connect(self._on_projection)
+        self.neuron_boxes = (QSpinBox(), QSpinBox())
+        for axis, box in zip(("across", "up"), self.neuron_boxes, strict=True):
+            box.setMinimum(1)
+            box.setPrefix("neuron ")
+            box.setToolTip(f"The neuron drawn {axis}")
+            box.valueChanged.connect(self._on_neurons)
+        row.addWidget(self.layer_box)
+        row.addWidget(self.projection_box)
+        for box in self.neuron_boxes:
+            row.addWidget(box)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.caption = QLabel()
+        self.caption.setProperty("role", "hint")
+        self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.caption)
+        self.plot = HiddenSpacePlot()
+        self.plot.setToolTip(TIP)
+        layout.addWidget(self.plot, 1)
+        self._update_controls()
+
+    def _apply_look(self, look: Look) -> None:
+        self.plot.apply_look(look)
+
+    # ----- the choice -----------------------------------------------------------------------
+
+    def set_layer(self, layer: int) -> None:
+        """Show hidden layer `layer` (0-based)."""
+        self.layer_box.setCurrentIndex(layer)
+
+    def set_projection(self, kind: str) -> None:
+        """'pca' or 'neurons' (for a layer of more than two neurons)."""
+        self.projection_box.setCurrentIndex(list(PROJECTIONS).index(kind))
+
+    def set_neurons(self, across: int, up: int) -> None:
+        """The two neurons (0-based) drawn across and up."""
+        for box, value in zip(self.neuron_boxes, (across, up), strict=True):
+            box.setValue(value + 1)
+
+    def _on_layer(self, index: int) -> None:
+        if index >= 0:
+            self._choose(layer=index)
+
+    def _on_projection(self, index: int) -> None:
+        self._choose(kind=self.projection_box.itemData(index))
+
+    def _on_neurons(self, _: int = 0) -> None:
+        self._choose(neurons=tuple(box.value() - 1 for box in self.neuron_boxes))
+
+    def _choose(self, **changes: object) -> None:
+        self.choice = dataclasses.replace(self.choice, **changes)
+        self._update_controls()
+        self._submit()
+
+    def _units(self) -> int:
+        sizes, layer = self._sizes or (), self.choice.layer
+        if not sizes:
+            return 0
+        return sizes[-1 if layer is None else min(layer, len(sizes) - 1)]
+
+    def _update_controls(self) -> None:
+        units = self._units()
+        self.projection_box.setEnabled(units > 2)
+        neurons = units > 2 and self.choice.kind == "neurons"
+        for box in self.neuron_boxes:
+            box.blockSignals(True)
+            box.setMaximum(max(units, 1))
+            box.blockSignals(False)
+            box.setVisible(neurons)
+
+    def _update_layers(self, sizes: tuple[int, ...]) -> None:
+        """Refill the layer box when the hidden layers change (the last one chosen)."""
+        if sizes == self._sizes:
+            return
+        self._sizes = sizes
+        self.layer_box.blockSignals(True)
+        self.layer_box.clear()
+        for layer, units in enumerate(sizes):
+            self.layer_box.addItem(f"Hidden layer {layer + 1} · {units} neurons", layer)
+        last = len(sizes) - 1
+        self.layer_box.setCurrentIndex(last)
+        self.layer_box.blockSignals(False)
+        self.choice = dataclasses.replace(self.choice, layer=last if sizes else None)
+        self._update_controls()
+        if not sizes:
+            self.plot.clear_space()
+            self.caption.setText("The network has no hidden layer: add one to see its space.")
+
+    # ----- frames and results ---------------------------------------------------------------
+
+    def _on_frame(self, frame: Frame) -> None:
+        self.frame = frame
+        self._update_layers(tuple(layer.units for layer in frame.network.layers))
+        self._submit()
+
+    def _submit(self) -> None:
+        """Ask the worker for the newest picture (only while the tab is on screen)."""
+        frame = self.frame
+        if frame is None or not self.isVisible() or not self._sizes:
+            return
+        points, choice = self._data.points, self.choice
+        key = (frame.run, choice.layer, choice.kind, self._units())
+        previous = self._previous[1] if self._previous and self._previous[0] == key else None
+        self.worker.submit(JOB, lambda: compute_space(frame, points, choice, previous))
+
+    def _take_result(self) -> None:
+        result = self.worker.take(JOB)
+        if result is None or self.frame is None or result.run != self.frame.run:
+            return
+        if result.choice.layer != self.choice.layer:
+            return  # a picture of a layer no longer chosen
+        self.result = result
+        space = result.space
+        key = (result.run, space.layer, result.choice.kind, space.units)
+        self._previous = (key, space.projection)
+        self.plot.show(result)
+        self.caption.setText(caption_text(result))
+        self.updated.emit(result)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._submit()
+
+    def shutdown(self) -> None:
+        """Stop the poll timer and the worker thread (joins it)."""
+        self._timer.stop()
+        self.worker.stop()
+
+
+__all__ = ["HiddenSpaceView", "caption_text"]
