@@ -30,7 +30,7 @@ PLANES = {  # the plane choice's entries: directions → what the combo says
 }
 STATES = {
     "starting": "Starting the race…",
-    "paused": "Paused: press Play (Space) or step (→)",
+    "paused": "Paused: Space plays, → steps",
     "running": "Racing",
 }
 SPEED_WIDTH = 110
@@ -80,6 +80,7 @@ class RaceControls(QWidget):
         row.addWidget(self.step_button)
         row.addWidget(_stacked(_caption("Epoch"), self.epoch_label))
         speed_head = QHBoxLayout()
+        speed_head.setSpacing(8)
         speed_head.addWidget(_caption("Speed"))
         speed_head.addStretch(1)
         speed_head.addWidget(self.speed_label)

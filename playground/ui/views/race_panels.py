@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
 
 from playground.data.points import Points
@@ -26,6 +26,7 @@ from playground.ui.widgets.theme import TEXT_MUTED, text_color
 RACE_COLORS = ("#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#000000")
 RACE_MARKERS = ("o", "s", "t1", "d", "p", "h")
 TILE_POINT_SIZE = 2.6
+MAX_TILE_POINTS = 600  # training points drawn on each small multiple (a regular sample)
 TILE_CAPTION_POINTS = 8.5
 
 
@@ -104,6 +105,7 @@ class BoundaryTile(QWidget):
         self.color = QColor(contestant_style(index)[0])
         self.name = ""
         self.caption = ""
+        self.captions: tuple[str, ...] = ("",)
         self.image: QImage | None = None
         self._points: tuple[npt.NDArray[np.float64], list[QColor]] = (np.zeros((0, 2)), [])
         self._extent = QRectF(-6.0, -6.0, 12.0, 12.0)
@@ -134,13 +136,8 @@ class BoundaryTile(QWidget):
         """A contestant's frame: its boundary image and its caption."""
         self.name = contestant.name
         self._extent = extent
-        loss = contestant.train_loss
-        text = f"loss {loss:.3f}" if math.isfinite(loss) else "diverged"
-        if contestant.diverged:
-            text = "diverged"
-        elif contestant.train_accuracy is not None:
-            text += f" · {100 * contestant.train_accuracy:.0f} %"
-        self.caption = text
+        self.captions = caption_texts(contestant)
+        self.caption = self.captions[0]
         if contestant.output is not None:
             self.image = boundary_image(contestant.output, network, value_range, self._look)
         self.update()
@@ -176,20 +173,24 @@ class BoundaryTile(QWidget):
         painter.drawEllipse(QRectF(rect.left() + 2, rect.top() + (line - swatch) / 2 + 1,
                                    swatch, swatch))  # fmt: skip
         painter.setPen(QColor(text_color("TEXT", look.high_contrast)))
-        bold = painter.font()
+        font = painter.font()
+        bold = QFont(font)
         bold.setBold(True)
-        painter.setFont(bold)
         name_rect = QRectF(rect.left() + swatch + 8, rect.top(), rect.width() - swatch - 8, line)
+        painter.setFont(fitted_font(bold, self.name, name_rect.width()))
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          painter.fontMetrics().elidedText(self.name, Qt.TextElideMode.ElideRight,
                                                           int(name_rect.width())))  # fmt: skip
-        bold.setBold(False)
-        painter.setFont(bold)
+        painter.setFont(font)
         painter.setPen(QColor(text_color("TEXT_MUTED", look.high_contrast)))
+        width = rect.width() - 2
+        metrics = painter.fontMetrics()
+        text = next((t for t in self.captions if metrics.horizontalAdvance(t) <= width),
+                    self.captions[-1])  # fmt: skip
         painter.drawText(
-            QRectF(rect.left() + 2, rect.top() + line, rect.width() - 2, line),
+            QRectF(rect.left() + 2, rect.top() + line, width, line),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            self.caption,
+            text,
         )
 
     def _paint_points(self, painter: QPainter, square: QRectF) -> None:
@@ -207,6 +208,29 @@ class BoundaryTile(QWidget):
             if keep:
                 painter.setBrush(fill)
                 painter.drawEllipse(QRectF(x - r, y - r, 2 * r, 2 * r))
+
+
+def caption_texts(contestant: ContestantFrame) -> tuple[str, ...]:
+    """A tile's second line, longest first ("loss 0.123 · 97 %", "0.123 · 97 %", "0.123"):
+    the first that fits is drawn."""
+    loss = contestant.train_loss
+    if contestant.diverged or not math.isfinite(loss):
+        return ("diverged",)
+    if contestant.train_accuracy is None:
+        return (f"loss {loss:.3f}", f"{loss:.3f}")
+    accuracy = f"{100 * contestant.train_accuracy:.0f} %"
+    return (f"loss {loss:.3f} · {accuracy}", f"{loss:.3f} · {accuracy}", f"{loss:.3f}")
+
+
+def fitted_font(font: QFont, text: str, width: float, smallest: float = 0.6) -> QFont:
+    """The font, made smaller (down to `smallest` of its size) until text fits width."""
+    fitted = QFont(font)
+    size = font.pointSizeF()
+    for scale in (1.0, 0.9, 0.8, 0.7, smallest):
+        fitted.setPointSizeF(size * scale)
+        if QFontMetricsF(fitted).horizontalAdvance(text) <= width:
+            break
+    return fitted
 
 
 def boundary_image(
@@ -271,6 +295,8 @@ class BoundaryTiles(QWidget):
         """The training points every tile draws."""
         self._points = points
         xy, labels = points.train()
+        every = max(1, math.ceil(len(xy) / MAX_TILE_POINTS))  # small tiles: a sample is enough
+        xy, labels = xy[::every], labels[::every]
         value_range = _value_range(points)
         rgb = colors.point_colors(labels, points.problem, value_range, self._look.palette)
         fills = [QColor(*map(int, c)) for c in rgb]
