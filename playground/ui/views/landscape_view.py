@@ -48,6 +48,7 @@ DIRECTION_TIPS = {
 }
 POLL_MS = 40  # how often the view looks for a new result of the landscape worker
 LINE_FROM_HEIGHT = 280  # the figure shows the line plot from this height (pixels, scaled)
+CAPTION_FROM_HEIGHT = 150  # and the caption from this one
 PATH_COLOR = "#ff5a36"
 LINE_COLOR = TEXT
 TIP = (
@@ -100,6 +101,8 @@ class LandscapeFigure(QWidget):
         self.path = np.zeros((0, 2))
         self.line_loss = np.zeros(0)
         self._show_line = True  # (False: a picture without a line)
+        self.line.hide()  # until a resize shows that there is room (see _fit_line)
+        self.caption.hide()
         self._look = Look()
         self.apply_look(self._look)
 
@@ -108,10 +111,16 @@ class LandscapeFigure(QWidget):
         self._fit_line()
 
     def _fit_line(self) -> None:
-        """A short figure gives the plane all its room (the caption still tells the losses)."""
-        wanted = self._show_line and self.height() >= self._look.px(LINE_FROM_HEIGHT)
+        """A short figure gives the plane all its room: no line plot (the caption still tells
+        both losses), and in a very short one no caption either (the window's minimum height
+        stays that of the curves)."""
+        height = self.height()
+        wanted = self._show_line and height >= self._look.px(LINE_FROM_HEIGHT)
         if self.line.isVisibleTo(self) != wanted:
             self.line.setVisible(wanted)
+        wanted = height >= self._look.px(CAPTION_FROM_HEIGHT)
+        if self.caption.isVisibleTo(self) != wanted:
+            self.caption.setVisible(wanted)
 
     def apply_look(self, look: Look) -> None:
         """Ticks, labels and line widths for the look (presentation mode)."""
@@ -121,7 +130,8 @@ class LandscapeFigure(QWidget):
         self.line_curve.setPen(pg.mkPen(LINE_COLOR, width=look.line(2)))
         self.line_ends.setSize(look.px(10))
         self.line.setMinimumHeight(look.px(80))
-        self._fit_line()
+        if self.isVisible():
+            self._fit_line()
 
     def show_surface(
         self, alphas: npt.ArrayLike, betas: npt.ArrayLike, loss: npt.ArrayLike
@@ -206,7 +216,7 @@ class LandscapeView(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        layout.setSpacing(2)
         row = QHBoxLayout()
         row.setSpacing(8)
         self.directions_box = QComboBox()
