@@ -163,7 +163,13 @@ def cmd_data(args: argparse.Namespace) -> int:
         name: getattr(args, name) for name in dataset_options() if getattr(args, name) is not None
     }
     points = generate(
-        args.name, n=args.n, noise=args.noise, seed=args.seed, test_ratio=args.test_ratio, **options
+        args.name,
+        n=args.n,
+        noise=args.noise,
+        seed=args.seed,
+        test_ratio=args.test_ratio,
+        validation_ratio=args.validation_ratio,
+        **options,
     )
     if args.output:
         check_output(args.output, CSV_SUFFIXES, "CSV")
@@ -424,12 +430,19 @@ class TrainingReport:
             self.bar.close()
 
     def summary(self) -> str:
-        """'epoch 10/100  train loss 0.123456  test loss ...  train accuracy 95.0% ...'."""
+        """'epoch 10/100  train loss 0.123456  test loss ...  train accuracy 95.0% ...' (the
+        validation loss and accuracy too when there are validation points)."""
         snap = self.trainer.snapshot()
         parts = [f"epoch {self.done}/{self.epochs}", f"train loss {snap.train_loss:.6f}"]
+        if snap.validation_loss is not None:
+            parts.append(f"validation loss {snap.validation_loss:.6f}")
         if snap.test_loss is not None:
             parts.append(f"test loss {snap.test_loss:.6f}")
-        for name, value in (("train", snap.train_accuracy), ("test", snap.test_accuracy)):
+        for name, value in (
+            ("train", snap.train_accuracy),
+            ("validation", snap.validation_accuracy),
+            ("test", snap.test_accuracy),
+        ):
             if value is not None:
                 parts.append(f"{name} accuracy {100 * value:.1f}%")
         return "  ".join(parts)
@@ -625,6 +638,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument(
         "--test-ratio", type=float, default=0.0, help="share of test points, 0 to 0.9 (default 0)"
+    )
+    p.add_argument(
+        "--validation-ratio",
+        type=float,
+        default=0.0,
+        help="share of validation points (early stopping watches them; the test points stay "
+        "untouched), 0 to 0.9 with the test share (default 0)",
     )
     for name, text in dataset_options().items():
         p.add_argument(f"--{name}", type=int, help=text)

@@ -57,7 +57,8 @@ from playground.io.spec_json import (
 from playground.io.state_json import state_from_dict, state_to_dict
 from playground.problems import MAX_CLASSES, PROBLEMS
 
-VERSION = 1
+VERSION = 2  # 2 adds the "validation" split; a file without validation points is written as 1
+OLDEST_VERSION = 1
 MAX_EPOCH = 2**63 - 1
 TOP_FIELDS = ("format", "version", "data", "network", "training")
 TRAINING_FIELDS = (
@@ -192,7 +193,7 @@ class Session:
                 check_state(
                     self.network,
                     self.training,
-                    int(np.count_nonzero(~self.points.is_test)),
+                    int(np.count_nonzero(self.points.is_train)),
                     self.state,
                 )
             except ValueError:
@@ -222,10 +223,13 @@ class Session:
         )
 
     def training_data(self) -> TrainingData:
-        """The points split into train and test for the Trainer."""
+        """The points split into train, test and (if any) validation for the Trainer."""
         train_xy, train_labels = self.points.train()
         test_xy, test_labels = self.points.test()
-        return TrainingData(train_xy, train_labels, test_xy, test_labels)
+        validation_xy, validation_labels = self.points.validation()
+        return TrainingData(
+            train_xy, train_labels, test_xy, test_labels, validation_xy, validation_labels
+        )
 
     def make_trainer(self) -> Trainer:
         """A Trainer on this session's data, starting from its weights (or init and seed)."""
@@ -310,10 +314,10 @@ def session_to_dict(session: Session) -> dict[str, Any]:
     labels: list[Any] = points.labels.tolist()
     if points.problem == "classification":
         labels = [int(label) for label in labels]
-    splits = [SPLITS[int(test)] for test in points.is_test.tolist()]
+    splits = [SPLITS[code] for code in points.split_codes.tolist()]
     data: dict[str, Any] = {
         "format": SESSION_FORMAT,
-        "version": VERSION,
+        "version": VERSION if points.n_validation else OLDEST_VERSION,
         "data": {
             "problem": points.problem,
             "classes": points.classes,
@@ -424,9 +428,9 @@ def _session_from_dict(data: Any) -> Session:
             "this is an exported model, not a session (use it with: "
             "nn-playground predict MODEL --input points.csv)",
         )
-    check_header(data, SESSION_FORMAT, VERSION, "session")
+    check_header(data, SESSION_FORMAT, VERSION, "session", OLDEST_VERSION)
     data = expect_object(data, "", TOP_FIELDS, ("weights", "epoch", "notes", "state"))
-    points = points_from_dict(data["data"], "data")
+    points = points_from_dict(data["data"], "data", data["version"])
     network = network_from_dict(data["network"], "network", points.problem, points.classes)
     training = training_from_dict(data["training"], "training")
     build_spec("training", training.loss_for, network)
@@ -442,7 +446,7 @@ def _session_from_dict(data: Any) -> Session:
         if weights is None:
             raise fail("state", 'needs the weights it belongs to (add "weights" or remove "state")')
         state = state_from_dict(
-            state, "state", network, training, int(np.count_nonzero(~points.is_test))
+            state, "state", network, training, int(np.count_nonzero(points.is_train))
         )
     return Session(points, network, training, weights, epoch, notes, state, neurons)
 
@@ -462,8 +466,9 @@ def notes_from_dict(data: Any, path: str) -> Notes:
     )
 
 
-def points_from_dict(data: Any, path: str) -> Points:
-    """Points from the `data` object: problem, classes and [x1, x2, label, split] rows."""
+def points_from_dict(data: Any, path: str, version: int = VERSION) -> Points:
+    """Points from the `data` object: problem, classes and [x1, x2, label, split] rows (the
+    split "validation" from session version 2 on)."""
     data = expect_object(data, path, ("problem", "classes", "points"))
     problem = expect_str(data["problem"], child(path, "problem"))
     if problem not in PROBLEMS:
@@ -480,7 +485,9 @@ def points_from_dict(data: Any, path: str) -> Points:
     rows = expect_list(data["points"], points_path, MAX_POINTS, "points")
     xy = np.empty((len(rows), 2))
     labels = np.empty(len(rows))
-    is_test = np.empty(len(rows), dtype=np.bool_)
+    codes = np.empty(len(rows), dtype=np.intp)
+    names = SPLITS if version >= 2 else SPLITS[:2]
+    allowed = " or ".join(f'"{name}"' for name in names)
     for i, row in enumerate(rows):
         row_path = child(points_path, i)
         if not isinstance(row, list) or len(row) != 4:
@@ -489,10 +496,11 @@ def points_from_dict(data: Any, path: str) -> Points:
         xy[i, 1] = expect_number(row[1], child(row_path, 1))
         labels[i] = _label(row[2], child(row_path, 2), problem, classes)
         split = row[3]
-        if split not in SPLITS:  # a JSON string, list, ... : only the two names compare equal
-            raise fail(child(row_path, 3), f'split must be "train" or "test", got {_short(split)}')
-        is_test[i] = split == "test"
-    return Points(xy, labels, is_test, problem, classes)
+        if split not in names:  # a JSON string, list, ... : only the names compare equal
+            later = " (validation needs version 2)" if split == "validation" else ""
+            raise fail(child(row_path, 3), f"split must be {allowed}, got {_short(split)}{later}")
+        codes[i] = names.index(split)
+    return Points.from_splits(xy, labels, codes, problem, classes)
 
 
 def _label(value: Any, path: str, problem: str, classes: int) -> float:

@@ -355,9 +355,9 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], Any], str]] = [
     ("no format", _delete("format"), "format: missing"),
     (
         "newer version",
-        _set("version", 2),
-        "version: a number 2 is not supported (this NN Playground reads session version 1; the "
-        "file is from a newer NN Playground)",
+        _set("version", 3),
+        "version: a number 3 is not supported (this NN Playground reads session versions 1 to 2; "
+        "the file is from a newer NN Playground)",
     ),
     ("version as text", _set("version", "1"), 'version: a string "1" is not supported'),
     ("version true", _set("version", True), "version: a boolean true is not supported"),
@@ -577,7 +577,8 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], Any], str]] = [
     (
         "bad split",
         _set("data.points[7][3]", "validation"),
-        'data.points[7][3]: split must be "train" or "test", got \'validation\'',
+        'data.points[7][3]: split must be "train" or "test", got \'validation\' (validation needs '
+        "version 2)",
     ),
     ("split upper case", _set("data.points[7][3]", "TEST"), "data.points[7][3]: split must be"),
     ("split number", _set("data.points[7][3]", 1), "data.points[7][3]: split must be"),

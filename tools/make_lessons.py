@@ -31,15 +31,35 @@ def rounded(points: Points) -> Points:
     if points.problem == "regression":
         labels = np.round(labels, DECIMALS)
     return Points(
-        np.round(points.xy, DECIMALS), labels, points.is_test, points.problem, points.classes
+        np.round(points.xy, DECIMALS),
+        labels,
+        points.is_test,
+        points.problem,
+        points.classes,
+        points.is_validation,
     )
 
 
 def dataset(
-    name: str, n: int = 200, noise: float = 0.0, test_ratio: float = 0.3, **options: int
+    name: str,
+    n: int = 200,
+    noise: float = 0.0,
+    test_ratio: float = 0.3,
+    validation_ratio: float = 0.0,
+    **options: int,
 ) -> Points:
     """A generated dataset (seed 0), rounded."""
-    return rounded(generate(name, n=n, noise=noise, seed=0, test_ratio=test_ratio, **options))
+    return rounded(
+        generate(
+            name,
+            n=n,
+            noise=noise,
+            seed=0,
+            test_ratio=test_ratio,
+            validation_ratio=validation_ratio,
+            **options,
+        )
+    )
 
 
 def truth_table(gate: str) -> Points:

@@ -123,6 +123,7 @@ class PointEditor:
                 np.concatenate((points.xy, new_xy)),
                 np.concatenate((points.labels, new_labels)),
                 np.concatenate((points.is_test, new_test)),
+                np.concatenate((points.is_validation, np.zeros(m, dtype=np.bool_))),
             )
         )
 
@@ -134,7 +135,14 @@ class PointEditor:
         points = self._points
         keep = np.ones(points.n, dtype=np.bool_)
         keep[index] = False
-        self._commit(points.with_points(points.xy[keep], points.labels[keep], points.is_test[keep]))
+        self._commit(
+            points.with_points(
+                points.xy[keep],
+                points.labels[keep],
+                points.is_test[keep],
+                points.is_validation[keep],
+            )
+        )
 
     def move(self, index: int, x: float, y: float) -> None:
         """Move point index to (x, y)."""
@@ -144,7 +152,7 @@ class PointEditor:
             return
         xy = points.xy.copy()
         xy[i] = (x, y)
-        self._commit(points.with_points(xy, points.labels, points.is_test))
+        self._commit(points.with_points(xy, points.labels, points.is_test, points.is_validation))
 
     def relabel(self, indices: Indices, label: float) -> None:
         """Give the points at indices a new label (class index or regression target)."""
@@ -154,17 +162,19 @@ class PointEditor:
             return
         labels = points.labels.copy()
         labels[index] = label
-        self._commit(points.with_points(points.xy, labels, points.is_test))
+        self._commit(points.with_points(points.xy, labels, points.is_test, points.is_validation))
 
     def set_test(self, indices: Indices, is_test: bool = True) -> None:
         """Mark the points at indices as test (True) or train (False) points."""
         index = self._indices(indices)
         points = self._points
-        if np.all(points.is_test[index] == is_test):
+        if np.all(points.is_test[index] == is_test) and not points.is_validation[index].any():
             return
         split = points.is_test.copy()
         split[index] = is_test
-        self._commit(points.with_points(points.xy, points.labels, split))
+        validation = points.is_validation.copy()
+        validation[index] = False
+        self._commit(points.with_points(points.xy, points.labels, split, validation))
 
     def clear(self) -> None:
         """Remove every point, keeping the problem and classes."""

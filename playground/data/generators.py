@@ -284,9 +284,12 @@ def generate(
     noise: float = 0.0,
     seed: int = 0,
     test_ratio: float = 0.0,
+    validation_ratio: float = 0.0,
     **options: int,
 ) -> Points:
-    """Generate dataset `name`; the same arguments always give identical arrays."""
+    """Generate dataset `name`; the same arguments always give identical arrays. The test
+    points are drawn first, then the validation points from the rest (so a validation split
+    leaves the test points as they were without one)."""
     info = DATASETS.get(name)
     if info is None:
         raise ValueError(f"unknown dataset {name!r}; choose from {', '.join(DATASETS)}")
@@ -294,6 +297,12 @@ def generate(
     noise = _check_fraction("noise", noise, 1.0)
     seed = _check_int("seed", seed, 0, 2**63 - 1)
     test_ratio = _check_fraction("test_ratio", test_ratio, MAX_TEST_RATIO)
+    validation_ratio = _check_fraction("validation_ratio", validation_ratio, MAX_TEST_RATIO)
+    if test_ratio + validation_ratio > MAX_TEST_RATIO:
+        raise ValueError(
+            f"test_ratio + validation_ratio must be at most {MAX_TEST_RATIO:g} (some points "
+            f"must be left to train on), got {test_ratio:g} + {validation_ratio:g}"
+        )
     known = {option.name: option for option in info.options}
     for key in options:
         if key not in known:
@@ -309,4 +318,9 @@ def generate(
     xy = np.clip(xy, -EXTENT, EXTENT)
     is_test = np.zeros(n, dtype=np.bool_)
     is_test[rng.choice(n, size=int(round(n * test_ratio)), replace=False)] = True
-    return Points(xy, labels, is_test, info.problem, info.classes(**values))
+    is_validation = np.zeros(n, dtype=np.bool_)
+    if validation_ratio > 0:
+        rest = np.flatnonzero(~is_test)
+        count = min(int(round(n * validation_ratio)), rest.size - 1)
+        is_validation[rng.choice(rest, size=max(count, 0), replace=False)] = True
+    return Points(xy, labels, is_test, info.problem, info.classes(**values), is_validation)

@@ -33,22 +33,32 @@ Array = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, eq=False)
 class TrainingData:
-    """Raw points and labels, split into train and test: xy float64 (n, 2), labels (n,)."""
+    """Raw points and labels, split into train, test and (optionally) validation: xy float64
+    (n, 2), labels (n,). Early stopping watches the validation points when there are any."""
 
     train_xy: Array
     train_labels: Array
     test_xy: Array = field(default_factory=lambda: np.zeros((0, 2)))
     test_labels: Array = field(default_factory=lambda: np.zeros(0))
+    validation_xy: Array = field(default_factory=lambda: np.zeros((0, 2)))
+    validation_labels: Array = field(default_factory=lambda: np.zeros(0))
 
     def __post_init__(self) -> None:
-        for name in ("train_xy", "test_xy"):
+        for name in ("train_xy", "test_xy", "validation_xy"):
             object.__setattr__(self, name, np.asarray(getattr(self, name), float).reshape(-1, 2))
-        for name in ("train_labels", "test_labels"):
+        for name in ("train_labels", "test_labels", "validation_labels"):
             object.__setattr__(self, name, np.asarray(getattr(self, name), float).reshape(-1))
         if self.train_xy.shape[0] != self.train_labels.shape[0]:
             raise ValueError("train_labels: one label per training point is needed")
         if self.test_xy.shape[0] != self.test_labels.shape[0]:
             raise ValueError("test_labels: one label per test point is needed")
+        if self.validation_xy.shape[0] != self.validation_labels.shape[0]:
+            raise ValueError("validation_labels: one label per validation point is needed")
+
+    @property
+    def stopping_split(self) -> str:
+        """The split early stopping watches: "validation" if there is one, else "test"."""
+        return "validation" if self.validation_xy.shape[0] else "test"
 
 
 @dataclass(frozen=True)
@@ -131,6 +141,8 @@ class Snapshot:
     stopped_early: bool = False
     message: str = ""
     grid: GridResult | None = None
+    validation_loss: float | None = None  # None without validation points
+    validation_accuracy: float | None = None
 
 
 class Trainer:
@@ -212,7 +224,11 @@ class Trainer:
     def _set_data_arrays(self, data: TrainingData) -> None:
         """Feature matrices (standardised if asked), checked against the problem."""
         network = self.network
-        for name, labels in (("train", data.train_labels), ("test", data.test_labels)):
+        for name, labels in (
+            ("train", data.train_labels),
+            ("test", data.test_labels),
+            ("validation", data.validation_labels),
+        ):
             if not np.all(np.isfinite(labels)):
                 raise ValueError(f"{name} labels: NaN or Infinity")
             if (
@@ -233,6 +249,8 @@ class Trainer:
         self._X_test = self._features(data.test_xy)
         self._y = np.ascontiguousarray(data.train_labels, dtype=np.float64)
         self._y_test = np.ascontiguousarray(data.test_labels, dtype=np.float64)
+        self._X_validation = self._features(data.validation_xy)
+        self._y_validation = np.ascontiguousarray(data.validation_labels, dtype=np.float64)
         self._n_train = self._X.shape[1]
 
     def _features(self, xy: Array) -> Array:
@@ -340,7 +358,11 @@ class Trainer:
             layout.w_length,
             self._frozen_index,
         )
-        data = K.Data(self._X, self._y, self._X_test, self._y_test)
+        # The kernels' held-out points serve early stopping only: validation when there is any.
+        if self.data.stopping_split == "validation":
+            data = K.Data(self._X, self._y, self._X_validation, self._y_validation)
+        else:
+            data = K.Data(self._X, self._y, self._X_test, self._y_test)
         buffers = K.Buffers(
             self._A, self._Y, self._H, self._M, self._XH, self._INV, self._D, self._TB
         )
@@ -389,7 +411,8 @@ class Trainer:
         elif status == K.STATUS_EARLY_STOP:
             self.stopped_early = True
             self.message = (
-                f"Stopped early at epoch {self.epoch}: the test loss has not improved "
+                f"Stopped early at epoch {self.epoch}: the {self.data.stopping_split} loss "
+                "has not improved "
                 f"for {t.early_stopping_patience} epochs; restored the best weights "
                 f"(epoch {int(self._counters[K.C_BEST_EPOCH])})."
             )
@@ -568,6 +591,7 @@ class Trainer:
         """The current state, with every neuron over `grid` if one is asked for."""
         train_loss, train_acc = self._evaluate(self._X, self._y)
         test_loss, test_acc = self._evaluate(self._X_test, self._y_test)
+        validation_loss, validation_acc = self._evaluate(self._X_validation, self._y_validation)
         steps = int(self._counters[K.C_GRAD_STEPS])
         if steps:
             self._last_grad_norm = np.sqrt(self._grad_sq / steps)
@@ -600,6 +624,8 @@ class Trainer:
             stopped_early=self.stopped_early,
             message=self.message,
             grid=grid_result,
+            validation_loss=None if math.isnan(validation_loss) else validation_loss,
+            validation_accuracy=validation_acc,
         )
 
     def current_learning_rate(self) -> float:

@@ -1,4 +1,5 @@
-"""Dataset CSV: header x1,x2,label with an optional split column ("train" or "test")."""
+"""Dataset CSV: header x1,x2,label with an optional split column ("train", "test" or
+"validation")."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def parse_csv(text: str, problem: str | None = None, classes: int | None = None)
         header, columns = _read_header(reader)
         xy: list[tuple[float, float]] = []
         labels: list[float] = []
-        is_test: list[bool] = []
+        splits: list[int] = []
         line_numbers: list[int] = []
         for row in reader:
             if not any(field.strip() for field in row):
@@ -60,16 +61,16 @@ def parse_csv(text: str, problem: str | None = None, classes: int | None = None)
             )
             xy.append((x1, x2))
             labels.append(label)
-            is_test.append("split" in columns and _split(row[columns["split"]], line))
+            splits.append(_split(row[columns["split"]], line) if "split" in columns else 0)
             line_numbers.append(line)
     except csv.Error as error:
         raise ValueError(f"line {reader.line_num}: {error}") from None
 
     problem, classes = _problem_and_classes(labels, line_numbers, problem, classes)
-    return Points(
+    return Points.from_splits(
         np.array(xy, dtype=np.float64).reshape(-1, 2),
         np.array(labels, dtype=np.float64),
-        np.array(is_test, dtype=np.bool_),
+        np.array(splits, dtype=np.intp),
         problem,
         classes,
     )
@@ -128,11 +129,11 @@ def format_csv(points: Points) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     integer_labels = points.problem == "classification"
-    for (x1, x2), label, test in zip(
-        points.xy.tolist(), points.labels.tolist(), points.is_test.tolist(), strict=True
+    for (x1, x2), label, split in zip(
+        points.xy.tolist(), points.labels.tolist(), points.split_codes.tolist(), strict=True
     ):
         label_text = str(int(label)) if integer_labels else repr(label)
-        writer.writerow((repr(x1), repr(x2), label_text, SPLITS[test]))
+        writer.writerow((repr(x1), repr(x2), label_text, SPLITS[split]))
     return out.getvalue()
 
 
@@ -180,14 +181,16 @@ def shorten(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
-def _split(field: str, line: int) -> bool:
-    """True for "test", False for "train", else ValueError naming the line."""
+def _split(field: str, line: int) -> int:
+    """The split code (SPLITS.index) of "train", "test" or "validation", else ValueError
+    naming the line."""
     split = field.strip().lower()
     if split not in SPLITS:
         raise ValueError(
-            f"line {line}: split must be 'train' or 'test', got {shorten(field.strip())}"
+            f"line {line}: split must be 'train', 'test' or 'validation', got "
+            f"{shorten(field.strip())}"
         )
-    return split == "test"
+    return SPLITS.index(split)
 
 
 def _problem_and_classes(

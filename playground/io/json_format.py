@@ -267,8 +267,11 @@ def expect_str(value: Any, path: str) -> str:
     return value
 
 
-def check_header(data: Any, format_name: str, version: int, kind: str) -> None:
-    """The document is an object with our `format` name and a `version` we read."""
+def check_header(
+    data: Any, format_name: str, version: int, kind: str, oldest: int | None = None
+) -> None:
+    """The document is an object with our `format` name and a `version` we read: `version`,
+    or any from `oldest` up to it when `oldest` is given."""
     if not isinstance(data, dict):
         raise fail("(top level)", f"expected a JSON object {{...}}, got {_kind(data)}")
     if "format" not in data:
@@ -285,13 +288,18 @@ def check_header(data: Any, format_name: str, version: int, kind: str) -> None:
     if "version" not in data:
         raise fail("version", f'missing (add "version": {version})')
     found = data["version"]
-    if isinstance(found, bool) or not isinstance(found, int) or found != version:
+    low = version if oldest is None else oldest
+    if isinstance(found, bool) or not isinstance(found, int) or not low <= found <= version:
         newer = isinstance(found, int) and not isinstance(found, bool) and found > version
+        versions = (
+            f"{kind} version {version}"
+            if low == version
+            else (f"{kind} versions {low} to {version}")
+        )
         raise fail(
             "version",
             f"{_kind(found)} is not supported (this NN Playground reads "
-            f"{kind} version {version}"
-            + ("; the file is from a newer NN Playground)" if newer else ")"),
+            f"{versions}" + ("; the file is from a newer NN Playground)" if newer else ")"),
         )
 
 

@@ -127,8 +127,16 @@ def test_explicit_problem_and_classes(tmp_path):
         ("x1,x2,label\nnan,1,0\n", {}, "line 2: x1 must be finite, got 'nan'"),
         ("x1,x2,label\n1,-inf,0\n", {}, "line 2: x2 must be finite, got '-inf'"),
         ("x1,x2,label\n1,1,1e999\n", {}, "line 2: label must be finite, got '1e999'"),
-        ("x1,x2,label,split\n1,1,0,valid\n", {}, "line 2: split must be 'train' or 'test'"),
-        ("x1,x2,label,split\n1,1,0,\n", {}, "line 2: split must be 'train' or 'test', got ''"),
+        (
+            "x1,x2,label,split\n1,1,0,valid\n",
+            {},
+            "line 2: split must be 'train', 'test' or 'validation'",
+        ),
+        (
+            "x1,x2,label,split\n1,1,0,\n",
+            {},
+            "line 2: split must be 'train', 'test' or 'validation', got ''",
+        ),
         (
             "x1,x2,label\n0,0,0\n1,1,3\n",
             {"classes": 3},
