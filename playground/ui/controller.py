@@ -26,6 +26,7 @@ from playground.ui.models.session_model import (
     SessionModel,
 )
 from playground.ui.models.training_runner import DEFAULT_GRID, FRAME_RATE, TrainingRunner
+from playground.ui.models.weight_editor import EditHistory, WeightEditor
 from playground.ui.widgets.appearance import Appearance
 from playground.worker import Frame, Record
 
@@ -57,6 +58,10 @@ class Controller(QObject):
         )
         self.files = FileState(self.runner.training_marker)
         self.selection_model = Selection(lambda: self.model.session.network.layer_sizes)
+        self.weights = WeightEditor(
+            self.model, self._shown_weights, self._send_weight, self.runner.set_neuron_masks
+        )
+        self.history = EditHistory()  # Edit > Undo: the newest edit, of the points or weights
         self._timer, self._on_tick = self.runner.timer, self.runner.tick  # for gui_bench
         self._coordinate()
         self.runner.apply_pace(self.model.session.notes)
@@ -67,15 +72,18 @@ class Controller(QObject):
         """Subscribe to the models first: each change reaches the other models before a view."""
         self.runner.notice.connect(self.notice)
         self.runner.ticked.connect(self.files.refresh)
-        for event in (self.model.notice, self.data.notice):
+        for event in (self.model.notice, self.data.notice, self.weights.notice):
             event.connect(self.notice.emit)
+        self.data.points_edited.connect(lambda _: self.history.record(self.data))
+        self.weights.edited.connect(lambda _: self.history.record(self.weights))
+        self.weights.edited.connect(lambda _: self.files.touch())
         self.model.training_changed.connect(self._on_training_changed)
         self.model.network_changed.connect(self._on_network_changed)
         self.data.points_edited.connect(self._on_points_edited)
 
     def _delegate_api(self) -> None:
         """The views' API, delegated to the model that owns each part."""
-        m, d, r = self.model, self.data, self.runner
+        m, d, r, h = self.model, self.data, self.runner, self.history
         self.set_training, self.set_learning_rate = m.set_training, m.set_learning_rate
         self.step_learning_rate, self.set_optimizer = m.step_learning_rate, m.set_optimizer
         self.set_optimizer_option, self.set_schedule = m.set_optimizer_option, m.set_schedule
@@ -90,7 +98,7 @@ class Controller(QObject):
             d.set_problem,
         )
         self.set_classes, self.set_points = d.set_classes, d.set_points
-        self.import_points, self.undo, self.redo = d.import_points, d.undo, d.redo
+        self.import_points, self.undo, self.redo = d.import_points, h.undo, h.redo
         self.clear_points, self.set_draw = d.clear_points, d.set_draw
         self.play, self.pause, self.step_epoch = r.play, r.pause, r.step_epoch
         self.toggle_play = r.toggle_play
@@ -137,6 +145,16 @@ class Controller(QObject):
             return session.replace(weights=frame.weights, epoch=frame.epoch, state=frame.state)
         except ValueError:  # e.g. diverged weights (NaN): keep the last good ones
             return session
+
+    def _shown_weights(self) -> tuple | None:
+        """The weights of the last frame, if it is of the session's network."""
+        frame = self.runner.frame
+        return (
+            frame.weights if frame is not None and frame.network == self.session.network else None
+        )
+
+    def _send_weight(self, layer: int, unit: int, source: int, value: float) -> None:
+        self.runner.worker.set_weight(layer, unit, source, value, self.runner.worker.run)
 
     # ----- changes that touch several models ------------------------------------------------
 

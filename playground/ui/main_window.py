@@ -26,7 +26,9 @@ from playground.ui.panels.training_panel import TrainingSettings, TransportBar
 from playground.ui.race_command import RaceCommand
 from playground.ui.views.heatmap_view import OutputView
 from playground.ui.views.landscape_view import LandscapeView
+from playground.ui.views.neuron_line import NeuronLine
 from playground.ui.views.plots import LossSummary, MetricsPanel
+from playground.ui.views.weight_handles import WeightHandles
 from playground.ui.widgets import colors
 from playground.ui.widgets.appearance import Look
 from playground.ui.window_geometry import activate, keep_size, place_window, save_window_geometry
@@ -99,6 +101,17 @@ class MainWindow(QMainWindow):
         self.network_panel = NetworkPanel(**shows, selection=selection)
         self.loss_summary = LossSummary(**shows)
         self.output_view = OutputView(**shows, data=data, selection=selection)
+        weights = controller.weights  # hands on the weights: the diagram's editors, the line
+        self.weight_handles = WeightHandles(
+            self.network_panel.diagram, weights=weights, model=model
+        )
+        self.neuron_line = NeuronLine(
+            self.output_view.view_box,
+            model=model,
+            runner=runner,
+            selection=selection,
+            weights=weights,
+        )
         self.metrics = MetricsPanel(**shows)
         self.landscape_view = LandscapeView(runner=runner, appearance=look)
         self.metrics.add_tab("Landscape", self.landscape_view, LandscapeView.TAB_TIP, "Land.")

@@ -108,7 +108,7 @@ class SessionModel:
     def set_network(self, network: NetworkSpec) -> bool:
         """A new architecture: training starts over from the initializer."""
         try:
-            session = self._session.replace(network=network, weights=None, epoch=0)
+            session = self._session.replace(network=network, weights=None, epoch=0, neurons=None)
         except ValueError as error:
             return self._refuse(error)
         self._session = session

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.engine import GridRequest, TrainingData, TrainingSpec
+from playground.engine.neuron_masks import NeuronMasks
 from playground.session import Notes, Session
 from playground.worker import Frame, TrainingWorker, WorkerStatus
 
@@ -61,6 +62,7 @@ class TrainingRunner(QObject):
             state=session.state,
             warm_up=warm_up,
         )
+        self.worker.set_neuron_masks(session.neurons)
         self.worker.start()
         self.timer = QTimer(self)
         self.timer.setInterval(max(1, round(1000 / frame_rate)))
@@ -150,7 +152,12 @@ class TrainingRunner(QObject):
             )
         else:
             self.worker.set_network(session.network, session.training, session.training_data())
+        self.worker.set_neuron_masks(session.neurons)
         self._set_playing(False)
+
+    def set_neuron_masks(self, masks: NeuronMasks | None) -> None:
+        """Frozen and switched-off neurons from now on (None: none)."""
+        self.worker.set_neuron_masks(masks)
 
     def forget_frame(self) -> None:
         """Drop the last frame (a whole new session)."""

@@ -16,6 +16,7 @@ from playground.ui.widgets.theme import ACCENT, BORDER_STRONG
 CURVED_LINK_LIMIT = 400  # more links than this are drawn straight (faster)
 DENSE_LINKS = 2000  # more links than this: no antialiasing, the faintest are left out
 WIDTH_LEVELS = np.array([0.15, 0.35, 0.6, 1.0, 1.5, 2.2, 3.2])  # |w| bucket edges
+FROZEN_COLOR = "#1f8fd6"  # a frozen neuron's frame
 
 
 class NeuronItem(QGraphicsItem):
@@ -28,6 +29,8 @@ class NeuronItem(QGraphicsItem):
         self.size = 30.0
         self.active = True
         self.selected = False
+        self.frozen = False  # its weights do not change (a blue frame and a lock bar)
+        self.off = False  # it outputs 0 (drawn greyed and struck through)
         self.empty_color = QColor(colors.hex_color(colors.MIDDLE))
         self._image: QImage | None = None
         self.setAcceptHoverEvents(True)
@@ -71,6 +74,35 @@ class NeuronItem(QGraphicsItem):
         pen = QPen(QColor(ACCENT), 2.6) if self.selected else QPen(QColor(BORDER_STRONG), 1.0)
         painter.setPen(pen)
         painter.drawRect(rect)
+        if self.off or self.frozen:
+            paint_hands_on(painter, rect, frozen=self.frozen, off=self.off)
+
+
+def paint_hands_on(painter: QPainter, rect: QRectF, *, frozen: bool, off: bool) -> None:
+    """Mark a neuron switched off (a grey veil, struck through) or frozen (a blue frame and a
+    padlock badge in its top-right corner)."""
+    painter.setOpacity(1.0)
+    if off:
+        painter.fillRect(rect, QColor(240, 240, 240, 215))
+        painter.setPen(QPen(QColor(90, 90, 90), 1.6))
+        painter.drawLine(rect.topLeft(), rect.bottomRight())
+        painter.drawLine(rect.topRight(), rect.bottomLeft())
+    if frozen:
+        ice = QColor(FROZEN_COLOR)
+        painter.setPen(QPen(ice, 2.0, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect.adjusted(1.0, 1.0, -1.0, -1.0))
+        r = max(5.0, rect.width() * 0.2)  # the badge's radius
+        centre = QPointF(rect.right() - r * 0.6, rect.top() + r * 0.6)
+        painter.setPen(QPen(ice, 1.2))
+        painter.setBrush(QColor("white"))
+        painter.drawEllipse(centre, r, r)
+        body = QRectF(centre.x() - r * 0.5, centre.y() - r * 0.1, r, r * 0.7)
+        painter.setPen(QPen(ice, max(1.0, r * 0.18)))
+        painter.drawArc(
+            QRectF(body.left() + r * 0.15, centre.y() - r * 0.6, r * 0.7, r * 0.9), 0, 180 * 16
+        )
+        painter.fillRect(body, ice)
 
 
 class LinksItem(QGraphicsItem):

@@ -55,6 +55,8 @@ class NetworkDiagram(QGraphicsView):
     columns_changed = Signal(object)  # list[float]: the x centre of every column (widget coords)
     neuron_clicked = Signal(int, int)  # grid layer, unit
     feature_clicked = Signal(str)  # feature name
+    link_clicked = Signal(int, int, int)  # dense layer, target unit, source unit (its W entry)
+    neuron_double_clicked = Signal(int, int)  # grid layer (1 = first hidden), unit
 
     def __init__(
         self,
@@ -272,13 +274,31 @@ class NetworkDiagram(QGraphicsView):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         item = self._neuron_at(event.position())
+        link = self.link_at(self.mapToScene(event.position().toPoint())) if item is None else None
         if item is None or event.button() != Qt.MouseButton.LeftButton:
-            super().mousePressEvent(event)
-            return
-        if item.layer == 0:
+            if link is not None and event.button() == Qt.MouseButton.LeftButton:
+                self.link_clicked.emit(*link)
+            else:
+                super().mousePressEvent(event)
+        elif item.layer == 0:
             self.feature_clicked.emit(list(FEATURES)[item.unit])
         else:
             self.neuron_clicked.emit(item.layer, item.unit)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        item = self._neuron_at(event.position())
+        if item is not None and item.layer > 0 and event.button() == Qt.MouseButton.LeftButton:
+            self.neuron_double_clicked.emit(item.layer, item.unit)
+        else:
+            super().mouseDoubleClickEvent(event)
+
+    def link_at(self, scene_pos: QPointF) -> tuple[int, int, int] | None:
+        """(dense layer, target, source) of the link at a scene position, or None."""
+        k = self._links.nearest(scene_pos.x(), scene_pos.y(), LINK_HIT_PIXELS)
+        if k is None or len(self._links.weights) != len(self._link_index):
+            return None
+        layer, target, source = (int(v) for v in self._link_index[k])
+        return layer, target, source
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().mouseMoveEvent(event)
@@ -294,12 +314,11 @@ class NetworkDiagram(QGraphicsView):
         for item in self._scene.items(scene_pos):
             if isinstance(item, NeuronItem) and item.isVisible():
                 return self._describe_neuron(item)
-        k = self._links.nearest(scene_pos.x(), scene_pos.y(), LINK_HIT_PIXELS)
-        if k is None or len(self._links.weights) != len(self._link_index):
+        link = self.link_at(scene_pos)
+        if link is None or self._frame is None:
             return ""
-        layer, j, i = (int(v) for v in self._link_index[k])
-        weight = self._frame.weights[layer].W[j, i] if self._frame else self._links.weights[k]
-        return link_text(self._network, layer, j, i, float(weight))
+        layer, j, i = link
+        return link_text(self._network, layer, j, i, float(self._frame.weights[layer].W[j, i]))
 
     def _describe_neuron(self, item: NeuronItem) -> str:
         frame = self._frame
@@ -348,7 +367,7 @@ def link_text(network: NetworkSpec, layer: int, target: int, source: int, weight
     else:
         origin = f"neuron {source + 1} of layer {layer}"
     to = column_name(layer + 1, network, target)
-    return f"Weight {weight:+.4f}\nfrom {origin} to {to}"
+    return f"Weight {weight:+.4f}\nfrom {origin} to {to}\nclick to type it"
 
 
 def neuron_text(
@@ -362,7 +381,10 @@ def neuron_text(
     text = column_name(layer, network, unit).capitalize()
     if bias is not None:
         text += f"\nbias {bias:+.4f}"
-    return text + "\nclick to show it in the big view"
+    return text + (
+        "\nclick to show it in the big view"
+        "\ndouble-click to type its bias, freeze it or switch it off"
+    )
 
 
 def _feature_images(
