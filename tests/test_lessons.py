@@ -391,9 +391,11 @@ def _zero_init_keeps_units_identical(session: Session) -> None:
 @claim("09-overfitting")
 def _regularization_fights_overfitting(session: Session) -> None:
     train_xy, _ = session.points.train()
-    assert len(train_xy) <= 40 and session.points.is_test.sum() >= 100
+    assert len(train_xy) == 30 and session.points.is_test.sum() >= 100
+    assert session.points.n_validation == 60
     base = final(session, 300)
-    assert base.train_accuracy - base.test_accuracy >= 0.1
+    assert base.train_accuracy == 1.0
+    assert 0.1 <= base.train_accuracy - base.test_accuracy <= 0.25
     assert base.test_loss > 5 * base.train_loss
     fixes = {
         "l2": with_training(session, regularization="l2", regularization_rate=0.03),
@@ -403,7 +405,8 @@ def _regularization_fights_overfitting(session: Session) -> None:
     for name, fixed in fixes.items():
         snapshot = final(fixed, 300)
         assert snapshot.test_loss < 0.5 * base.test_loss, name
-    assert final(fixes["early stopping"], 300).stopped_early
+    trainer, _ = train(fixes["early stopping"], 300)
+    assert trainer.stopped_early and "the validation loss has not improved" in trainer.message
 
 
 @claim("10-feature-engineering")

@@ -46,15 +46,16 @@ def dataset(
     noise: float = 0.0,
     test_ratio: float = 0.3,
     validation_ratio: float = 0.0,
+    seed: int = 0,
     **options: int,
 ) -> Points:
-    """A generated dataset (seed 0), rounded."""
+    """A generated dataset (seed 0 unless given), rounded."""
     return rounded(
         generate(
             name,
             n=n,
             noise=noise,
-            seed=0,
+            seed=seed,
             test_ratio=test_ratio,
             validation_ratio=validation_ratio,
             **options,
@@ -241,7 +242,7 @@ TABLE: tuple[LessonSource, ...] = (
     ),
     LessonSource(
         "09-overfitting",
-        dataset("xor", noise=0.3, test_ratio=0.85),
+        dataset("xor", noise=0.4, test_ratio=0.55, validation_ratio=0.3, seed=1),
         hidden(32, "tanh", 3),
         training("adam", lr=0.01),
         speed=30,

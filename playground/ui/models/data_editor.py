@@ -28,6 +28,7 @@ class DataRecipe:
     noise: float = 0.0
     test_ratio: float = 0.3
     seed: int = 0
+    validation_ratio: float = 0.0
     options: tuple[tuple[str, int], ...] = ()
 
     def generate(self) -> Points:
@@ -38,6 +39,7 @@ class DataRecipe:
             noise=self.noise,
             seed=self.seed,
             test_ratio=self.test_ratio,
+            validation_ratio=self.validation_ratio,
             **dict(self.options),
         )
 

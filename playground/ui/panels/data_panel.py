@@ -198,7 +198,8 @@ class PresetGallery(QWidget):
 
 
 class RecipeForm(QWidget):
-    """The preset's title and parameters: its option, test share, noise, point count."""
+    """The preset's title and parameters: its option, test and validation shares, noise, point
+    count."""
 
     def __init__(self, data: DataEditor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -211,6 +212,7 @@ class RecipeForm(QWidget):
         layout.addWidget(self.dataset_title)
         layout.addWidget(self._build_option_row())
         self.test_slider = LabelledSlider("Test data", 9, lambda p: f"{10 * p} %")
+        self.validation_slider = LabelledSlider("Validation data", 9, lambda p: f"{10 * p} %")
         self.noise_slider = LabelledSlider("Noise", 20, lambda p: f"{p * 0.05:.2f}")
         self.count_slider = LabelledSlider(
             "Points", len(POINT_COUNTS) - 1, lambda p: f"{POINT_COUNTS[p]}"
@@ -218,19 +220,32 @@ class RecipeForm(QWidget):
         self.test_slider.slider.setToolTip(
             "Share of the points held out as test data (drawn as rings, never trained on)"
         )
+        self.validation_slider.slider.setToolTip(
+            "Share of the points held out for early stopping (drawn as rings, never trained "
+            "on): the test points stay untouched, so the test loss stays a fair measure"
+        )
         self.noise_slider.slider.setToolTip("How far the points scatter from the clean pattern")
         self.count_slider.slider.setToolTip("How many points the data set has")
-        for slider in (self.test_slider, self.noise_slider, self.count_slider):
+        sliders = (self.test_slider, self.validation_slider, self.noise_slider, self.count_slider)
+        for slider in sliders:
             layout.addWidget(slider)
         self.regenerate_button = QPushButton(icon("regenerate", TEXT), "Regenerate")
         self.regenerate_button.setToolTip("The same kind of data with a new random seed")
         layout.addWidget(self.regenerate_button)
 
         self.option_box.valueChanged.connect(self._on_option_changed)
-        self.test_slider.committed.connect(lambda p: data.set_recipe(test_ratio=p / 10))
+        self.test_slider.committed.connect(lambda p: self._set_shares(test_ratio=p / 10))
+        self.validation_slider.committed.connect(
+            lambda p: self._set_shares(validation_ratio=p / 10)
+        )
         self.noise_slider.committed.connect(lambda p: data.set_recipe(noise=p * 0.05))
         self.count_slider.committed.connect(lambda p: data.set_recipe(n=POINT_COUNTS[p]))
         self.regenerate_button.clicked.connect(data.regenerate)
+
+    def _set_shares(self, **share: float) -> None:
+        """A new test or validation share; the sliders go back if the two exceed 90 %."""
+        if not self._data.set_recipe(**share):
+            self.update_recipe(self._data.recipe)
 
     def _build_option_row(self) -> QWidget:
         self.option_row = QWidget()
@@ -272,6 +287,7 @@ class RecipeForm(QWidget):
             self.option_box.setValue(value)
             self.option_box.blockSignals(False)
         self.test_slider.set_position(round(recipe.test_ratio * 10))
+        self.validation_slider.set_position(round(recipe.validation_ratio * 10))
         self.noise_slider.set_position(round(recipe.noise / 0.05))
         self.count_slider.set_position(_nearest_index(POINT_COUNTS, recipe.n))
 

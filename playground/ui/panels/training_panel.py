@@ -777,8 +777,9 @@ class StartStopForm(QWidget):
         self.patience_box.setKeyboardTracking(False)
         self.patience_box.setMinimumWidth(70)
         self.patience_box.setToolTip(
-            "Stop when the test loss has not improved for this many "
-            "epochs, and keep the best weights"
+            "Stop when the validation loss has not improved for this many epochs, and keep "
+            "the best weights (without validation points it watches the test loss, which "
+            "then no longer measures unseen data fairly)"
         )
         self.standardize_box = QCheckBox("Standardize inputs")
         self.standardize_box.setToolTip(

@@ -202,9 +202,11 @@ class PointsLayer:
         self._train_pen = pg.mkPen(QColor(255, 255, 255), width=look.line(1.2))
 
     def update(self, points: Points, show_test: bool, point_size: float) -> None:
-        """Show the points (or only the training points)."""
-        show = np.ones(points.n, bool) if show_test else ~points.is_test
-        xy, labels, is_test = points.xy[show], points.labels[show], points.is_test[show]
+        """Show the points (or only the training points); test and validation points, both held
+        out of training, are drawn as rings."""
+        held_out = points.is_test | points.is_validation
+        show = np.ones(points.n, bool) if show_test else ~held_out
+        xy, labels, is_test = points.xy[show], points.labels[show], held_out[show]
         look = self._look
         style = point_style(points.n, point_size)
         if not style.outline:

@@ -42,13 +42,15 @@ TRAIN_COLOR = TEXT
 TEST_COLOR = "#f08c00"
 TRAIN_PEN = pg.mkPen(TRAIN_COLOR, width=2)
 TEST_PEN = pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine)
+VALIDATION_COLOR = "#8e5cc6"
+VALIDATION_PEN = pg.mkPen(VALIDATION_COLOR, width=2, style=Qt.PenStyle.DotLine)
 TABS = ("Loss", "Accuracy", "Gradients", "Weights")
 SHORT_TABS = ("Loss", "Acc.", "Grad.", "Wts.")
 TAB_HINTS = ("Data loss, no penalty", "Points classified right", "‖∂L/∂W‖ per layer", "")
 TAB_TIPS = (
-    "Training loss (solid) and test loss (dashed) over the epochs: the data loss, "
-    "without the regularization penalty",
-    "Share of the training (solid) and test (dashed) points classified right",
+    "Training loss (solid), test loss (dashed) and validation loss (dotted, when there are "
+    "validation points) over the epochs: the data loss, without the regularization penalty",
+    "Share of the training (solid), test (dashed) and validation (dotted) points classified right",
     "Gradient magnitude ‖∂L/∂W‖ of every layer (log scale): vanishing gradients sink, "
     "exploding ones climb",
     "The size of every layer's weights ‖W‖, or a histogram of all the weights",
@@ -65,6 +67,11 @@ def train_pen(look: Look) -> QPen:
 def test_pen(look: Look) -> QPen:
     """The dashed pen of test curves."""
     return pg.mkPen(TEST_COLOR, width=look.line(2), style=Qt.PenStyle.DashLine)
+
+
+def validation_pen(look: Look) -> QPen:
+    """The dotted pen of validation curves."""
+    return pg.mkPen(VALIDATION_COLOR, width=look.line(2), style=Qt.PenStyle.DotLine)
 
 
 def apply_plot_look(plot: pg.PlotWidget, look: Look, axis_label: str | None = "epoch") -> None:
@@ -407,14 +414,15 @@ def _metric(
 
 class MetricsHistory:
     """The records of the current run as curves' columns: epoch, train/test loss, train/test
-    accuracy; and epoch, the gradient norm and the weight norm of every layer."""
+    accuracy, validation loss and accuracy (NaN without validation points); and epoch, the
+    gradient norm and the weight norm of every layer."""
 
     def __init__(self) -> None:
         self.clear()
 
     def clear(self) -> None:
         """Forget the history (a new run starts)."""
-        self.scalars = CurveHistory(5)
+        self.scalars = CurveHistory(7)
         self.layers: CurveHistory | None = None
         self.run: int | None = None
 
@@ -432,6 +440,8 @@ class MetricsHistory:
                     _nan(s.test_loss),
                     _nan(s.train_accuracy),
                     _nan(s.test_accuracy),
+                    _nan(s.validation_loss),
+                    _nan(s.validation_accuracy),
                 ]
             )
             layers = len(s.grad_norm_per_layer)
@@ -444,13 +454,15 @@ class MetricsHistory:
 
 
 class TrainTestCurves:
-    """A plot of a training (solid) and a test (dashed) curve: the loss or the accuracy."""
+    """A plot of a training (solid), a test (dashed) and a validation (dotted) curve: the loss
+    or the accuracy. The validation curve stays empty without validation points."""
 
-    def __init__(self, train_column: int, test_column: int) -> None:
+    def __init__(self, train_column: int, test_column: int, validation_column: int) -> None:
         self.plot = _plot()
         self.train_curve = self.plot.plot([], [], pen=TRAIN_PEN, name="training")
         self.test_curve = self.plot.plot([], [], pen=TEST_PEN, name="test")
-        self._columns = (train_column, test_column)
+        self.validation_curve = self.plot.plot([], [], pen=VALIDATION_PEN, name="validation")
+        self._columns = (train_column, test_column, validation_column)
         self.log = False  # draw on a log scale (no zeros)
 
     def apply_look(self, look: Look) -> None:
@@ -458,15 +470,18 @@ class TrainTestCurves:
         apply_plot_look(self.plot, look)
         self.train_curve.setPen(train_pen(look))
         self.test_curve.setPen(test_pen(look))
+        self.validation_curve.setPen(validation_pen(look))
 
     def draw(self, history: MetricsHistory) -> None:
         """Push the history's columns into the curves."""
         data = history.scalars.columns()
-        x, train, test = data[:, 0], data[:, self._columns[0]], data[:, self._columns[1]]
+        x = data[:, 0]
+        train, test, validation = (data[:, column] for column in self._columns)
         if self.log:
-            train, test = np.maximum(train, 1e-12), np.maximum(test, 1e-12)
+            train, test, validation = (np.maximum(y, 1e-12) for y in (train, test, validation))
         _set(self.train_curve, x, train)
         _set(self.test_curve, x, test)
+        _set(self.validation_curve, x, validation)
         _follow_data(self.plot, x)
 
 
@@ -640,8 +655,8 @@ class MetricsPanel(QWidget):
         self._apply_look(appearance.look)
 
     def _build_plots(self, look: Look) -> None:
-        self.loss = TrainTestCurves(1, 2)
-        self.accuracy = TrainTestCurves(3, 4)
+        self.loss = TrainTestCurves(1, 2, 5)
+        self.accuracy = TrainTestCurves(3, 4, 6)
         self.accuracy.plot.setYRange(0, 1, padding=0.02)
         self.gradients = LayerCurves(0, log=True, look=look)
         self.weights = LayerCurves(1, log=False, look=look)
