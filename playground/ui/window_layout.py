@@ -112,6 +112,7 @@ class WindowBody(QWidget):
         self._right_layout.addWidget(window.output_view, 1)
         self._right_layout.addWidget(window.metrics, 1)
         window.landscape_view.big_changed.connect(self.show_plot_big)
+        window.hidden_view.big_changed.connect(self.show_plot_big)
         self.output_card.setMinimumWidth(RIGHT_MIN_WIDTH)
         self.output_card.setMaximumWidth(RIGHT_MAX_WIDTH)
         return self.output_card

@@ -79,7 +79,7 @@ def test_confusion_counts_add_up_and_follow_training(qtbot, make_view) -> None: 
                 expected = np.count_nonzero(mask & (labels == true) & (predicted == guess))
                 assert counts[true, guess] == expected, (split, true, guess)
                 assert view.tables[split].item(true, guess).text() == str(expected)
-    assert f"{int(np.trace(train))} of {int(train.sum())} right" in view.titles["train"].text()
+    assert f"{int(np.trace(train))}/{int(train.sum())}" in view.titles["train"].text()
 
 
 def test_clicking_a_cell_chooses_exactly_its_points(qtbot, make_view) -> None:  # noqa: ANN001

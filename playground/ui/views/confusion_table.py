@@ -34,7 +34,8 @@ def _swatch(rgb: tuple[int, ...], size: int) -> QIcon:
 
 
 class ConfusionTable(QTableWidget):
-    """counts[true, predicted] of one split; `cell_chosen(true, predicted)` on a click."""
+    """counts[true, predicted] of one split (rows: the true class, columns: the predicted
+    one); `cell_chosen(true, predicted)` on a click."""
 
     cell_chosen = Signal(int, int)  # (true class, predicted class)
 
@@ -51,13 +52,17 @@ class ConfusionTable(QTableWidget):
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             header.setHighlightSections(False)
+            header.setMinimumSectionSize(12)  # 8 classes in a small panel: no scroll bars
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setToolTip("Rows: the true class · columns: the class the network predicts")
         self.cellClicked.connect(lambda row, column: self.cell_chosen.emit(row, column))
 
     def apply_look(self, look: Look) -> None:
         """Fonts and swatches for the look."""
         self._look = look
         font = QFont()
-        font.setPointSizeF(look.pt(10))
+        font.setPointSizeF(look.pt(9))
         self.setFont(font)
         self.show_counts(self.counts)
 
@@ -71,8 +76,8 @@ class ConfusionTable(QTableWidget):
         swatch = self._look.px(10)
         for c in range(classes):
             icon = _swatch(self._look.colors.classes[c], swatch)
-            self.setVerticalHeaderItem(c, QTableWidgetItem(icon, f"true {c}"))
-            self.setHorizontalHeaderItem(c, QTableWidgetItem(icon, f"→ {c}"))
+            self.setVerticalHeaderItem(c, QTableWidgetItem(icon, str(c)))
+            self.setHorizontalHeaderItem(c, QTableWidgetItem(icon, str(c)))
         rows = np.maximum(self.counts.sum(axis=1), 1)
         for true in range(classes):
             for guess in range(classes):

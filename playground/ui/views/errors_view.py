@@ -249,9 +249,10 @@ class ErrorsView(QWidget):
             self.stack.setCurrentIndex(0)
             for split, counts in (("train", mistakes.train_counts), ("test", mistakes.test_counts)):
                 self.tables[split].show_counts(counts)
+                self.titles[split].setToolTip(f"{split.capitalize()} points predicted right")
                 right = int(np.trace(counts))
                 self.titles[split].setText(
-                    f"<b>{split.capitalize()}</b>: {right} of {int(counts.sum())} right"
+                    f"<b>{split.capitalize()}</b> ✓ {right}/{int(counts.sum())}"
                 )
         else:
             self.stack.setCurrentIndex(1)
@@ -267,7 +268,8 @@ class ErrorsView(QWidget):
             self.caption.setText("")
             return
         ask = (
-            "Click a cell to ring its points on the output view."
+            "Rows: the true class, columns: the predicted one. Click a cell to ring its "
+            "points on the output view."
             if mistakes.classification
             else "Drag across the plot to put a band on a range of residuals: its points are "
             "ringed on the output view."

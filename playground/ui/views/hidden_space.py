@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -82,6 +83,7 @@ class HiddenSpaceView(QWidget):
     """The hidden space tab: layer, projection and neurons; the plot; live while visible."""
 
     updated = Signal(object)  # SpaceResult, once drawn
+    big_changed = Signal(bool)  # shown in the output view's place (big) or not
     TAB_TIP = "The hidden space: where a hidden layer puts the points, and the grid it bends"
 
     def __init__(
@@ -133,14 +135,24 @@ class HiddenSpaceView(QWidget):
         self.neuron_boxes = (QSpinBox(), QSpinBox())
         for axis, box in zip(("across", "up"), self.neuron_boxes, strict=True):
             box.setMinimum(1)
-            box.setPrefix("neuron ")
-            box.setToolTip(f"The neuron drawn {axis}")
+            box.setToolTip(f"The neuron drawn {axis} (the axes name it)")
             box.valueChanged.connect(self._on_neurons)
         row.addWidget(self.layer_box)
         row.addWidget(self.projection_box)
         for box in self.neuron_boxes:
             row.addWidget(box)
+        for box in (self.layer_box, self.projection_box):  # narrow panels: elide the text
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(8)
         row.addStretch(1)
+        self.big_button = QToolButton()
+        self.big_button.setText("Big")
+        self.big_button.setCheckable(True)
+        self.big_button.setToolTip("Show the hidden space in the output view's place (big)")
+        self.big_button.toggled.connect(self.big_changed)
+        row.addWidget(self.big_button)
         layout.addLayout(row)
         self.caption = QLabel()
         self.caption.setProperty("role", "hint")
@@ -194,7 +206,7 @@ class HiddenSpaceView(QWidget):
 
     def _update_controls(self) -> None:
         units = self._units()
-        self.projection_box.setEnabled(units > 2)
+        self.projection_box.setVisible(units > 2)  # 1 or 2 neurons: their own axes
         neurons = units > 2 and self.choice.kind == "neurons"
         for box in self.neuron_boxes:
             box.blockSignals(True)
@@ -210,7 +222,7 @@ class HiddenSpaceView(QWidget):
         self.layer_box.blockSignals(True)
         self.layer_box.clear()
         for layer, units in enumerate(sizes):
-            self.layer_box.addItem(f"Hidden layer {layer + 1} · {units} neurons", layer)
+            self.layer_box.addItem(f"Layer {layer + 1} · {units} neurons", layer)
         last = len(sizes) - 1
         self.layer_box.setCurrentIndex(last)
         self.layer_box.blockSignals(False)
@@ -254,6 +266,11 @@ class HiddenSpaceView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self._submit()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
+        super().hideEvent(event)
+        if not event.spontaneous():  # another tab: the output view comes back
+            self.big_button.setChecked(False)
 
     def shutdown(self) -> None:
         """Stop the poll timer and the worker thread (joins it)."""

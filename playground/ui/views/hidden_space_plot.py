@@ -47,7 +47,7 @@ class HiddenSpacePlot(pg.PlotWidget):
         item.hideButtons()
         item.setMenuEnabled(False)
         self.setAspectLocked(True)
-        self.setMinimumSize(160, 160)
+        self.setMinimumSize(120, 90)
         self.background = pg.ImageItem(axisOrder="row-major")
         self.background.setZValue(-10)
         self.lines = pg.PlotCurveItem(connect="finite", antialias=True)
