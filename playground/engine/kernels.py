@@ -574,6 +574,27 @@ class State(NamedTuple):
 
 
 @njit(**KERNEL)
+def batch_view(buffer, nb):
+    """The first R·nb values of buffer: float64 (R, W), C order, as (R, nb).
+
+    A training step's rows then follow each other in memory (rows W·8 bytes apart, 4 KB for
+    W = 512, share cache sets and evict each other) and a layer's units are one block.
+    """
+    return buffer.reshape(-1)[: buffer.shape[0] * nb].reshape((buffer.shape[0], nb))
+
+
+@njit(**KERNEL)
+def spread_batch(buffer, nb):
+    """Undo batch_view in place: the (R, nb) block at the start of buffer back to its rows'
+    first nb columns (so that the Trainer can look at the rows after a divergence)."""
+    flat = buffer.reshape(-1)
+    width = buffer.shape[1]
+    for r in range(buffer.shape[0] - 1, -1, -1):  # a row only moves forward: last row first
+        for b in range(nb - 1, -1, -1):
+            flat[r * width + b] = flat[r * nb + b]
+
+
+@njit(**KERNEL)
 def train_steps(n_steps, net, data, buffers, settings, state):
     """Run up to n_steps mini-batch steps; return (status, steps_done).
 
@@ -585,7 +606,7 @@ def train_steps(n_steps, net, data, buffers, settings, state):
     params, grads, layout, dropout = net.params, net.grads, net.layout, net.dropout
     bn_mean, bn_var = net.bn_mean, net.bn_var
     X, targets, X_test, targets_test = data.X, data.targets, data.X_test, data.targets_test
-    A, Y, H, M, XH, INV, D, TB = buffers
+    A_full, Y_full, H_full, M_full, XH_full, INV, D_full, TB = buffers
     perm, rng, counters, grad_sq, stats = (
         state.perm,
         state.rng,
@@ -608,11 +629,19 @@ def train_steps(n_steps, net, data, buffers, settings, state):
     pinned = np.empty(frozen.shape[0])  # the frozen parameters' values, restored each step
     for q in range(frozen.shape[0]):
         pinned[q] = params[frozen[q]]
+    nb = 0
     for s in range(n_steps):
         cursor = counters[C_CURSOR]
         if cursor == 0 and settings.shuffle:
             shuffle(perm, rng)
-        nb = min(batch_size, n - cursor)
+        if min(batch_size, n - cursor) != nb:  # the first step, or the epoch's shorter last
+            nb = min(batch_size, n - cursor)
+            A = batch_view(A_full, nb)
+            Y = batch_view(Y_full, nb)
+            H = batch_view(H_full, nb)
+            M = batch_view(M_full, nb)
+            XH = batch_view(XH_full, nb)
+            D = batch_view(D_full, nb)
         for k in range(n_feat):
             xk = X[k]
             ak = A[k]
@@ -634,6 +663,7 @@ def train_steps(n_steps, net, data, buffers, settings, state):
         loss_sum, _ = loss_and_delta(loss_code, Y, A, D, r_out, n_out, TB, nb, True)
         if not math.isfinite(loss_sum):
             stats[0] = loss_sum
+            spread_batch(Y_full, nb)
             return STATUS_DIVERGED, s
         for i in range(n_params):
             grads[i] = 0.0
@@ -672,7 +702,16 @@ def train_steps(n_steps, net, data, buffers, settings, state):
             counters[C_EPOCH] += 1
             if patience > 0 and X_test.shape[1] > 0:
                 test_sum, _ = evaluate(
-                    params, layout, out_kind, loss_code, X_test, targets_test, A, Y, bn_mean, bn_var
+                    params,
+                    layout,
+                    out_kind,
+                    loss_code,
+                    X_test,
+                    targets_test,
+                    A_full,
+                    Y_full,
+                    bn_mean,
+                    bn_var,
                 )
                 test_loss = test_sum / X_test.shape[1]
                 if test_loss < stats[3]:
@@ -694,5 +733,6 @@ def train_steps(n_steps, net, data, buffers, settings, state):
     for i in range(n_params):  # the last update may have overflowed: never report it as success
         if not math.isfinite(params[i]):
             stats[0] = math.nan
+            spread_batch(Y_full, nb)
             return STATUS_DIVERGED, n_steps
     return STATUS_OK, n_steps
