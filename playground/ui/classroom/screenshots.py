@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
 
 from playground.engine import LayerSpec
+from playground.ui.classroom.hands_on_scene import hands_on
 from playground.ui.main_window import MainWindow
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
@@ -154,6 +155,8 @@ SCENES = (
     Scene("lesson", (1920, 1080), _lesson("02-hidden-layer-xor", 150)),
     Scene("landscape", (1280, 720), train_landscape),
     Scene("landscape-presentation", (1024, 768), train_landscape, presentation=True),
+    Scene("hands-on", (1280, 720), hands_on),
+    Scene("hands-on-presentation", (1024, 768), hands_on, presentation=True),
     Scene(
         "lesson-presentation",
         (1280, 720),

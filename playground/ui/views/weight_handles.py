@@ -4,7 +4,7 @@ neurons are marked on the diagram. The diagram only reports the clicks; this doe
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QCursor
 
 from playground.ui.models.session_model import SessionModel
@@ -30,6 +30,10 @@ class WeightHandles(QObject):
         model.replaced.connect(self._update_marks, self)
         self._update_marks()
 
+    def open_neuron(self, grid_layer: int, unit: int, at: QPoint | None = None) -> None:
+        """Open the editor of a neuron (grid layer 1 = first hidden) near `at` (screen)."""
+        self._on_neuron_double_clicked(grid_layer, unit, at)
+
     def _on_link_clicked(self, layer: int, target: int, source: int) -> None:
         value = self._weights.value(layer, target, source)
         network = self._model.session.network
@@ -43,7 +47,9 @@ class WeightHandles(QObject):
             )
         )
 
-    def _on_neuron_double_clicked(self, grid_layer: int, unit: int) -> None:
+    def _on_neuron_double_clicked(
+        self, grid_layer: int, unit: int, at: QPoint | None = None
+    ) -> None:
         layer = grid_layer - 1  # dense layer: 0 = first hidden
         network = self._model.session.network
         masks = self._weights.masks
@@ -58,15 +64,16 @@ class WeightHandles(QObject):
                 masks.is_off(layer, unit) if hidden else None,
                 lambda on: self._weights.set_off(layer, unit, on),
                 self._diagram,
-            )
+            ),
+            at,
         )
 
-    def _open(self, popup: ValuePopup) -> None:
+    def _open(self, popup: ValuePopup, at: QPoint | None = None) -> None:
         if self.popup is not None:
             self.popup.close()
         self.popup = popup
         popup.closed.connect(lambda p=popup: self._forget(p))
-        popup.popup_at(QCursor.pos())
+        popup.popup_at(at if at is not None else QCursor.pos())
 
     def _forget(self, popup: ValuePopup) -> None:
         if self.popup is popup:
