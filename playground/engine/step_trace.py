@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from .explain import Explanation, explain, features_of
 from .network import unpack_weights
+from .neuron_masks import NeuronMasks, bake_off
 from .resume import TrainingState
 from .spec import LayerWeights, NetworkSpec, TrainingSpec
 from .trainer import Kernels, Trainer, TrainingData
@@ -37,6 +38,7 @@ class TrainerState:
     weights: tuple[LayerWeights, ...]  # with the batch-norm running statistics
     epoch: int  # completed epochs, those before a resume included (the schedule's position)
     state: TrainingState  # optimizer buffers, random generator, the epoch's order and cursor
+    masks: NeuronMasks | None = None  # frozen and switched-off neurons (None: none)
 
     @classmethod
     def of(cls, trainer: Trainer) -> TrainerState:
@@ -48,12 +50,15 @@ class TrainerState:
             tuple(trainer.weights()),
             trainer.schedule_epoch,
             trainer.export_state(),
+            trainer.masks,
         )
 
     def replica(self, kernels: Kernels | None = None, **training: object) -> Trainer:
         """A Trainer whose next step is this one's (training fields replaced by `training`)."""
         spec = dataclasses.replace(self.training, **training) if training else self.training
         trainer = Trainer(self.network, spec, self.data, list(self.weights), kernels=kernels)
+        if self.masks is not None:
+            trainer.set_masks(self.masks)
         trainer.resume(self.epoch, self.state)
         return trainer
 
@@ -148,7 +153,7 @@ def trace_step(
     masks = dropout_masks(network, batch.size, rng_at_forward)
     explanation = explain(
         network,
-        trainer_state.weights,
+        bake_off(trainer_state.weights, trainer_state.masks),  # off neurons pass nothing on
         loss,
         X,
         trainer_state.data.train_labels[batch],

@@ -24,6 +24,7 @@ from playground.ui.panels.network_panel import NetworkPanel
 from playground.ui.panels.notes_panel import NotesPanel, named_tab
 from playground.ui.panels.training_panel import TrainingSettings, TransportBar
 from playground.ui.race_command import RaceCommand
+from playground.ui.step_command import StepThroughCommand
 from playground.ui.views.heatmap_view import OutputView
 from playground.ui.views.landscape_view import LandscapeView
 from playground.ui.views.neuron_line import NeuronLine
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self._typing_guard)
         self._compose()
         self.race = RaceCommand(self)
+        self.step_through = StepThroughCommand(self)
         self.commands: dict[str, QAction] = {**self.files.actions, **create_actions(self)}
         for name in ("play", "undo", "redo", "show_test", "discretize", "presentation"):
             setattr(self, f"{name}_action", self.commands[name])  # short names for callers

@@ -26,7 +26,9 @@ def create_actions(window: MainWindow) -> dict[str, QAction]:
         "play": c.toggle_play, "step_epoch": c.step_epoch, "step_batch": c.step_batch,
         "reset": c.reset, "lr_up": lambda: c.step_learning_rate(+1),
         "lr_down": lambda: c.step_learning_rate(-1), "record_gif": window.set_recording,
-        "race": window.race.ask,
+        "race": window.race.ask, "step_through": window.step_through.set_active,
+        "step_next": window.step_through.next, "step_back": window.step_through.back,
+        "link_gradients": window.step_through.set_link_gradients,
         "undo": c.undo, "redo": c.redo, "clear_points": c.clear_points,
         "show_test": view.set_show_test, "discretize": view.set_discretize,
         "reset_zoom": view.reset_zoom, "presentation": window.set_presentation,
@@ -71,7 +73,8 @@ def build_menus(window: MainWindow) -> QMenu:
     file_menu.addAction(a["quit"])
     menu("&Edit", ["undo", "redo", "clear_points"])
     transport = ["play", "step_epoch", "step_batch", "reset", None, "lr_up", "lr_down"]
-    training = menu("&Training", [*transport, None, "record_gif", "race"])
+    inspect = ["step_through", "step_next", "step_back"]
+    training = menu("&Training", [*transport, None, *inspect, None, "record_gif", "race"])
     data_sets = training.addMenu("&Data set")
     for key in PRESET_KEYS:
         if f"preset_{key}" in a:
@@ -82,6 +85,7 @@ def build_menus(window: MainWindow) -> QMenu:
         [
             "show_test",
             "discretize",
+            "link_gradients",
             "reset_zoom",
             None,
             "presentation",

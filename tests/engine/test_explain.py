@@ -232,3 +232,22 @@ def test_a_chosen_batch_steps_as_a_trainer_on_those_points_does(optimizer):
     np.testing.assert_allclose(trace.explanation.features, case.X[chosen])
     with pytest.raises(ValueError, match="indices"):
         trace_step(TrainerState.of(case.trainer()), [15])
+
+
+def test_frozen_and_switched_off_neurons_step_as_the_trainer_does():
+    from playground.engine.neuron_masks import NeuronMasks
+
+    case = make_case(OptimizerSpec("adam", 0.05), n=14, batch_size=4, shuffle=True)
+    trainer = case.trainer()
+    masks = NeuronMasks(
+        frozen=((False, True, False, False, False), (False,) * 4, (False,)),
+        off=((False,) * 5, (False, False, True, False), (False,)),
+    )
+    trainer.set_masks(masks)
+    trainer.run(2)
+    for _ in range(3):
+        trace = trace_trainer_step(trainer)
+        trainer.run(1)
+        np.testing.assert_array_equal(trace.params_after, trainer.parameters())
+        assert np.all(trace.weight_steps()[0][1] == 0)  # the frozen neuron's weights stay
+    assert trace.explanation.layers[2].W[0, 2] == 0  # the off neuron passes nothing on

@@ -16,11 +16,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
 
 from playground.engine import LayerSpec
 from playground.ui.classroom.hands_on_scene import hands_on
 from playground.ui.main_window import MainWindow
+from playground.ui.models.step_model import STAGES
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 WAIT_MS = 120_000  # a cold numba cache compiles the kernels first
@@ -105,6 +107,29 @@ def train_landscape(window: MainWindow, wait: Wait) -> None:
     )
 
 
+def step_through(
+    stage: str, link: tuple[int, int, int], notes: bool = True
+) -> Callable[[MainWindow, Wait], None]:
+    """The XOR lesson trained a little, then one training step on a training point in the
+    inspector at `stage`, with the chain rule of `link` written out (the notes shown or not)."""
+
+    def prepare(window: MainWindow, wait: Wait) -> None:
+        train_lesson(window, wait, "02-hidden-layer-xor", 40)
+        window.set_notes_visible(notes)
+        command, points = window.step_through, window.controller.model.session.points
+        command.set_active(True)
+        wait(lambda: command.model.active, WAIT_MS)
+        index = int(np.flatnonzero(~points.is_test)[3])
+        window.output_view.point_picked.emit(*map(float, points.xy[index]), 0.2)
+        wait(lambda: command.model.trace.indices.size == 1, WAIT_MS)
+        command.model.set_stage(STAGES.index(stage))
+        command.model.select_link(link)
+        scroll = window.network_panel._scroll.horizontalScrollBar()  # noqa: SLF001
+        wait(lambda: not scroll.isVisible() and bool(command.overlay.neuron_tags), WAIT_MS)
+
+    return prepare
+
+
 def settle(window: MainWindow, wait: Wait, width: int, height: int) -> None:
     """Resize, then wait until the heatmap of the new view and the last epoch's curves are in."""
     window.resize(width, height)
@@ -157,6 +182,8 @@ SCENES = (
     Scene("landscape-presentation", (1024, 768), train_landscape, presentation=True),
     Scene("hands-on", (1280, 720), hands_on),
     Scene("hands-on-presentation", (1024, 768), hands_on, presentation=True),
+    Scene("step-through", (1280, 720), step_through("backward", (0, 2, 1))),
+    Scene("step-through-update", (1024, 768), step_through("update", (1, 0, 2), notes=False)),
     Scene(
         "lesson-presentation",
         (1280, 720),

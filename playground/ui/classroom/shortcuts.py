@@ -96,6 +96,19 @@ _ENTRIES: tuple[Shortcut, ...] = (
         "Training",
         "Race 2–6 optimizers (or learning rates) from the same start: paths, curves, boundaries",
     ),
+    Shortcut(
+        "step_through",
+        "Step &through a training step",
+        ("I",),
+        "Training",
+        "Inspect one training step stage by stage on the diagram (training pauses); click a "
+        "training point to trace a step on it",
+        checkable=True,
+    ),
+    Shortcut("step_next", "Next stage", (".", "PgDown"), "Training", "Step-through: next stage"),
+    Shortcut(
+        "step_back", "Previous stage", (",", "PgUp"), "Training", "Step-through: previous stage"
+    ),
     # Data
     *(
         Shortcut(f"preset_{key}", f"&{key}  {info.title}", (key,), "Data sets", info.title)
@@ -119,6 +132,14 @@ _ENTRIES: tuple[Shortcut, ...] = (
         ("D",),
         "View",
         "Show the decision as flat colours instead of probabilities",
+        checkable=True,
+    ),
+    Shortcut(
+        "link_gradients",
+        "Links show &gradients",
+        ("G",),
+        "View",
+        "Colour the diagram's links by ∂L/∂w (averaged over recent batches) instead of w",
         checkable=True,
     ),
     Shortcut("reset_zoom", "&Reset zoom", ("Ctrl+0",), "View", "Show the whole data square"),

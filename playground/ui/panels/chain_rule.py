@@ -1,0 +1,205 @@
+"""The step-through's side panel: the stages (Forward, Loss, Backward, Update) with Back and
+Next, what the stage does with this step's numbers, the chain rule of the selected link, and in
+the update stage the weight's step with the optimizer's state and the output before and after."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.ui.controller import label_range
+from playground.ui.models.session_model import SessionModel
+from playground.ui.models.step_model import STAGE_TITLES, STAGES, StepModel
+from playground.ui.models.step_texts import (
+    chain_rule_text,
+    link_update_text,
+    number,
+    stage_text,
+)
+from playground.ui.models.training_runner import TrainingRunner
+from playground.ui.views.step_boundary import BoundaryPair
+from playground.ui.widgets.appearance import Appearance, Look
+
+TEXT_POINTS = 10.5
+PICTURE_PIXELS = 116
+LINK_HINT = "Click a link on the diagram for its chain rule."
+COMPACT_BUTTON = "QPushButton { padding-left: 3px; padding-right: 3px; }"
+
+
+class StepPanel(QWidget):
+    """Shows a StepModel; its buttons drive it (and the window's keys do the same)."""
+
+    picking_changed = Signal(bool)  # the output view picks points instead of drawing
+    close_requested = Signal()
+
+    def __init__(
+        self,
+        *,
+        step: StepModel,
+        model: SessionModel,
+        runner: TrainingRunner,
+        appearance: Appearance,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._step, self._model, self._runner = step, model, runner
+        self._look = appearance.look
+        self._build()
+        step.changed.connect(lambda _: self._update(), self)
+        appearance.changed.connect(self._apply_look)
+        self._apply_look(self._look)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 6, 2, 6)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        stages = QHBoxLayout()
+        self.stage_group = QButtonGroup(self)
+        self.stage_buttons: list[QPushButton] = []
+        for index, name in enumerate(STAGES):
+            button = QPushButton(STAGE_TITLES[name])
+            button.setCheckable(True)
+            button.setStyleSheet(COMPACT_BUTTON)
+            self.stage_group.addButton(button, index)
+            self.stage_buttons.append(button)
+            stages.addWidget(button)
+        self.stage_group.idClicked.connect(self._step.set_stage)
+        layout.addLayout(stages)
+        layout.addLayout(self._transport_row())
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        text = QVBoxLayout(body)
+        text.setContentsMargins(0, 0, 0, 0)
+        self.stage_label, self.link_label = self._text_label(), self._text_label()
+        text.addWidget(self.stage_label)
+        text.addWidget(self.link_label)
+        self.boundary = BoundaryPair()
+        text.addWidget(self.boundary)
+        text.addStretch(1)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
+
+    def _transport_row(self) -> QVBoxLayout:
+        rows = QVBoxLayout()
+        row, second = QHBoxLayout(), QHBoxLayout()
+        rows.addLayout(row)
+        rows.addLayout(second)
+        self.back_button = QPushButton("◀ Back")
+        self.back_button.setToolTip("The previous stage (, or Page Up)")
+        self.back_button.clicked.connect(self._step.back)
+        self.next_button = QPushButton("Next ▶")
+        self.next_button.setToolTip("The next stage (. or Page Down)")
+        self.next_button.clicked.connect(self._step.next)
+        self.batch_button = QPushButton("Next batch")
+        self.batch_button.setToolTip("Trace the step training takes next: its next mini-batch")
+        self.batch_button.clicked.connect(self._step.inspect_next_batch)
+        self.pick_button = QPushButton("Pick a point")
+        self.pick_button.setCheckable(True)
+        self.pick_button.setToolTip(
+            "Click a training point in the output view to trace a step on it alone "
+            "(Alt+click works any time)"
+        )
+        self.pick_button.toggled.connect(self.picking_changed)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.close_requested)
+        for button in (self.back_button, self.next_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(self.close_button)
+        for button in (self.batch_button, self.pick_button):
+            second.addWidget(button)
+        second.addStretch(1)
+        return rows
+
+    def _text_label(self) -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        return label
+
+    def _apply_look(self, look: Look) -> None:
+        self._look = look
+        font = QFont(self.font())
+        font.setPointSizeF(look.pt(TEXT_POINTS))
+        for label in (self.stage_label, self.link_label, self.title):
+            label.setFont(font)
+        self._update()
+
+    # ----- model → view ---------------------------------------------------------------------
+
+    def _update(self) -> None:
+        step = self._step
+        trace = step.trace
+        for index, button in enumerate(self.stage_buttons):
+            button.setEnabled(trace is not None)
+            button.setChecked(trace is not None and index == step.stage)
+        self.back_button.setEnabled(trace is not None and step.stage > 0)
+        self.next_button.setEnabled(trace is not None and step.stage < len(STAGES) - 1)
+        self.boundary.setVisible(trace is not None and step.stage_name == "update")
+        if trace is None:
+            self.title.setText(
+                "Waiting for training to pause…"
+                if step.waiting
+                else "Pick a training point (Alt+click, or Pick a point) or trace the next batch."
+            )
+            self.stage_label.clear()
+            self.link_label.clear()
+            return
+        state = step.trainer_state
+        self.title.setText(self._title())
+        self.stage_label.setText(stage_text(trace, step.stage_name, state.network, state.training))
+        self.link_label.setText(self._link_text())
+        if step.stage_name == "update":
+            self.boundary.show_step(
+                trace,
+                state,
+                self._runner.grid,
+                label_range(self._model.session.points),
+                self._look.palette,
+                self._look.px(PICTURE_PIXELS),
+            )
+
+    def _title(self) -> str:
+        trace, state = self._step.trace, self._step.trainer_state
+        n = trace.indices.size
+        epoch = f"epoch {state.epoch}"
+        if n > 1:
+            return f"<b>One training step</b> on the next mini-batch ({n} points), {epoch}"
+        x1, x2 = state.data.train_xy[trace.indices[0]]
+        label = trace.explanation.targets[0]
+        target = (
+            f"class {int(label)}" if state.network.problem == "classification" else number(label)
+        )
+        return (
+            f"<b>One training step</b> on the point ({number(x1)}, {number(x2)}), {target}, {epoch}"
+        )
+
+    def _link_text(self) -> str:
+        step = self._step
+        if step.link is None:
+            return f"<i>{LINK_HINT}</i>"
+        state = step.trainer_state
+        text = chain_rule_text(step.trace, step.link, state.network)
+        if step.stage_name == "update":
+            text += "<br>" + link_update_text(step.trace, step.link, state.training)
+        return text
+
+    def set_picking(self, on: bool) -> None:
+        """Check or uncheck Pick a point (without the window asking back)."""
+        self.pick_button.setChecked(on)

@@ -1,0 +1,165 @@
+"""The step-through inspector and the live gradient view in the real window: every number it
+shows is the engine's, the update is one training step, keys step through the stages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from PySide6.QtCore import QPointF, Qt
+
+from playground.engine import FEATURES, LayerSpec, OptimizerSpec
+from playground.engine.explain import explain, features_of
+from playground.engine.trainer import standardization
+from playground.session import Session
+from playground.ui.models.step_texts import link_label, neuron_caption, number
+
+from .conftest import WAIT_MS
+
+
+def small_session(optimizer: str = "sgd", batch_norm: bool = False) -> Session:
+    """The default session with a small network (every link gets its number)."""
+    session = Session.default()
+    network = dataclasses.replace(
+        session.network,
+        layers=(LayerSpec(3, "tanh", batch_norm=batch_norm), LayerSpec(2, "tanh")),
+    )
+    training = dataclasses.replace(session.training, optimizer=OptimizerSpec(optimizer, 0.03))
+    return session.replace(network=network, training=training)
+
+
+def open_inspector(qtbot, window):  # noqa: ANN001, ANN201
+    """Train a little, then press I: the inspector traces the next mini-batch."""
+    runner = window.controller.runner
+    qtbot.waitUntil(lambda: runner.frame is not None, timeout=WAIT_MS)
+    window.controller.step_epoch()
+    qtbot.waitUntil(lambda: runner.frame is not None and runner.frame.epoch >= 1, timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_I)
+    step = window.step_through.model
+    qtbot.waitUntil(lambda: step.active, timeout=WAIT_MS)
+    return step
+
+
+def test_keys_step_through_the_stages_and_the_diagram_shows_each(qtbot, make_window) -> None:
+    window = make_window(small_session())
+    step = open_inspector(qtbot, window)
+    overlay = window.step_through.overlay
+    diagram = window.network_panel.diagram
+    assert window.step_through.panel.isVisible() and not window.controller.playing
+    assert window.output_view.picking
+    trace = step.trace
+    assert step.stage_name == "forward"
+    for (column, unit), tag in overlay.neuron_tags.items():
+        position = list(FEATURES)[unit] if column == 0 else None
+        if position is not None:
+            unit = step.trainer_state.network.inputs.index(position)
+        assert tag.text == neuron_caption(trace, "forward", column, unit)
+    np.testing.assert_array_equal(diagram.links.weights, np.concatenate(
+        [lw.W.ravel() for lw in trace.before]))  # fmt: skip
+    weights_drawn = diagram.links.weights.copy()
+    qtbot.keyClick(window, Qt.Key.Key_Period)
+    assert step.stage_name == "loss"
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert step.stage_name == "backward"
+    grads = np.concatenate([layer.grad_W.ravel() for layer in trace.explanation.layers])
+    drawn = diagram.links.weights
+    assert not np.allclose(drawn, weights_drawn)
+    np.testing.assert_allclose(drawn / np.abs(drawn).max(), grads / np.abs(grads).max())
+    for k, tag in overlay.link_tags.items():
+        layer, j, i = (int(v) for v in diagram._link_index[k])
+        assert tag.text == number(trace.explanation.layers[layer].grad_W[j, i])
+    qtbot.keyClick(window, Qt.Key.Key_Period)
+    assert step.stage_name == "update"
+    assert window.step_through.panel.boundary.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Period)
+    assert step.stage_name == "update"  # stays on the last stage
+    qtbot.keyClick(window, Qt.Key.Key_Comma)
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)
+    assert step.stage_name == "loss"
+    qtbot.keyClick(window, Qt.Key.Key_I)
+    assert not step.active and not window.step_through.panel.isVisible()
+    assert not window.output_view.picking and not overlay.neuron_tags
+
+
+def test_the_update_stage_is_the_training_step_the_worker_then_takes(qtbot, make_window) -> None:
+    window = make_window(small_session("adam", batch_norm=True))
+    step = open_inspector(qtbot, window)
+    trace = step.trace
+    runner = window.controller.runner
+    before = runner.frame.params
+    np.testing.assert_array_equal(trace.params_before, before)
+    window.step_through.set_active(False)
+    runner.step_batch()
+    qtbot.waitUntil(
+        lambda: not np.array_equal(runner.frame.params, before) and not runner.frame.running,
+        timeout=WAIT_MS,
+    )
+    np.testing.assert_array_equal(trace.params_after, runner.frame.params)
+
+
+def test_a_picked_point_shows_the_engine_numbers_and_the_chain_rule(qtbot, make_window) -> None:
+    window = make_window(small_session())
+    step = open_inspector(qtbot, window)
+    session = window.controller.model.session
+    points = session.points
+    index = int(np.flatnonzero(~points.is_test)[5])
+    x, y = points.xy[index]
+    window.output_view.point_picked.emit(float(x), float(y), 0.05)
+    qtbot.waitUntil(
+        lambda: step.trace is not None and step.trace.indices.size == 1, timeout=WAIT_MS
+    )
+    np.testing.assert_array_equal(step.point_indices, [index])
+    frame = window.controller.runner.frame
+    X = features_of(session.network, standardization(session.network, points.train()[0]), [[x, y]])
+    reference = explain(session.network, frame.weights, "bce", X, [points.labels[index]])
+    trace = step.trace
+    for mine, theirs in zip(trace.explanation.layers, reference.layers, strict=True):
+        np.testing.assert_allclose(mine.z, theirs.z, rtol=1e-12)  # one point: batch = eval
+        np.testing.assert_allclose(mine.grad_W, theirs.grad_W, rtol=1e-10)
+    ringed = window.output_view.highlight.indices
+    assert list(ringed) == [index]
+    diagram = window.network_panel.diagram
+    qtbot.keyClick(window, Qt.Key.Key_Period)
+    qtbot.keyClick(window, Qt.Key.Key_Period)  # backward
+    k = 3
+    layer, j, i = (int(v) for v in diagram._link_index[k])
+    middle = diagram.links.samples[k, diagram.links.samples.shape[1] // 2]
+    point = diagram.mapFromScene(QPointF(*middle))
+    qtbot.mouseClick(diagram.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert step.link == (layer, j, i)
+    text = window.step_through.panel.link_label.text()
+    delta, a_in = (
+        trace.explanation.layers[layer].delta[0, j],
+        trace.explanation.layers[layer].a_in[0, i],
+    )
+    assert f"{number(delta)} × {number(a_in)} = <b>{number(delta * a_in)}</b>" in text
+    assert link_label(trace, "backward", (layer, j, i)) == number(delta * a_in)
+    test_index = int(np.flatnonzero(points.is_test)[0])
+    assert not step.inspect_point(test_index)  # test points never train
+    assert step.trace is trace
+
+
+def test_the_gradient_toggle_colours_links_while_training(qtbot, make_window) -> None:
+    window = make_window(small_session())
+    runner = window.controller.runner
+    diagram = window.network_panel.diagram
+    qtbot.waitUntil(lambda: runner.frame is not None, timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_G)
+    assert window.commands["link_gradients"].isChecked()
+    window.controller.toggle_play()
+    qtbot.waitUntil(
+        lambda: runner.frame.weight_grads is not None and runner.frame.epoch > 2, timeout=WAIT_MS
+    )
+    frame = runner.frame
+    grads = np.concatenate([g.ravel() for g in frame.weight_grads])
+    weights = np.concatenate([w.W.ravel() for w in frame.weights])
+    drawn = diagram.links.weights
+    np.testing.assert_allclose(drawn * np.abs(grads).max() / 3.2, grads, rtol=1e-9)
+    assert not np.allclose(drawn, weights)
+    first = drawn.copy()
+    qtbot.waitUntil(lambda: not np.allclose(diagram.links.weights, first), timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_G)
+    window.controller.toggle_play()
+    qtbot.waitUntil(lambda: runner.frame.weight_grads is None, timeout=WAIT_MS)
+    weights = np.concatenate([w.W.ravel() for w in runner.frame.weights])
+    np.testing.assert_array_equal(diagram.links.weights, weights)
