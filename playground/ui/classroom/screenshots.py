@@ -18,9 +18,11 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
+from PySide6.QtWidgets import QWidget
 
 from playground.engine import LayerSpec
 from playground.ui.classroom.hands_on_scene import hands_on
+from playground.ui.classroom.race_scene import race_optimizers, race_window
 from playground.ui.main_window import MainWindow
 from playground.ui.models.step_model import STAGES
 
@@ -161,6 +163,7 @@ class Scene:
     size: tuple[int, int]
     prepare: Callable[[MainWindow, Wait], None]
     presentation: bool = False
+    picture: Callable[[MainWindow], QWidget] | None = None  # what to grab (default: window)
 
     @property
     def file_name(self) -> str:
@@ -180,6 +183,8 @@ SCENES = (
     Scene("lesson", (1920, 1080), _lesson("02-hidden-layer-xor", 150)),
     Scene("landscape", (1280, 720), train_landscape),
     Scene("landscape-presentation", (1024, 768), train_landscape, presentation=True),
+    Scene("race", (1280, 720), race_optimizers, picture=race_window),
+    Scene("race-presentation", (1024, 768), race_optimizers, True, race_window),
     Scene("hands-on", (1280, 720), hands_on),
     Scene("hands-on-presentation", (1024, 768), hands_on, presentation=True),
     Scene("step-through", (1280, 720), step_through("backward", (0, 2, 1))),
@@ -201,7 +206,8 @@ def take(scene: Scene, window: MainWindow, out_dir: Path, wait: Wait) -> Path:
     settle(window, wait, *scene.size)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / scene.file_name
-    if not window.grab().save(str(path)):
+    target = scene.picture(window) if scene.picture is not None else window
+    if not target.grab().save(str(path)):
         raise OSError(f"{path}: cannot write the picture")
     return path
 

@@ -28,11 +28,7 @@ PLANES = {  # the plane choice's entries: directions → what the combo says
     "random": "Random directions",
     "pca": "Fitted to the paths (PCA)",
 }
-STATES = {
-    "starting": "Starting the race…",
-    "paused": "Paused: Space plays, → steps",
-    "running": "Racing",
-}
+STATES = {"starting": "Starting the race…"}  # paused or running: the play button says it
 SPEED_WIDTH = 110
 
 

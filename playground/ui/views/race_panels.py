@@ -106,6 +106,7 @@ class BoundaryTile(QWidget):
         self.name = ""
         self.caption = ""
         self.captions: tuple[str, ...] = ("",)
+        self.names: tuple[str, ...] = ()  # every contestant's (the names share one font size)
         self.image: QImage | None = None
         self._points: tuple[npt.NDArray[np.float64], list[QColor]] = (np.zeros((0, 2)), [])
         self._extent = QRectF(-6.0, -6.0, 12.0, 12.0)
@@ -177,7 +178,8 @@ class BoundaryTile(QWidget):
         bold = QFont(font)
         bold.setBold(True)
         name_rect = QRectF(rect.left() + swatch + 8, rect.top(), rect.width() - swatch - 8, line)
-        painter.setFont(fitted_font(bold, self.name, name_rect.width()))
+        widest = max(self.names or (self.name,), key=QFontMetricsF(bold).horizontalAdvance)
+        painter.setFont(fitted_font(bold, widest, name_rect.width()))  # one size in every tile
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          painter.fontMetrics().elidedText(self.name, Qt.TextElideMode.ElideRight,
                                                           int(name_rect.width())))  # fmt: skip
@@ -222,14 +224,16 @@ def caption_texts(contestant: ContestantFrame) -> tuple[str, ...]:
     return (f"loss {loss:.3f} · {accuracy}", f"{loss:.3f} · {accuracy}", f"{loss:.3f}")
 
 
-def fitted_font(font: QFont, text: str, width: float, smallest: float = 0.6) -> QFont:
-    """The font, made smaller (down to `smallest` of its size) until text fits width."""
+def fitted_font(font: QFont, text: str, width: float, smallest: float = 0.75) -> QFont:
+    """The font, made smaller (down to `smallest` of its size, then not bold) until text fits
+    width."""
     fitted = QFont(font)
     size = font.pointSizeF()
-    for scale in (1.0, 0.9, 0.8, 0.7, smallest):
+    for scale in (1.0, 0.9, 0.8, smallest):
         fitted.setPointSizeF(size * scale)
         if QFontMetricsF(fitted).horizontalAdvance(text) <= width:
-            break
+            return fitted
+    fitted.setBold(False)  # narrower still
     return fitted
 
 
@@ -312,7 +316,9 @@ class BoundaryTiles(QWidget):
             request.y_max - request.y_min,
         )  # fmt: skip
         value_range = _value_range(self._points) if self._points is not None else (-1.0, 1.0)
+        names = tuple(c.name for c in frame.contestants)
         for tile, contestant in zip(self.tiles, frame.contestants, strict=True):
+            tile.names = names
             tile.show_contestant(contestant, frame.network, extent, value_range)
 
 
