@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         )
         self.neuron_line = NeuronLine(
             self.output_view.view_box,
+            self.network_panel.diagram,
             model=model,
             runner=runner,
             selection=selection,

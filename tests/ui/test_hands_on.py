@@ -258,3 +258,33 @@ def test_edit_history_undoes_the_newest_edit_of_points_or_weights() -> None:
     assert history.redo() and sent[-1] == (0, 1, 0, 0.5)
     assert history.redo() and model.session.neurons.is_frozen(1, 0)
     assert not history.redo()
+
+
+def test_hovering_a_first_layer_neuron_previews_its_line(qtbot, window) -> None:  # noqa: ANN001
+    first_frame(qtbot, window)
+    diagram, line = window.network_panel.diagram, window.neuron_line
+    assert not line.roi.isVisible()  # the output is shown: no line
+    item = diagram.columns[1][3]
+    centre = diagram.mapFromScene(item.mapToScene(QPointF(item.size / 2, item.size / 2)))
+    qtbot.mouseMove(diagram.viewport(), centre)
+    qtbot.waitUntil(lambda: diagram.hovered == (1, 3), timeout=WAIT_MS)
+    assert line.roi.isVisible() and line.unit == 3
+    a, c = line.current()
+    for x, y in line.ends():
+        assert abs(a @ np.array([x, y]) + c) < 1e-9  # the hovered neuron's z = 0 on the line
+    diagram._hover(None)  # the mouse left the diagram
+    assert not line.roi.isVisible()
+
+
+def test_an_off_neurons_links_are_drawn_as_they_act(qtbot, window) -> None:  # noqa: ANN001
+    first_frame(qtbot, window)
+    controller, diagram = window.controller, window.network_panel.diagram
+    assert controller.weights.set_off(0, 1, True)
+    step = controller.runner.frame.snapshot.step
+    controller.step_batch()
+    qtbot.waitUntil(lambda: controller.runner.frame.snapshot.step > step, timeout=WAIT_MS)
+    held = controller.runner.frame.weights[1].W[:, 1]
+    assert np.all(held != 0)  # the session keeps them for later
+    index = diagram._link_index
+    shown = diagram.links.weights[(index[:, 0] == 1) & (index[:, 2] == 1)]
+    assert shown.size == held.size and not shown.any()

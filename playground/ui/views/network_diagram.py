@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.engine import FEATURES, GridRequest, LayerWeights, NetworkSpec
+from playground.engine.neuron_masks import bake_off
 from playground.ui.controller import label_range
 from playground.ui.models.selection import Selection
 from playground.ui.models.session_model import SessionModel
@@ -57,6 +58,7 @@ class NetworkDiagram(QGraphicsView):
     feature_clicked = Signal(str)  # feature name
     link_clicked = Signal(int, int, int)  # dense layer, target unit, source unit (its W entry)
     neuron_double_clicked = Signal(int, int)  # grid layer (1 = first hidden), unit
+    neuron_hovered = Signal(object)  # (grid layer, unit) under the mouse, or None
 
     def __init__(
         self,
@@ -88,6 +90,7 @@ class NetworkDiagram(QGraphicsView):
         self._look = appearance.look
         self._links.palette = self._look.colors
         self._frame: Frame | None = None
+        self.hovered: tuple[int, int] | None = None  # the neuron under the mouse
         # What colours the links: per layer (out, in) values in weight units from the weights;
         # None: the weights themselves (the step-through and the gradient view set it).
         self.link_source: Callable[[tuple[LayerWeights, ...]], list[np.ndarray]] | None = None
@@ -242,7 +245,8 @@ class NetworkDiagram(QGraphicsView):
     def _update_links(self, weights: tuple[LayerWeights, ...]) -> None:
         if len(weights) != len(self._columns) - 1:
             return
-        values = self.link_source(weights) if self.link_source else [w.W for w in weights]
+        acting = bake_off(weights, self._model.session.neurons)  # an off neuron's links: 0
+        values = self.link_source(weights) if self.link_source else [w.W for w in acting]
         flat = np.concatenate([np.ravel(v) for v in values]) if values else np.zeros(0)
         if flat.size == len(self._link_index):
             self._links.set_weights(flat)
@@ -303,11 +307,22 @@ class NetworkDiagram(QGraphicsView):
     def mouseMoveEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().mouseMoveEvent(event)
         pos = event.position()
+        item = self._neuron_at(pos)
+        self._hover((item.layer, item.unit) if item is not None and item.layer > 0 else None)
         text = self.describe(self.mapToScene(pos.toPoint()))
         if text:
             QToolTip.showText(event.globalPosition().toPoint(), text, self)
         else:
             QToolTip.hideText()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        super().leaveEvent(event)
+        self._hover(None)
+
+    def _hover(self, neuron: tuple[int, int] | None) -> None:
+        if neuron != self.hovered:
+            self.hovered = neuron
+            self.neuron_hovered.emit(neuron)
 
     def describe(self, scene_pos: QPointF) -> str:
         """The hover text at a scene position: a neuron, a link's weight, or ''."""

@@ -1,11 +1,13 @@
 """A first-layer neuron's line on the output view, to drag.
 
-While a neuron of the first hidden layer is selected (shown in the big view) and the network's
-inputs are x1 and x2 alone, the view draws the neuron's line w₁x₁ + w₂x₂ + b = 0 in the plane of
-the raw points (z = 0 before batch norm and the activation). With standardised inputs the line is
-drawn where the neuron sees 0 — (w₁/s₁)x₁ + (w₂/s₂)x₂ + b − Σ wₖmₖ/sₖ = 0 for the training points'
-means m and standard deviations s — and a drag sets w and b through the same map. With other
-features (x1², sin x1, ...) the neuron's zero set is a curve, not a line: nothing is drawn.
+While a neuron of the first hidden layer is hovered on the diagram or selected (shown in the
+big view) and the network's inputs are x1 and x2 alone, the view draws the neuron's line
+w₁x₁ + w₂x₂ + b = 0 in the plane of the raw points (z = 0 before batch norm and the
+activation); a drag moves the selected neuron's line (hovering only previews one). With
+standardised inputs the line is drawn where the neuron sees 0 —
+(w₁/s₁)x₁ + (w₂/s₂)x₂ + b − Σ wₖmₖ/sₖ = 0 for the training points' means m and standard
+deviations s — and a drag sets w and b through the same map. With other features (x1²,
+sin x1, ...) the neuron's zero set is a curve, not a line: nothing is drawn.
 
 Dragging the line's body translates it; dragging an end rotates it about the other end. The
 weights' length |(w₁, w₂)| is kept (so the neuron's steepness stays), their direction follows
@@ -24,6 +26,7 @@ from playground.ui.models.selection import Selection
 from playground.ui.models.session_model import SessionModel
 from playground.ui.models.training_runner import TrainingRunner
 from playground.ui.models.weight_editor import BIAS, WeightEditor
+from playground.ui.views.network_diagram import NetworkDiagram
 from playground.worker import Frame
 
 LINE_COLOR = (25, 25, 25)
@@ -80,6 +83,7 @@ class NeuronLine(QObject):
     def __init__(
         self,
         view_box: pg.ViewBox,
+        diagram: NetworkDiagram,
         *,
         model: SessionModel,
         runner: TrainingRunner,
@@ -88,6 +92,7 @@ class NeuronLine(QObject):
     ) -> None:
         super().__init__(view_box)
         self._view_box, self._model, self._selection = view_box, model, selection
+        self._diagram = diagram
         self._runner, self._weights = runner, weights
         self._dragging = False
         self._norm = 1.0
@@ -107,15 +112,18 @@ class NeuronLine(QObject):
         self.roi.sigRegionChangeFinished.connect(self._on_drag_finished)
         runner.frame_ready.connect(self._on_frame)
         selection.changed.connect(lambda _: self.update_line(), self)
+        diagram.neuron_hovered.connect(lambda _: self._on_frame(None))
         weights.edited.connect(lambda _: self.update_line())
 
     @property
     def unit(self) -> int | None:
-        """The first-layer unit whose line is shown, or None."""
-        neuron = self._selection.neuron
-        return neuron[1] if neuron is not None and neuron[0] == 1 else None
+        """The first-layer unit whose line is shown (hovered, else selected), or None."""
+        for neuron in (self._diagram.hovered, self._selection.neuron):
+            if neuron is not None and neuron[0] == 1:
+                return neuron[1]
+        return None
 
-    def _on_frame(self, _: Frame) -> None:
+    def _on_frame(self, _: Frame | None) -> None:
         if not self._dragging:
             self.update_line()
 
