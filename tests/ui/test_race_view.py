@@ -16,7 +16,7 @@ from playground import cli
 from playground.engine import OptimizerSpec
 from playground.engine.landscape import project
 from playground.launcher import QtApp
-from playground.race import run_race
+from playground.race import parse_contestants, run_race
 from playground.race_worker import race_frame_of
 from playground.session import Session, save_session
 from playground.ui.views.race_view import PICTURE_SIZE, RaceWindow
@@ -277,3 +277,23 @@ def test_the_paths_can_be_drawn_on_a_plane_fitted_to_them(qtbot, window) -> None
     surface = frame.surface
     assert surface.span >= np.abs(np.concatenate([c.path for c in frame.contestants])).max()
     assert controls.plane.currentData() == "pca"
+
+
+def test_a_race_that_cannot_train_says_why(qtbot, window) -> None:  # noqa: ANN001
+    session = Session.default()
+    points = dataclasses.replace(session.points, is_test=np.ones(session.points.n, bool))
+    race = window.race.start(parse_contestants("sgd, adam"), session.replace(points=points))
+    qtbot.waitUntil(lambda: race.runner.status.state == "blocked", timeout=WAIT_MS)
+    assert "no training points" in race.controls.status_label.text().lower()
+    assert not race.play_button.isEnabled()
+    race.runner.play()  # nothing to train: the race stays put, the window answers
+    qtbot.waitUntil(lambda: not race.runner.playing, timeout=WAIT_MS)
+    race.close()
+    assert window.race.race is None
+
+
+def test_closing_the_race_at_once_stops_its_thread(qtbot, window) -> None:  # noqa: ANN001
+    race = window.race.start(parse_contestants("sgd, momentum, adam"))
+    worker = race.runner.worker
+    race.close()  # while the race may still be building
+    assert not worker.alive
