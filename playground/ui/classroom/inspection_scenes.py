@@ -13,6 +13,7 @@ from playground.session import Session
 from playground.ui.main_window import MainWindow
 
 WAIT_MS = 120_000  # a cold numba cache compiles the kernels first
+SPEED = 100  # epochs per second while a scene trains
 Wait = Callable[[Callable[[], bool], int], None]  # wait(predicate, timeout_ms)
 
 
@@ -38,6 +39,7 @@ def _train(window: MainWindow, wait: Wait, session: Session, done: Callable[[], 
     controller = window.controller
     controller.load(session)
     window.metrics.show_tab("Loss")
+    controller.set_speed(SPEED)  # the pause lands near the target (not thousands of epochs on)
     controller.play()
     wait(lambda: controller.frame is not None and done(), 4 * WAIT_MS)
     controller.pause()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -158,7 +158,8 @@ class HiddenSpaceView(QWidget):
         self.caption.setProperty("role", "hint")
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
-        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.caption.setMinimumWidth(0)
         layout.addWidget(self.caption)
         self.plot = HiddenSpacePlot()
         self.plot.setToolTip(TIP)
@@ -261,7 +262,17 @@ class HiddenSpaceView(QWidget):
         self._previous = (key, space.projection)
         self.plot.show(result)
         self.caption.setText(caption_text(result))
+        self._fit_caption()
         self.updated.emit(result)
+
+    def _fit_caption(self) -> None:
+        """The caption's lines at the view's width (a wrapped label in a stack gets one)."""
+        lines = self.caption.heightForWidth(self.width())  # (the style sheet's font: a bit more)
+        self.caption.setMinimumHeight(max(0, lines + self.caption.fontMetrics().descent() + 2))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_caption()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

@@ -66,7 +66,9 @@ class HiddenSpacePlot(pg.PlotWidget):
         """Ticks, pens and point sizes for the look (presentation mode, palette)."""
         self._look = look
         apply_plot_look(self, look, axis_label=None)
-        self.getPlotItem().getAxis("left").setWidth(look.px(36))
+        self.getPlotItem().getAxis("left").setWidth(look.px(44))
+        self.getPlotItem().getAxis("bottom").setHeight(look.px(40))  # ticks, then the label
+        self.getPlotItem().layout.setContentsMargins(2, 2, look.px(6), look.px(6))  # (label nudge)
         self.lines.setPen(pg.mkPen(LINE_COLOR, width=look.line(1.0)))
         self.boundary.setPen(pg.mkPen(BOUNDARY_COLOR, width=look.line(2.5)))
         if self.result is not None:
