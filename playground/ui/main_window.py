@@ -25,7 +25,9 @@ from playground.ui.panels.notes_panel import NotesPanel, named_tab
 from playground.ui.panels.training_panel import TrainingSettings, TransportBar
 from playground.ui.race_command import RaceCommand
 from playground.ui.step_command import StepThroughCommand
+from playground.ui.views.errors_view import ErrorsView
 from playground.ui.views.heatmap_view import OutputView
+from playground.ui.views.hidden_space import HiddenSpaceView
 from playground.ui.views.landscape_view import LandscapeView
 from playground.ui.views.neuron_line import NeuronLine
 from playground.ui.views.plots import LossSummary, MetricsPanel
@@ -118,6 +120,11 @@ class MainWindow(QMainWindow):
         self.metrics = MetricsPanel(**shows)
         self.landscape_view = LandscapeView(runner=runner, appearance=look)
         self.metrics.add_tab("Landscape", self.landscape_view, LandscapeView.TAB_TIP, "Land.")
+        self.hidden_view = HiddenSpaceView(runner=runner, data=data, appearance=look)
+        self.metrics.add_tab("Hidden space", self.hidden_view, HiddenSpaceView.TAB_TIP, "Hidden")
+        self.errors_view = ErrorsView(runner=runner, data=data, appearance=look)
+        self.metrics.add_tab("Where wrong", self.errors_view, ErrorsView.TAB_TIP, "Wrong")
+        self.errors_view.points_chosen.connect(self.output_view.highlight_points)
         self.status_bar = TrainingStatusBar(model=model, runner=runner, files=controller.files)
         self.notes_panel = NotesPanel(model, look, self)
 
@@ -299,7 +306,8 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self._typing_guard)
         if self.presenting:
             self.appearance.set_presentation(False)  # the app's theme back to normal
-        self.landscape_view.shutdown()
+        for view in (self.landscape_view, self.hidden_view, self.errors_view):
+            view.shutdown()
         self.controller.shutdown()
         if self.autosaver is not None:
             self.autosaver.finish()
