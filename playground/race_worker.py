@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from playground.engine import GridRequest, NetworkSpec
-from playground.engine.landscape import loss_grid, pca_plane, project
+from playground.engine.landscape import Plane, loss_grid, pca_plane, project
 from playground.engine.trainer import Trainer
 from playground.race import Contestant, Race, RaceResult
 from playground.session import Session
@@ -152,28 +152,49 @@ class RaceStatus:
 
 
 class _Track:
-    """A growing (x, y…) history that halves its resolution when it gets long."""
+    """A growing history of rows (x, y, …) float64 that halves its resolution when it gets
+    long; the newest row is always in `array()` (the marker sits at the current weights)."""
 
     def __init__(self, columns: int) -> None:
-        self._rows: list[tuple[float, ...]] = []
-        self._stride = 1
+        self._data = np.zeros((256, columns))
+        self._n = 0
+        self._stride = 1  # keep one row in `stride`
         self._seen = 0
-        self._columns = columns
+        self._tip: tuple[float, ...] | None = None  # the newest row, when it was not kept
 
     def append(self, row: tuple[float, ...]) -> None:
         self._seen += 1
         if (self._seen - 1) % self._stride:
+            self._tip = row
             return
-        self._rows.append(row)
-        if len(self._rows) >= MAX_HISTORY:
-            self._rows = self._rows[::2]
-            self._stride *= 2
+        self._tip = None
+        if self._n == self._data.shape[0]:
+            if self._n >= MAX_HISTORY:
+                self._data[: self._n // 2] = self._data[: self._n : 2]
+                self._n //= 2
+                self._stride *= 2
+            else:
+                self._data = np.concatenate([self._data, np.zeros_like(self._data)])
+        self._data[self._n] = row
+        self._n += 1
 
-    def reset(self, rows: list[tuple[float, ...]]) -> None:
-        self._rows, self._stride, self._seen = list(rows), 1, len(rows)
+    def reset(self, rows: npt.NDArray[np.float64]) -> None:
+        self._data = np.array(rows, dtype=np.float64).reshape(-1, self._data.shape[1])
+        self._data = np.concatenate([self._data, np.zeros((256, self._data.shape[1]))])
+        self._n = self._seen = len(rows)
+        self._stride, self._tip = 1, None
 
     def array(self) -> npt.NDArray[np.float64]:
-        return np.array(self._rows, dtype=np.float64).reshape(-1, self._columns)
+        """The rows so far, a copy (n, columns)."""
+        rows = self._data[: self._n]
+        return np.vstack([rows, self._tip]) if self._tip is not None else rows.copy()
+
+
+def projector(plane: Plane) -> npt.NDArray[np.float64]:
+    """M float64 (2, P) with (α, β) = M·(θ − centre): `project`'s least squares, set up once
+    per plane (a path point then costs one small matrix product)."""
+    directions = np.column_stack([plane.d1, plane.d2])
+    return np.linalg.pinv(directions.T @ directions) @ directions.T
 
 
 class RaceRecording:
@@ -187,6 +208,7 @@ class RaceRecording:
         # the loss over the plane: the training data, batch norm's statistics at the start
         self._loss_inputs = race.sessions[0].make_trainer().loss_inputs()
         self.plane = race.plane
+        self._projector = projector(self.plane)
         self.directions = "random"
         count = len(race.trainers)
         self._curves = [_Track(2) for _ in range(count)]
@@ -210,7 +232,7 @@ class RaceRecording:
             loss, _ = trainer.evaluate(trainer.data.train_xy, trainer.data.train_labels)
             if not (np.isfinite(params).all() and np.isfinite(loss)):
                 continue
-            alpha, beta = project(self.plane, params)
+            alpha, beta = self._projector @ (params - self.plane.centre)
             self._curves[k].append((epoch_progress, loss))
             self._paths[k].append((float(alpha), float(beta)))
             if keep:
@@ -235,11 +257,11 @@ class RaceRecording:
         else:
             self.plane = race.plane
         self.directions = directions
+        self._projector = projector(self.plane)
         for path, rows, trainer in zip(self._paths, self._kept, race.trainers, strict=True):
             if not trainer.diverged:  # the path ends at the current weights
                 rows = [*rows, trainer.parameters()]
-            points = project(self.plane, np.array(rows)) if rows else np.zeros((0, 2))
-            path.reset([(float(alpha), float(beta)) for alpha, beta in points])
+            path.reset(project(self.plane, np.array(rows)) if rows else np.zeros((0, 2)))
         self.surface = None
         self.update_surface()
 
