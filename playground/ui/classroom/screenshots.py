@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from playground.engine import LayerSpec
 from playground.ui.classroom.hands_on_scene import hands_on
+from playground.ui.classroom.inspection_scenes import train_hidden_space, train_mistakes
 from playground.ui.classroom.race_scene import race_optimizers, race_window
 from playground.ui.main_window import MainWindow
 from playground.ui.models.step_model import STAGES
@@ -187,6 +188,10 @@ SCENES = (
     Scene("race-presentation", (1024, 768), race_optimizers, True, race_window),
     Scene("hands-on", (1280, 720), hands_on),
     Scene("hands-on-presentation", (1024, 768), hands_on, presentation=True),
+    Scene("hidden-space", (1280, 720), train_hidden_space),
+    Scene("hidden-space-presentation", (1024, 768), train_hidden_space, presentation=True),
+    Scene("where-wrong", (1280, 720), train_mistakes),
+    Scene("where-wrong-presentation", (1024, 768), train_mistakes, presentation=True),
     Scene("step-through", (1280, 720), step_through("backward", (0, 2, 1))),
     Scene("step-through-update", (1024, 768), step_through("update", (1, 0, 2), notes=False)),
     Scene(
