@@ -297,3 +297,17 @@ def test_closing_the_race_at_once_stops_its_thread(qtbot, window) -> None:  # no
     worker = race.runner.worker
     race.close()  # while the race may still be building
     assert not worker.alive
+
+
+def test_the_race_follows_the_palette_and_presentation_mode(qtbot, window) -> None:  # noqa: ANN001
+    race = start_race(qtbot, window, "sgd, adam")
+    qtbot.waitUntil(lambda: race.tiles.tiles[0].image is not None, timeout=WAIT_MS)
+    before = race.tiles.tiles[0].image.copy()
+    width = race.landscape.path_items[0][1].opts["pen"].widthF()
+
+    window.set_palette("cbd1")
+    window.set_presentation(True)
+
+    assert race.tiles.tiles[0].image != before  # the boundary in the new colours
+    assert race.landscape.path_items[0][1].opts["pen"].widthF() > width  # thicker paths
+    window.set_presentation(False)

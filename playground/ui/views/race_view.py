@@ -74,6 +74,7 @@ class RaceView(QWidget):
         self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
         self._surface: Surface | None = None
+        self._frame: RaceFrame | None = None
 
     def apply_look(self, look: Look) -> None:
         """Presentation mode: bigger text, thicker lines and markers in every plot."""
@@ -81,9 +82,12 @@ class RaceView(QWidget):
         self.curves.apply_look(look)
         self.tiles.apply_look(look)
         self.caption.setVisible(not look.presentation)
+        if self._frame is not None:  # the boundaries in the new palette
+            self.show_frame(self._frame)
 
     def show_frame(self, frame: RaceFrame) -> None:
         """Every contestant's path, curve and boundary (the surface when its span changed)."""
+        self._frame = frame
         surface = frame.surface
         if surface is not None and surface is not self._surface:  # a new plane or span
             self._surface = surface
