@@ -20,7 +20,7 @@ from playground.ui.views.step_overlay import StepOverlay
 if TYPE_CHECKING:
     from playground.ui.main_window import MainWindow
 
-DOCK_TITLE = "Step through one training step"
+DOCK_TITLE = "One training step"
 TAB_TITLE = "Step"
 
 

@@ -163,3 +163,45 @@ def test_the_gradient_toggle_colours_links_while_training(qtbot, make_window) ->
     qtbot.waitUntil(lambda: runner.frame.weight_grads is None, timeout=WAIT_MS)
     weights = np.concatenate([w.W.ravel() for w in runner.frame.weights])
     np.testing.assert_array_equal(diagram.links.weights, weights)
+
+
+def test_the_step_panel_shows_its_step_model_alone(qtbot) -> None:
+    """Built from plain models (no window, no controller): the panel follows the StepModel."""
+    from playground.engine.step_trace import TrainerState
+    from playground.ui.models.session_model import SessionModel
+    from playground.ui.models.step_model import StepModel
+    from playground.ui.panels.chain_rule import LINK_HINT, StepPanel
+    from playground.ui.widgets.appearance import Appearance
+
+    session = small_session("momentum")
+    trainer = session.make_trainer()
+    trainer.run(3)
+    state = TrainerState.of(trainer)
+
+    from types import SimpleNamespace
+
+    from playground.engine import GridRequest
+
+    frame = SimpleNamespace(
+        network=state.network, weights=state.weights, epoch=state.epoch, state=state.state,
+        kernels=None, running=False,
+    )  # fmt: skip
+    runner = SimpleNamespace(playing=False, grid=GridRequest(), frame=frame)  # as read
+    model = SessionModel(session)
+    step = StepModel(model, runner)
+    panel = StepPanel(step=step, model=model, runner=runner, appearance=Appearance())
+    qtbot.addWidget(panel)
+    assert not panel.next_button.isEnabled()
+    assert step.inspect_next_batch()
+    assert panel.stage_buttons[0].isChecked() and panel.next_button.isEnabled()
+    assert "Forward" in panel.stage_label.text() and LINK_HINT in panel.link_label.text()
+    panel.next_button.click()
+    assert step.stage_name == "loss"
+    assert "Loss" in panel.stage_label.text()
+    step.select_link((1, 0, 2))
+    step.set_stage(3)
+    text = panel.link_label.text()
+    assert "momentum_buffer" in text and "∂L/∂w" in text
+    assert len(panel.boundary.images) == 2
+    step.close()
+    assert not panel.stage_buttons[0].isEnabled()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -64,7 +65,7 @@ class StepPanel(QWidget):
         self.title = QLabel()
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
-        stages = QHBoxLayout()
+        self._stages = QGridLayout()
         self.stage_group = QButtonGroup(self)
         self.stage_buttons: list[QPushButton] = []
         for index, name in enumerate(STAGES):
@@ -73,9 +74,8 @@ class StepPanel(QWidget):
             button.setStyleSheet(COMPACT_BUTTON)
             self.stage_group.addButton(button, index)
             self.stage_buttons.append(button)
-            stages.addWidget(button)
         self.stage_group.idClicked.connect(self._step.set_stage)
-        layout.addLayout(stages)
+        layout.addLayout(self._stages)
         layout.addLayout(self._transport_row())
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -135,6 +135,9 @@ class StepPanel(QWidget):
 
     def _apply_look(self, look: Look) -> None:
         self._look = look
+        columns = 2 if look.presentation else len(self.stage_buttons)  # large text: 2 × 2
+        for index, button in enumerate(self.stage_buttons):
+            self._stages.addWidget(button, index // columns, index % columns)
         font = QFont(self.font())
         font.setPointSizeF(look.pt(TEXT_POINTS))
         for label in (self.stage_label, self.link_label, self.title):
@@ -172,7 +175,7 @@ class StepPanel(QWidget):
                 self._runner.grid,
                 label_range(self._model.session.points),
                 self._look.palette,
-                self._look.px(PICTURE_PIXELS),
+                max(48, min(self._look.px(PICTURE_PIXELS), (self.width() - 24) // 2)),
             )
 
     def _title(self) -> str:
