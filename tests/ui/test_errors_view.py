@@ -56,7 +56,7 @@ def _trained_predictions(view: ErrorsView) -> np.ndarray:
 
 
 def test_confusion_counts_add_up_and_follow_training(qtbot, make_view) -> None:  # noqa: ANN001
-    view = make_view(session_on("gaussians", classes=3))
+    view = make_view(session_on("gaussians", classes=3, validation_ratio=0.2))
     view.runner.step_epoch()
     qtbot.waitUntil(
         lambda: (
@@ -67,19 +67,38 @@ def test_confusion_counts_add_up_and_follow_training(qtbot, make_view) -> None: 
         timeout=WAIT_MS,
     )
     points = view.session.points
-    train, test = view.tables["train"].counts, view.tables["test"].counts
-    assert train.sum() == np.count_nonzero(~points.is_test)
-    assert test.sum() == np.count_nonzero(points.is_test)
-    assert train.shape == (3, 3) and view.tables["train"].rowCount() == 3
+    masks = {"train": points.is_train, "validation": points.is_validation, "test": points.is_test}
+    assert all(mask.any() for mask in masks.values())
+    total = 0
     predicted = _trained_predictions(view).argmax(axis=1)
     labels = points.labels.astype(int)
-    for split, counts, mask in (("train", train, ~points.is_test), ("test", test, points.is_test)):
+    for split, mask in masks.items():
+        counts = view.tables[split].counts
+        assert counts.shape == (3, 3) and view.tables[split].rowCount() == 3
+        assert counts.sum() == np.count_nonzero(mask)  # each split's counts add up
+        assert view.tables[split].isVisible()
+        total += counts.sum()
         for true in range(3):
             for guess in range(3):
                 expected = np.count_nonzero(mask & (labels == true) & (predicted == guess))
                 assert counts[true, guess] == expected, (split, true, guess)
                 assert view.tables[split].item(true, guess).text() == str(expected)
-    assert f"{int(np.trace(train))}/{int(train.sum())}" in view.titles["train"].text()
+        right = f"{int(np.trace(counts))}/{int(counts.sum())}"
+        assert right in view.matrices.buttons[split].text()
+    assert total == points.n
+    view.resize(200, 420)  # too narrow for three matrices: the chosen split's alone
+    qtbot.waitUntil(lambda: not view.tables["test"].isVisible(), timeout=WAIT_MS)
+    assert view.tables["train"].isVisible() and not view.tables["validation"].isVisible()
+    view.choose_cell("test", 1, 1)  # a cell of another split brings its matrix
+    assert view.tables["test"].isVisible() and not view.tables["train"].isVisible()
+    assert view.matrices.buttons["test"].isChecked()
+
+
+def test_without_validation_points_there_is_no_validation_matrix(qtbot, make_view) -> None:  # noqa: ANN001
+    view = make_view(session_on("xor"))
+    qtbot.waitUntil(lambda: view.mistakes is not None, timeout=WAIT_MS)
+    assert set(view.mistakes.counts) == {"train", "test"}
+    assert not view.tables["validation"].isVisible() and view.tables["test"].isVisible()
 
 
 def test_clicking_a_cell_chooses_exactly_its_points(qtbot, make_view) -> None:  # noqa: ANN001
@@ -110,8 +129,8 @@ def test_a_regression_shows_residuals_prediction_minus_target(qtbot, make_view) 
     expected = prediction - points.labels
     np.testing.assert_allclose(view.mistakes.residual, expected, atol=1e-12)
     x, y = view.residuals.train.getData()
-    np.testing.assert_allclose(y, expected[~points.is_test], atol=1e-12)
-    np.testing.assert_allclose(x, points.labels[~points.is_test])
+    np.testing.assert_allclose(y, expected[points.is_train], atol=1e-12)
+    np.testing.assert_allclose(x, points.labels[points.is_train])
     low, high = np.quantile(expected, [0.8, 1.0])
     with qtbot.waitSignal(view.points_chosen) as blocker:
         view.residuals.choose(low, high)
@@ -129,7 +148,7 @@ def test_in_the_window_a_cell_rings_exactly_its_points_on_the_output_view(
     qtbot.waitUntil(lambda: view.mistakes is not None, timeout=WAIT_MS)
     mistakes = view.mistakes
     true, guess = next(
-        (t, g) for t in range(2) for g in range(2) if mistakes.train_counts[t, g] > 0
+        (t, g) for t in range(2) for g in range(2) if mistakes.counts["train"][t, g] > 0
     )
     table = view.tables["train"]
     rect = table.visualItemRect(table.item(true, guess))
@@ -138,7 +157,7 @@ def test_in_the_window_a_cell_rings_exactly_its_points_on_the_output_view(
     expected = np.flatnonzero(
         ~points.is_test & (points.labels == true) & (view.mistakes.prediction == guess)
     )
-    assert len(expected) == view.mistakes.train_counts[true, guess]
+    assert len(expected) == view.mistakes.counts["train"][true, guess]
     np.testing.assert_array_equal(window.output_view.highlight.indices, expected)
     rings = np.column_stack(window.output_view.highlight.ring.getData())
     np.testing.assert_array_equal(rings, points.xy[expected])

@@ -73,7 +73,7 @@ def train_mistakes(window: MainWindow, wait: Wait) -> None:
     window.metrics.show_tab("Where wrong")
     view = window.errors_view
     wait(lambda: view.mistakes is not None and view.mistakes.frame is controller.frame, WAIT_MS)
-    wrong = view.mistakes.test_counts * (1 - np.eye(3, dtype=np.int64))
+    wrong = view.mistakes.counts["test"] * (1 - np.eye(3, dtype=np.int64))
     true, guess = np.unravel_index(int(np.argmax(wrong)), wrong.shape)
     view.choose_cell("test", int(true), int(guess))
     wait(lambda: window.output_view.highlight.indices.size == int(wrong.max()), WAIT_MS)

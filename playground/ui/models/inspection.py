@@ -114,17 +114,25 @@ def compute_space(
 # ----- where it is wrong ------------------------------------------------------------------------
 
 
+SPLITS = ("train", "validation", "test")  # the order the confusion matrices are shown in
+
+
+def split_mask(points: Points, split: str) -> npt.NDArray[np.bool_]:
+    """(n,) True for the points of a split: "train", "validation" or "test"."""
+    masks = {"train": points.is_train, "validation": points.is_validation, "test": points.is_test}
+    return masks[split]
+
+
 @dataclass(frozen=True, eq=False)
 class Mistakes:
     """Every point's prediction (indices into `points`): predicted classes and the confusion
-    counts of the training and test points, or the residuals (prediction − target), with the
-    frame whose weights predicted them."""
+    counts of each split that has points (train, validation, test), or the residuals
+    (prediction − target), with the frame whose weights predicted them."""
 
     frame: Frame
     points: Points
     prediction: Array  # (n,) the predicted class, or the predicted value
-    train_counts: npt.NDArray[np.int64] | None  # (C, C) [true, predicted]; None for regression
-    test_counts: npt.NDArray[np.int64] | None
+    counts: dict[str, npt.NDArray[np.int64]]  # split -> (C, C) [true, predicted]; {} regression
     residual: Array | None  # (n,) regression only
 
     @property
@@ -138,10 +146,10 @@ class Mistakes:
         return self.points.problem == "classification"
 
     def cell(self, split: str, true: int, guess: int) -> npt.NDArray[np.intp]:
-        """Indices (into the points) of the `split` ("train"/"test") points of class `true`
-        predicted as `guess`."""
-        in_split = self.points.is_test if split == "test" else ~self.points.is_test
-        mask = in_split & (self.points.labels == true) & (self.prediction == guess)
+        """Indices (into the points) of the `split` points of class `true` predicted as
+        `guess`."""
+        labels = self.points.labels
+        mask = split_mask(self.points, split) & (labels == true) & (self.prediction == guess)
         return np.flatnonzero(mask)
 
     def residual_range(self, low: float, high: float) -> npt.NDArray[np.intp]:
@@ -153,7 +161,7 @@ class Mistakes:
 
 
 def compute_mistakes(frame: Frame, points: Points) -> Mistakes | None:
-    """Predictions of every point (train and test) with the frame's weights, eval mode."""
+    """Predictions of every point (every split) with the frame's weights, eval mode."""
     net = eval_network_of(frame, points)
     if net is None or points.problem != frame.network.problem:
         return None
@@ -162,21 +170,17 @@ def compute_mistakes(frame: Frame, points: Points) -> Mistakes | None:
     outputs = net.outputs(net.features(points.xy)) if points.n else np.zeros((0, 1))
     if points.problem == "regression" or net.out_kind == K.OUT_LINEAR:
         prediction = outputs[:, 0].copy()
-        return Mistakes(frame, points, prediction, None, None, residuals(outputs, points.labels))
+        return Mistakes(frame, points, prediction, {}, residuals(outputs, points.labels))
     guess = predicted_classes(outputs, net.out_kind)
-    test = points.is_test
-    classes = points.classes
-    return Mistakes(
-        frame,
-        points,
-        guess.astype(float),
-        confusion_matrix(points.labels[~test], guess[~test], classes),
-        confusion_matrix(points.labels[test], guess[test], classes),
-        None,
-    )
+    counts = {}
+    for split in SPLITS:
+        mask = split_mask(points, split)
+        if split != "validation" or mask.any():
+            counts[split] = confusion_matrix(points.labels[mask], guess[mask], points.classes)
+    return Mistakes(frame, points, guess.astype(float), counts, None)
 
 
 __all__ = [
-    "Mistakes", "SpaceChoice", "SpaceResult", "compute_mistakes", "compute_space",
-    "eval_network_of",
+    "SPLITS", "Mistakes", "SpaceChoice", "SpaceResult", "compute_mistakes", "compute_space",
+    "eval_network_of", "split_mask",
 ]  # fmt: skip

@@ -12,7 +12,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QSizePolicy,
     QStackedWidget,
@@ -22,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from playground.inspection_worker import InspectionWorker
 from playground.ui.models.data_editor import DataEditor
-from playground.ui.models.inspection import Mistakes, compute_mistakes
+from playground.ui.models.inspection import SPLITS, Mistakes, compute_mistakes
 from playground.ui.models.training_runner import TrainingRunner
-from playground.ui.views.confusion_table import ConfusionTable
+from playground.ui.views.confusion_table import ConfusionMatrices
 from playground.ui.views.plots import apply_plot_look
 from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.axes import SpacedAxis
@@ -34,7 +33,6 @@ from playground.worker import Frame
 POLL_MS = 60
 MIN_INTERVAL = 0.2  # seconds between two computations of the predictions
 JOB = "mistakes"
-SPLITS = ("train", "test")
 BAND_COLOR = (255, 212, 0, 70)
 
 
@@ -54,7 +52,8 @@ class BandViewBox(pg.ViewBox):
 
 
 class ResidualPlot(pg.PlotWidget):
-    """Residual (prediction − target) against target, train dots and test rings, a zero line
+    """Residual (prediction − target) against target, training dots and held-out (test and
+    validation) rings, a zero line
     and a band that chooses a range of residuals (`range_chosen(low, high)`): drag up or down
     across the plot to span it, drag the band or its edges to move it."""
 
@@ -95,9 +94,9 @@ class ResidualPlot(pg.PlotWidget):
     def show_residuals(self, mistakes: Mistakes) -> None:
         """The residuals of every point."""
         points, r = mistakes.points, mistakes.residual
-        test = points.is_test
-        self.train.setData(points.labels[~test], r[~test])
-        self.test.setData(points.labels[test], r[test])
+        held_out = ~points.is_train  # test and validation points: rings
+        self.train.setData(points.labels[~held_out], r[~held_out])
+        self.test.setData(points.labels[held_out], r[held_out])
 
     def choose(self, low: float, high: float) -> None:
         """Put the band on [low, high] (as a drag would)."""
@@ -164,28 +163,17 @@ class ErrorsView(QWidget):
         self.caption.linkActivated.connect(lambda _: self.clear_choice())
         layout.addWidget(self.caption)
         self.stack = QStackedWidget()
-        matrices = QWidget()
-        row = QHBoxLayout(matrices)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.tables: dict[str, ConfusionTable] = {}
-        self.titles: dict[str, QLabel] = {}
-        for split in SPLITS:
-            column = QVBoxLayout()
-            self.titles[split] = QLabel()
-            self.tables[split] = table = ConfusionTable(split)
-            table.cell_chosen.connect(lambda t, g, s=split: self.choose_cell(s, t, g))
-            column.addWidget(self.titles[split])
-            column.addWidget(table, 1)
-            row.addLayout(column)
+        self.matrices = ConfusionMatrices(SPLITS)
+        self.matrices.cell_chosen.connect(self.choose_cell)
+        self.tables = self.matrices.tables
         self.residuals = ResidualPlot()
         self.residuals.range_chosen.connect(self.choose_residuals)
-        self.stack.addWidget(matrices)
+        self.stack.addWidget(self.matrices)
         self.stack.addWidget(self.residuals)
         layout.addWidget(self.stack, 1)
 
     def _apply_look(self, look: Look) -> None:
-        for table in self.tables.values():
-            table.apply_look(look)
+        self.matrices.apply_look(look)
         self.residuals.apply_look(look)
 
     # ----- choosing points ------------------------------------------------------------------
@@ -196,8 +184,7 @@ class ErrorsView(QWidget):
             self.clear_choice()
             return
         self.chosen = (split, true, guess)
-        for name, table in self.tables.items():
-            table.choose((true, guess) if name == split else None)
+        self.matrices.choose(split, (true, guess))
         self._emit_chosen()
 
     def choose_residuals(self, low: float, high: float) -> None:
@@ -208,8 +195,7 @@ class ErrorsView(QWidget):
     def clear_choice(self) -> None:
         """Ring nothing."""
         self.chosen = None
-        for table in self.tables.values():
-            table.choose(None)
+        self.matrices.choose(None, None)
         self._emit_chosen()
 
     def _indices(self) -> npt.NDArray[np.intp]:
@@ -247,13 +233,7 @@ class ErrorsView(QWidget):
         self.mistakes = mistakes
         if mistakes.classification:
             self.stack.setCurrentIndex(0)
-            for split, counts in (("train", mistakes.train_counts), ("test", mistakes.test_counts)):
-                self.tables[split].show_counts(counts)
-                self.titles[split].setToolTip(f"{split.capitalize()} points predicted right")
-                right = int(np.trace(counts))
-                self.titles[split].setText(
-                    f"<b>{split.capitalize()}</b> ✓ {right}/{int(counts.sum())}"
-                )
+            self.matrices.show_counts(mistakes.counts)
         else:
             self.stack.setCurrentIndex(1)
             self.residuals.show_residuals(mistakes)

@@ -138,7 +138,7 @@ class HiddenSpacePlot(pg.PlotWidget):
         item = self.getPlotItem()
         if projection.kind == "pca":
             share = projection.explained * 100
-            item.setLabel("bottom", f"PC 1 ({share[0]:.0f} % of the variance)", **muted)
+            item.setLabel("bottom", f"PC 1 ({share[0]:.0f} %)", **muted)
             item.setLabel("left", f"PC 2 ({share[1]:.0f} %)", **muted)
         elif result.space.units == 1:
             item.setLabel("bottom", "neuron 1", **muted)
