@@ -10,6 +10,24 @@ from pathlib import Path
 
 from playground.session import Session, SessionError, load_session
 
+# The course's chapters, by the number a lesson's id starts with (01b-... is in chapter "01").
+CHAPTERS: dict[str, str] = {
+    "01": "One neuron",
+    "02": "Hidden layers",
+    "03": "Hidden layers",
+    "04": "Gradient descent",
+    "05": "Gradient descent",
+    "06": "Optimizers",
+    "07": "Deep networks",
+    "08": "Deep networks",
+    "09": "Generalization",
+    "10": "Features and outputs",
+    "11": "Features and outputs",
+    "12": "Features and outputs",
+    "13": "Scaling",
+}
+OTHER_CHAPTER = "More lessons"
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -18,6 +36,11 @@ class Lesson:
     id: str
     title: str
     path: Path
+
+    @property
+    def chapter(self) -> str:
+        """The course chapter the lesson belongs to (by its id's number)."""
+        return CHAPTERS.get(self.id[:2], OTHER_CHAPTER)
 
     def load(self) -> Session:
         """The lesson's session; SessionError (one line) if the file is broken."""
@@ -48,6 +71,14 @@ def _title(path: Path) -> str:
 LESSONS: tuple[Lesson, ...] = discover_lessons(lessons_folder())
 
 
+def chapters(lessons: tuple[Lesson, ...] = LESSONS) -> dict[str, tuple[Lesson, ...]]:
+    """The lessons grouped by chapter, chapters and lessons in course order."""
+    grouped: dict[str, list[Lesson]] = {}
+    for lesson in lessons:
+        grouped.setdefault(lesson.chapter, []).append(lesson)
+    return {chapter: tuple(members) for chapter, members in grouped.items()}
+
+
 def load_lesson(lesson_id: str) -> Session:
     """The session of the lesson with this id, e.g. "02-hidden-layer-xor"."""
     for lesson in LESSONS:
@@ -57,4 +88,12 @@ def load_lesson(lesson_id: str) -> Session:
     raise SessionError(f"unknown lesson {lesson_id!r} (choose one of: {known})")
 
 
-__all__ = ["LESSONS", "Lesson", "discover_lessons", "lessons_folder", "load_lesson"]
+__all__ = [
+    "CHAPTERS",
+    "LESSONS",
+    "Lesson",
+    "chapters",
+    "discover_lessons",
+    "lessons_folder",
+    "load_lesson",
+]

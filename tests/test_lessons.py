@@ -17,9 +17,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.engine import GridRequest, LayerSpec, Snapshot, Trainer
+from playground.data.generators import generate
+from playground.data.points import Points
+from playground.engine import GridRequest, LayerSpec, ScheduleSpec, Snapshot, Trainer
 from playground.io.json_format import dump_json
-from playground.lessons import LESSONS, Lesson, discover_lessons, lessons_folder, load_lesson
+from playground.lessons import (
+    CHAPTERS,
+    LESSONS,
+    OTHER_CHAPTER,
+    Lesson,
+    chapters,
+    discover_lessons,
+    lessons_folder,
+    load_lesson,
+)
 from playground.session import Session, SessionError, load_session, session_to_dict
 
 LESSON_IDS = [lesson.id for lesson in LESSONS]
@@ -108,10 +119,13 @@ def same_except(a: Session, b: Session, **fields: object) -> bool:
 
 
 def test_lessons_cover_the_course() -> None:
-    assert len(LESSONS) >= 12
+    assert len(LESSONS) >= 24
     numbers = {lesson.id[:2] for lesson in LESSONS}
-    assert numbers == {f"{n:02d}" for n in range(1, 14)}
+    assert numbers == {f"{n:02d}" for n in range(1, 14)} == set(CHAPTERS)
     assert sorted(CLAIMS) == LESSON_IDS  # every lesson has a checked claim, in course order
+    grouped = chapters()
+    assert [lesson for members in grouped.values() for lesson in members] == list(LESSONS)
+    assert len(grouped) >= 6 and OTHER_CHAPTER not in grouped
 
 
 @pytest.mark.parametrize("lesson_id", LESSON_IDS)
@@ -257,6 +271,42 @@ claim("01b-perceptron-and")(_learns_a_separable_gate)
 claim("01c-perceptron-or")(_learns_a_separable_gate)
 
 
+def _boundary_offset(trainer: Trainer) -> tuple[float, np.ndarray]:
+    """Where p = 1/2 crosses the line through the origin along the output's weights w (found
+    by bisection on the predictions), and w's direction."""
+    w = trainer.weights()[-1].W[0]
+    direction = w / np.linalg.norm(w)
+    low, high = -20.0, 20.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        p = trainer.predict((middle * direction)[None, :])[0, 1]
+        low, high = (middle, high) if p < 0.5 else (low, middle)
+    return (low + high) / 2, direction
+
+
+@claim("01d-bias-shifts-the-boundary")
+def _bias_slides_the_boundary(session: Session) -> None:
+    assert session.network.layers == ()
+    trainer, snapshots = train(session, 50)
+    assert snapshots[-1].train_accuracy >= 0.97
+    offset, direction = _boundary_offset(trainer)
+    w, b = trainer.weights()[-1].W[0], float(trainer.weights()[-1].b[0])
+    assert abs(offset + b / np.linalg.norm(w)) < 1e-6  # at distance -b/||w|| along w
+    trainer.set_weight(0, 0, -1, b + 4.0)  # "type its bias plus 4"
+    moved, turned = _boundary_offset(trainer)
+    np.testing.assert_allclose(moved - offset, -4.0 / np.linalg.norm(w), rtol=1e-6)
+    assert 1.3 <= abs(moved - offset) <= 1.7  # "about 1.5 units"
+    np.testing.assert_allclose(turned, direction)  # without turning
+    p = trainer.predict(session.points.xy)[:, 1]
+    assert np.sum((p > 0.5) & (session.points.labels == 0)) > 10  # orange points on blue's side
+    trainer.run_epochs(50)
+    assert trainer.snapshot().train_accuracy >= 0.97  # pulled back
+    # Try: a weight turns the boundary.
+    before = _boundary_offset(trainer)[1]
+    trainer.set_weight(0, 0, 0, float(trainer.weights()[-1].W[0, 0]) + 1.0)
+    assert np.degrees(np.arccos(_boundary_offset(trainer)[1] @ before)) > 5
+
+
 @claim("02-hidden-layer-xor")
 def _hidden_layer_solves_xor(session: Session) -> None:
     xor = sibling(session, "01-perceptron-xor")
@@ -316,6 +366,42 @@ def _try_rates(session: Session) -> set[float]:
     return {float(rate) for rate in re.findall(r"\b(\d+(?:\.\d+)?)\b", do)}
 
 
+def _losses_and_rates(session: Session, epochs: int) -> tuple[np.ndarray, np.ndarray]:
+    """The training loss after every epoch, and the learning rate there."""
+    trainer = session.make_trainer()
+    losses, rates = [], []
+    for _ in range(epochs):
+        trainer.run_epochs(1)
+        snapshot = trainer.snapshot()
+        losses.append(snapshot.train_loss)
+        rates.append(snapshot.learning_rate)
+    return np.array(losses), np.array(rates)
+
+
+@claim("04e-learning-rate-schedules")
+def _schedules_bring_the_loss_to_rest(session: Session) -> None:
+    assert session.training.schedule.name == "constant"
+    lr = session.training.optimizer.lr
+
+    def jitter(losses: np.ndarray) -> float:  # epoch-to-epoch changes over the last 20
+        return float(np.std(np.diff(losses[-20:])))
+
+    constant, _ = _losses_and_rates(session, 200)
+    runs = {
+        name: _losses_and_rates(with_training(session, schedule=ScheduleSpec(name)), 200)
+        for name in ("step", "cosine", "one_cycle")
+    }
+    assert 10 * jitter(runs["cosine"][0]) < jitter(constant)
+    assert 10 * jitter(runs["one_cycle"][0]) < jitter(constant)
+    assert jitter(runs["step"][0]) < jitter(constant)
+    step_rates = runs["step"][1]  # halved after epochs 50, 100 and 150
+    np.testing.assert_allclose(step_rates[[0, 50, 100, 150]], lr * 0.5 ** np.arange(4))
+    assert runs["cosine"][1][-1] < 1e-3 * lr
+    one_cycle = runs["one_cycle"][1]
+    assert one_cycle[0] < lr / 10 and 50 <= int(np.argmax(one_cycle)) <= 70
+    assert one_cycle[-1] < lr / 25
+
+
 def _loss_changes(session: Session, epochs: int = 150) -> np.ndarray:
     losses = np.array([s.train_loss for s in train(session, epochs, every=1)[1]])
     return np.diff(losses[30:])  # past the first fast descent
@@ -369,6 +455,31 @@ def _relu_he_keeps_gradients(session: Session) -> None:
     assert snapshot.train_accuracy >= 0.95
 
 
+@claim("07c-exploding-gradients")
+def _clipping_tames_exploding_gradients(session: Session) -> None:
+    assert session.training.grad_clip is None and session.points.problem == "regression"
+    assert abs(session.points.labels.var() - 0.52) < 0.01  # "0.52, the spread of the targets"
+    trainer = session.make_trainer()
+    trainer.run_epochs(1)
+    if not trainer.diverged:
+        assert trainer.snapshot().grad_norm_per_layer.max() > 10  # exploded in epoch 1
+        trainer.run_epochs(199)
+    assert trainer.diverged or trainer.snapshot().train_loss > 0.3
+    clipped, snapshots = train(with_training(session, grad_clip=1.0), 200)
+    assert not clipped.diverged and snapshots[-1].train_loss < 0.05
+
+
+@pytest.mark.slow
+def test_exploding_gradients_diverge_on_three_seeds_of_ten() -> None:
+    """Lesson 7c: "Training diverged (on 3 of the training seeds 0-9)"."""
+
+    def diverges(seed: int) -> bool:
+        return train(lesson_on_seed("07c-exploding-gradients", seed), 200)[0].diverged
+
+    assert "on 3 of the training seeds 0–9" in load_lesson("07c-exploding-gradients").notes.text
+    assert seeds_where(diverges) == 3
+
+
 @claim("08-zero-init")
 def _zero_init_keeps_units_identical(session: Session) -> None:
     trainer, snapshots = train(session, 100)
@@ -409,6 +520,77 @@ def _regularization_fights_overfitting(session: Session) -> None:
     assert trainer.stopped_early and "the validation loss has not improved" in trainer.message
 
 
+@claim("09b-validation-and-test")
+def _validation_chooses_and_test_measures(session: Session) -> None:
+    overfit = sibling(session, "09-overfitting")
+    assert np.array_equal(session.points.xy, overfit.points.xy)
+    assert np.array_equal(session.points.split_codes, overfit.points.split_codes)
+    assert session.training.early_stopping_patience == 20
+    trainer, _ = train(session, 300)
+    assert trainer.stopped_early and "the validation loss has not improved" in trainer.message
+    assert 35 <= trainer.epoch <= 45  # "after about 40 epochs"
+    snapshot = trainer.snapshot()
+    assert 0.31 <= snapshot.validation_loss <= 0.36 and 0.44 <= snapshot.test_loss <= 0.54
+    assert snapshot.validation_loss < snapshot.test_loss
+
+
+def _stopped_on_test(session: Session) -> Session:
+    """The same lesson without its validation points: early stopping watches the test ones."""
+    points = session.points
+    keep = ~points.is_validation
+    return session.replace(points=points.with_points(points.xy[keep], points.labels[keep],
+                                                     points.is_test[keep]))  # fmt: skip
+
+
+@pytest.mark.slow
+def test_stopping_on_test_flatters_the_test_loss_on_six_seeds_of_ten() -> None:
+    """Lesson 9b: "lower on 6 of the seeds 0-9, equal on the rest"."""
+    lower = 0
+    for seed in SEEDS:
+        honest = train(lesson_on_seed("09b-validation-and-test", seed), 300)[1][-1]
+        flattering = train(_stopped_on_test(lesson_on_seed("09b-validation-and-test", seed)), 300)
+        assert flattering[1][-1].test_loss <= honest.test_loss
+        lower += flattering[1][-1].test_loss < honest.test_loss
+    assert "lower on 6 of the seeds 0–9" in load_lesson("09b-validation-and-test").notes.text
+    assert lower == 6
+
+
+@claim("09c-capacity")
+def _capacity_too_small_right_too_big(session: Session) -> None:
+    assert len(session.points.train()[0]) == 60
+    right = final(session, 300)
+    assert right.train_accuracy == 1.0 and 0.84 <= right.test_accuracy <= 0.89
+    small = final(with_network(session, layers=(LayerSpec(1, "tanh"),)), 300)
+    assert small.train_accuracy < 0.7 and small.test_accuracy < 0.7
+    big = final(with_network(session, layers=(LayerSpec(64, "tanh"),) * 3), 300)
+    assert big.train_accuracy == 1.0 and big.test_loss > 2 * right.test_loss
+
+
+@pytest.mark.slow
+def test_depth_beats_width_on_the_spiral_on_eight_seeds_of_ten() -> None:
+    """Lesson 9c: two layers of 8 (105 weights) beat one layer of 24 (97) on 8 of 10 seeds
+    (one tie, one loss)."""
+    spiral = with_network(
+        load_lesson("09c-capacity"),
+        layers=(LayerSpec(24, "tanh"),),
+    ).replace(points=rounded_generate("spiral", n=300, noise=0.1, arms=2))
+
+    def margin(seed: int) -> float:
+        wide = with_training(spiral, seed=seed)
+        deep = with_network(wide, layers=(LayerSpec(8, "tanh"),) * 2)
+        return final(deep, 300).train_accuracy - final(wide, 300).train_accuracy
+
+    margins = [margin(seed) for seed in SEEDS]
+    assert "on 8 of the seeds 0–9 (one tie, one loss)" in load_lesson("09c-capacity").notes.text
+    assert sum(m > 0 for m in margins) == 8 and sum(m < 0 for m in margins) == 1
+
+
+def rounded_generate(name: str, **options: object) -> Points:
+    """A generated data set as the lessons make them: seed 0, 30 % test points, 4 decimals."""
+    points = generate(name, seed=0, test_ratio=0.3, **options)
+    return points.with_points(np.round(points.xy, 4), points.labels, points.is_test)
+
+
 @claim("10-feature-engineering")
 def _squared_features_draw_a_circle(session: Session) -> None:
     assert session.network.layers == () and set(session.network.inputs) == {"x1^2", "x2^2"}
@@ -426,6 +608,42 @@ def _softmax_separates_three_arms(session: Session) -> None:
     probabilities = trainer.predict(session.points.xy[:5])
     assert probabilities.shape == (5, session.points.classes)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+
+@claim("11b-cross-entropy-not-mse")
+def _cross_entropy_pulls_hardest_where_most_wrong(session: Session) -> None:
+    assert session.network.layers == () and session.training.init == "normal"
+    assert session.training.loss_for(session.network) == "bce"
+    with pytest.raises(ValueError, match="'mse' does not fit 2 classes"):
+        with_training(session, loss="mse").loss_for(session.network)  # classes: no MSE
+    xy, y = session.points.train()
+    # The engine's gradient of the logit is p - y: one full-batch SGD step moves the output
+    # bias by exactly -lr * mean(p - y).
+    full = with_training(session, batch_size=len(y), shuffle=False).make_trainer()
+    p = full.predict(xy)[:, 1]
+    bias = float(full.weights()[-1].b[0])
+    full.run(1)
+    step = float(full.weights()[-1].b[0]) - bias
+    np.testing.assert_allclose(step, -session.training.optimizer.lr * np.mean(p - y), rtol=1e-9)
+    # Where the start is confidently wrong, the squared error's slope is far weaker.
+    wrong = np.abs(p - y) > 0.9
+    squared = 2 * (p - y) * p * (1 - p)
+    assert np.all(np.abs(squared[wrong]) * 5 < np.abs(p - y)[wrong])  # 1/(2·0.1·0.9) = 5.6
+    assert np.isclose(2 * (0.01 - 1) * 0.01 * 0.99, -0.0196, atol=1e-4)  # the text's numbers
+    assert final(session, 50).train_accuracy >= 0.97
+
+
+@pytest.mark.slow
+def test_a_normal_start_is_confidently_wrong_on_seven_seeds_of_ten() -> None:
+    """Lesson 11b: "On 7 of the training seeds 0-9 the start is confidently wrong somewhere"."""
+
+    def confidently_wrong(seed: int) -> bool:
+        session = lesson_on_seed("11b-cross-entropy-not-mse", seed)
+        p = session.make_trainer().predict(session.points.xy)[:, 1]
+        return bool(np.any(np.abs(p - session.points.labels) > 0.9))
+
+    assert "On 7 of the training seeds 0–9" in load_lesson("11b-cross-entropy-not-mse").notes.text
+    assert seeds_where(confidently_wrong) == 7
 
 
 @claim("12-regression-mse")

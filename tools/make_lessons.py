@@ -10,6 +10,7 @@ that the files on disk are exactly what this script builds and that every lesson
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,6 +174,14 @@ TABLE: tuple[LessonSource, ...] = (
         speed=10,
     ),
     LessonSource(
+        "01d-bias-shifts-the-boundary",
+        dataset("gaussians", noise=0.5, classes=2),
+        (),
+        training(lr=0.1),
+        speed=10,
+        pause_at=(50,),
+    ),
+    LessonSource(
         "02-hidden-layer-xor",
         truth_table("xor"),
         hidden(4, "tanh"),
@@ -201,6 +210,14 @@ TABLE: tuple[LessonSource, ...] = (
         hidden(4, "tanh"),
         training(lr=100.0),
         speed=5,
+    ),
+    LessonSource(
+        "04e-learning-rate-schedules",
+        dataset("spiral", n=300, noise=0.1, arms=2),
+        hidden(16, "tanh", 2),
+        training(lr=0.3),
+        speed=30,
+        pause_at=(200,),
     ),
     LessonSource(
         "05-batch-size",
@@ -233,6 +250,14 @@ TABLE: tuple[LessonSource, ...] = (
         pause_at=(50,),
     ),
     LessonSource(
+        "07c-exploding-gradients",
+        dataset("sine", n=300),
+        hidden(8, "relu", 4),
+        training(lr=0.1, init="he_uniform"),
+        speed=10,
+        pause_at=(200,),
+    ),
+    LessonSource(
         "08-zero-init",
         dataset("circle"),
         hidden(4, "sigmoid", 2),
@@ -244,6 +269,22 @@ TABLE: tuple[LessonSource, ...] = (
         "09-overfitting",
         dataset("xor", noise=0.4, test_ratio=0.55, validation_ratio=0.3, seed=1),
         hidden(32, "tanh", 3),
+        training("adam", lr=0.01),
+        speed=30,
+        pause_at=(300,),
+    ),
+    LessonSource(
+        "09b-validation-and-test",
+        dataset("xor", noise=0.4, test_ratio=0.55, validation_ratio=0.3, seed=1),
+        hidden(32, "tanh", 3),
+        dataclasses.replace(training("adam", lr=0.01), early_stopping_patience=20),
+        speed=10,
+        pause_at=(40,),
+    ),
+    LessonSource(
+        "09c-capacity",
+        dataset("circle", noise=0.25, test_ratio=0.7),
+        hidden(8, "tanh"),
         training("adam", lr=0.01),
         speed=30,
         pause_at=(300,),
@@ -263,6 +304,14 @@ TABLE: tuple[LessonSource, ...] = (
         training("adam", lr=0.01),
         speed=10,
         pause_at=(100,),
+    ),
+    LessonSource(
+        "11b-cross-entropy-not-mse",
+        dataset("gaussians", noise=0.5, classes=2),
+        (),
+        training(lr=0.1, init="normal"),
+        speed=10,
+        pause_at=(50,),
     ),
     LessonSource(
         "12-regression-mse",

@@ -7,13 +7,16 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from playground.lessons import LESSONS
+from playground.lessons import LESSONS, chapters
 
 
 def _lesson_actions(window):  # noqa: ANN001, ANN202
+    """Every lesson's action, from the chapters' submenus, in menu order."""
     return {
         a.objectName().removeprefix("lesson_"): a
-        for a in window.lessons_menu.actions()
+        for chapter in window.lessons_menu.actions()
+        if chapter.menu() is not None
+        for a in chapter.menu().actions()
         if a.objectName().startswith("lesson_")
     }
 
@@ -28,7 +31,9 @@ def test_the_menu_lists_the_lessons_in_course_order(window) -> None:  # noqa: AN
     actions = _lesson_actions(window)
     assert list(actions) == [lesson.id for lesson in LESSONS]
     assert [a.text() for a in actions.values()] == [lesson.title for lesson in LESSONS]
-    assert len(LESSONS) >= 13
+    assert len(LESSONS) >= 24
+    titles = [a.text() for a in window.lessons_menu.actions() if a.menu() is not None]
+    assert titles == list(chapters()) and len(titles) >= 6  # grouped by course chapter
     assert not window.notes_panel.isVisible()  # the default session has no notes
 
 

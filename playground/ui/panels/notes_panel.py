@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QTextBrowser, QWidget
 
-from playground.lessons import LESSONS, Lesson
+from playground.lessons import LESSONS, Lesson, chapters
 from playground.session import Session
 from playground.ui.models.session_model import SessionModel
 from playground.ui.widgets.appearance import Appearance, Look
@@ -115,14 +115,21 @@ class NotesPanel(QDockWidget):
 
 
 def lessons_menu(parent: QWidget, open_lesson: Callable[[Lesson], object]) -> QMenu:
-    """A menu with one entry per lesson (course order) that calls open_lesson."""
+    """A menu with one submenu per course chapter, one entry per lesson (course order) that
+    calls open_lesson."""
     menu = QMenu("&Lessons", parent)
     menu.setToolTipsVisible(True)
-    for lesson in LESSONS:
-        action = menu.addAction(lesson.title)
-        action.setObjectName(f"lesson_{lesson.id}")
-        action.setToolTip(f"Open the lesson {lesson.id} (its data, network, settings and notes)")
-        action.triggered.connect(lambda _=False, chosen=lesson: open_lesson(chosen))
+    for chapter, members in chapters(LESSONS).items():
+        submenu = menu.addMenu(chapter)
+        submenu.setObjectName(f"chapter_{chapter}")
+        submenu.setToolTipsVisible(True)
+        for lesson in members:
+            action = submenu.addAction(lesson.title)
+            action.setObjectName(f"lesson_{lesson.id}")
+            action.setToolTip(
+                f"Open the lesson {lesson.id} (its data, network, settings and notes)"
+            )
+            action.triggered.connect(lambda _=False, chosen=lesson: open_lesson(chosen))
     if not LESSONS:
         menu.addAction("No lessons installed").setEnabled(False)
     return menu
