@@ -148,3 +148,18 @@ def test_masks_that_do_not_fit_are_refused():
         check_masks(NETWORK, NeuronMasks(masks.frozen[:2], masks.off))
     with pytest.raises(ValueError, match=r"weights\[0\].frozen"):
         check_masks(NETWORK, NeuronMasks(((False,),) + masks.frozen[1:], masks.off))
+
+
+def test_the_plain_python_kernels_honour_the_masks_bit_for_bit():
+    masks = NeuronMasks.none(NETWORK).with_frozen(0, 0, True).with_off(0, 2, True)
+    masks = masks.with_off(1, 1, True)
+    compiled, plain = make_trainer("momentum"), make_trainer("momentum")
+    plain.kernels = PythonKernels()
+    for trainer in (compiled, plain):
+        trainer.set_masks(masks)
+        trainer.run(12)
+    assert np.array_equal(compiled.parameters(), plain.parameters())
+    xy = np.random.default_rng(1).uniform(-4, 4, (30, 2))
+    for a, b in zip(compiled.unit_outputs(xy), plain.unit_outputs(xy), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+    assert not plain.unit_outputs(xy)[1][2].any() and not plain.unit_outputs(xy)[2][1].any()

@@ -169,6 +169,8 @@ def test_the_first_layers_line_drags_to_new_weights(qtbot, window) -> None:  # n
     for x, y in ((-2.0, 1.0), (3.0, -1.5)):  # the neuron's z is 0 on both ends
         assert abs(w[0] * x + w[1] * y + b) < 1e-12
     assert np.isclose(np.hypot(*w), norm)
+    saved = window.controller.current_session().weights[0]
+    assert np.array_equal(saved.W[2], w) and saved.b[2] == b  # in the session, bit for bit
     window.undo_action.trigger()
     weights_now(qtbot, window, lambda w: np.array_equal(w[0].W[2], old.W[2]))
 
