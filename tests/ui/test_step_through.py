@@ -205,3 +205,22 @@ def test_the_step_panel_shows_its_step_model_alone(qtbot) -> None:
     assert len(panel.boundary.images) == 2
     step.close()
     assert not panel.stage_buttons[0].isEnabled()
+
+
+def test_batch_norm_and_dropout_show_on_the_neurons() -> None:
+    """Forward captions: the value after batch norm, and how many points dropout zeroed."""
+    from playground.engine.step_trace import TrainerState, trace_step
+
+    session = small_session()
+    network = dataclasses.replace(
+        session.network, layers=(LayerSpec(3, "tanh", dropout=0.5, batch_norm=True),)
+    )
+    session = session.replace(network=network)
+    trace = trace_step(TrainerState.of(session.make_trainer()))
+    layer = trace.explanation.layers[0]
+    captions = [neuron_caption(trace, "forward", 1, unit) for unit in range(3)]
+    for unit, caption in enumerate(captions):
+        assert f"BN {number(layer.y[:, unit].mean())}" in caption
+        dropped = int(np.count_nonzero(layer.dropout_mask[:, unit] == 0))
+        assert (f"dropped {dropped}/{trace.indices.size}" in caption) == (dropped > 0)
+    assert any("dropped" in caption for caption in captions)

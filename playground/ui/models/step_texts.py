@@ -58,12 +58,14 @@ def neuron_caption(trace: StepTrace, stage: str, column: int, unit: int) -> str:
             return f"p {prediction}"
         return f"ŷ {prediction} (y {number(explanation.targets.mean())})"
     lines = [f"z {number(layer.z[:, unit].mean())}", f"a {number(layer.a[:, unit].mean())}"]
-    if (
-        layer.dropout_mask is not None
-        and trace.indices.size == 1
-        and layer.dropout_mask[0, unit] == 0
-    ):
-        lines[1] = "a 0 (dropped)"
+    if layer.batch_norm is not None:  # y = γ·(z − mean)/√(var + ε) + β, then a = g(y)
+        lines.insert(1, f"BN {number(layer.y[:, unit].mean())}")
+    if layer.dropout_mask is not None:
+        dropped = int(np.count_nonzero(layer.dropout_mask[:, unit] == 0))
+        if trace.indices.size == 1 and dropped:
+            lines[-1] = "a 0 (dropped)"
+        elif dropped:
+            lines.append(f"dropped {dropped}/{trace.indices.size}")
     return "\n".join(lines)
 
 
