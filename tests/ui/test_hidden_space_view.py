@@ -116,3 +116,29 @@ def test_a_trained_xor_net_is_split_by_the_drawn_line(qtbot, make_view) -> None:
     assert len(x) == 2  # and it is drawn
     normal, offset = space.boundary.A[0], space.boundary.d[0]
     np.testing.assert_allclose(normal[0] * x + normal[1] * y + offset, 0, atol=1e-9)
+
+
+def test_many_points_show_as_an_even_sample_and_the_caption_says_what_is_drawn(
+    qtbot,  # noqa: ANN001
+    make_view,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from playground.ui.models import inspection
+
+    monkeypatch.setattr(inspection, "MAX_SPACE_POINTS", 40)
+    points = generate("gaussians", n=150, noise=0.2, seed=3, classes=3)
+    network = NetworkSpec(("x1", "x2"), (LayerSpec(4, "tanh"),), "classification", 3)
+    view = make_view(Session(points, network, TrainingSpec(seed=2)))
+    qtbot.waitUntil(lambda: view.result is not None, timeout=WAIT_MS)
+    space = view.result.space
+    X = view.frame.loss_inputs.X
+    step = -(-X.shape[1] // 40)
+    assert len(space.points) == len(range(0, X.shape[1], step)) <= 40
+    net = eval_network_of(view.frame, view._data.points)
+    H = net.activations(X[:, ::step], 0)
+    np.testing.assert_allclose(space.projection.coordinates(H), space.points, atol=1e-12)
+    text = view.caption.text()
+    assert f"{len(space.points)} of the {X.shape[1]} training points" in text
+    assert "class regions" in text and "PCA plane" in text
+    x, _ = view.plot.boundary.getData()
+    assert x is None or len(x) == 0  # no single line for 3 classes: the regions show them

@@ -24,6 +24,7 @@ from playground.worker import Frame
 
 Array = npt.NDArray[np.float64]
 DEFAULT_RANGE = (-6.0, 6.0)
+MAX_SPACE_POINTS = 2_000  # training points drawn in the hidden space at most (an even sample)
 
 
 def eval_network_of(frame: Frame, points: Points) -> EvalNetwork | None:
@@ -74,6 +75,8 @@ class SpaceResult:
     space: HiddenSpace
     problem: str
     classes: int
+    training_points: int  # all of them (the space shows an even sample of at most
+    # MAX_SPACE_POINTS)
 
     @property
     def run(self) -> int:
@@ -99,8 +102,7 @@ def compute_space(
     space = hidden_space(
         net,
         fitted.layer,
-        frame.loss_inputs.X,
-        frame.loss_inputs.targets,
+        *_sample(frame.loss_inputs.X, frame.loss_inputs.targets),
         kind=fitted.kind,
         neurons=fitted.neurons,
         x_range=x_range,
@@ -108,7 +110,14 @@ def compute_space(
         previous=previous,
     )
     network = frame.network
-    return SpaceResult(frame, fitted, space, network.problem, network.classes)
+    n = frame.loss_inputs.X.shape[1]
+    return SpaceResult(frame, fitted, space, network.problem, network.classes, n)
+
+
+def _sample(X: Array, labels: Array) -> tuple[Array, Array]:
+    """At most MAX_SPACE_POINTS of the points: every k-th (all of them when fewer)."""
+    step = -(-X.shape[1] // MAX_SPACE_POINTS)
+    return (X, labels) if step <= 1 else (X[:, ::step], labels[::step])
 
 
 # ----- where it is wrong ------------------------------------------------------------------------

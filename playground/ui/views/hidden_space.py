@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.engine import kernels as K
 from playground.engine.hidden_space import PROJECTIONS, Projection
 from playground.inspection_worker import InspectionWorker
 from playground.ui.models.data_editor import DataEditor
@@ -33,6 +34,11 @@ from playground.ui.views.hidden_space_plot import HiddenSpacePlot
 from playground.ui.widgets.appearance import Appearance, Look
 from playground.worker import Frame
 
+OUTPUT_DRAWN = {  # what shows the output layer, by its kind (kernels.OUT_*)
+    K.OUT_SIGMOID: "Background and black line (its decision line, P = 0.5)",
+    K.OUT_SOFTMAX: "Background (the class regions; their borders are its decision lines)",
+    K.OUT_LINEAR: "Background (its value)",
+}
 POLL_MS = 40  # how often the view looks for a new picture from the worker
 JOB = "hidden space"
 TIP = (
@@ -60,22 +66,21 @@ def caption_text(result: SpaceResult) -> str:
         i, j = projection.neurons or (0, 1)
         where = f"{layer}: neuron {i + 1} across, neuron {j + 1} up."
     boundary = space.boundary
+    drawn = OUTPUT_DRAWN[boundary.out_kind] if boundary is not None else ""
     if boundary is None:
-        return f"{where} No decision line: more layers follow this one."
-    if boundary.exact:
-        line = "The output's decision line (black, P = 0.5) is exact here."
+        line = "No decision line: more layers follow this one."
+    elif boundary.exact:
+        line = f"{drawn}: the output layer there, exact."
     elif projection.kind == "pca":
         line = (
-            "Background and black line: the output on the PCA plane through the points' mean "
-            "(the other directions held at the mean), an approximation."
+            f"{drawn}: the output on the PCA plane through the points' mean (the other "
+            "directions held at the mean), an approximation."
         )
     else:
-        line = (
-            "Background and black line: the output with the other neurons held at their mean, "
-            "an approximation."
-        )
-    if result.problem == "regression":
-        line = line.replace("decision line (black, P = 0.5)", "value (background)")
+        line = f"{drawn}: the output with the other neurons held at their mean, an approximation."
+    shown = len(space.points)
+    if shown < result.training_points:
+        line += f" (An even sample: {shown:,} of the {result.training_points:,} training points.)"
     return f"{where} {line}"
 
 
