@@ -63,7 +63,7 @@ def test_the_view_follows_training_with_the_frames_activations(qtbot, make_view)
     frame = view.frame
     qtbot.waitUntil(lambda: view.result.run == frame.run and not view.runner.playing)
     # the drawn coordinates are the layer's activations of that run's weights
-    drawn = np.column_stack(view.plot.points.getData())
+    drawn = view.plot.drawn_points()
     np.testing.assert_array_equal(drawn, view.result.space.points)
     assert view.result.space.boundary is not None and view.result.space.boundary.exact
     assert "exact" in view.caption.text()

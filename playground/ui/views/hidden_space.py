@@ -265,7 +265,7 @@ class HiddenSpaceView(QWidget):
         space = result.space
         key = (result.run, space.layer, result.choice.kind, space.units)
         self._previous = (key, space.projection)
-        self.plot.show(result)
+        self.plot.show_space(result)
         self.caption.setText(caption_text(result))
         self._fit_caption()
         self.updated.emit(result)

@@ -37,7 +37,7 @@ def _lines_path(lines: npt.NDArray[np.float64]) -> tuple[np.ndarray, np.ndarray]
 
 
 class HiddenSpacePlot(pg.PlotWidget):
-    """The plot of one `SpaceResult`; created once, fed with `show`."""
+    """The plot of one `SpaceResult`; created once, fed with `show_space`."""
 
     def __init__(self) -> None:
         axes = {name: SpacedAxis(name) for name in ("left", "bottom")}
@@ -51,12 +51,13 @@ class HiddenSpacePlot(pg.PlotWidget):
         self.background = pg.ImageItem(axisOrder="row-major")
         self.background.setZValue(-10)
         self.lines = pg.PlotCurveItem(connect="finite", antialias=True)
-        self.points = pg.ScatterPlotItem(pxMode=True)
-        self.points.setZValue(10)
+        self.points = pg.ScatterPlotItem(pxMode=True)  # regression: one colour per point
+        self.class_points: list[pg.ScatterPlotItem] = []  # classes: one item each (fast)
         self.boundary = pg.PlotCurveItem(antialias=True)
         self.boundary.setZValue(5)
         for element in (self.background, self.lines, self.boundary, self.points):
             self.addItem(element)
+        self.points.setZValue(10)
         self.result: SpaceResult | None = None
         self._look = Look()
         self._range: QRectF | None = None
@@ -72,7 +73,7 @@ class HiddenSpacePlot(pg.PlotWidget):
         self.lines.setPen(pg.mkPen(LINE_COLOR, width=look.line(1.0)))
         self.boundary.setPen(pg.mkPen(BOUNDARY_COLOR, width=look.line(2.5)))
         if self.result is not None:
-            self.show(self.result)
+            self.show_space(self.result)
 
     def clear_space(self) -> None:
         """Nothing to show."""
@@ -81,9 +82,11 @@ class HiddenSpacePlot(pg.PlotWidget):
         self.background.clear()
         self.lines.setData([], [])
         self.points.setData([])
+        for item in self.class_points:
+            item.setData([])
         self.boundary.setData([], [])
 
-    def show(self, result: SpaceResult) -> None:
+    def show_space(self, result: SpaceResult) -> None:
         """Draw a computed hidden space."""
         self.result = result
         space = self.result.space
@@ -95,25 +98,47 @@ class HiddenSpacePlot(pg.PlotWidget):
         self._draw_boundary()
 
     def _draw_points(self, result: SpaceResult) -> None:
-        look, labels = self._look, result.space.labels
-        size = look.px(POINT_SIZE)
+        look, labels, xy = self._look, result.space.labels, result.space.points
+        size, pen = look.px(POINT_SIZE), pg.mkPen("w", width=look.line(1.0))
         if result.problem == "regression":
             low, high = colors.symmetric_range(labels, floor=1.0)
             fill = colors.value_colors(labels, low, high, look.palette)
             brushes = [pg.mkBrush(*c) for c in fill.tolist()]
-            symbols = ["o"] * len(labels)
+            self.points.setData(pos=xy, brush=brushes, symbol="o", size=size, pen=pen)
+            classes = 0
         else:
-            classes = labels.astype(int)
-            table = [pg.mkBrush(*c) for c in look.colors.classes]
-            brushes = [table[c] for c in classes]
-            symbols = [colors.CLASS_MARKERS[c] for c in classes]
-        self.points.setData(
-            pos=result.space.points,
-            brush=brushes,
-            symbol=symbols,
-            size=size,
-            pen=pg.mkPen("w", width=look.line(1.0)),
-        )
+            self.points.setData([])
+            classes = result.classes
+        while len(self.class_points) < classes:
+            item = pg.ScatterPlotItem(pxMode=True)
+            item.setZValue(10)
+            self.addItem(item)
+            self.class_points.append(item)
+        for c, item in enumerate(self.class_points):
+            if c >= classes:
+                item.setData([])
+                continue
+            item.setData(
+                pos=xy[labels == c],
+                brush=pg.mkBrush(*look.colors.classes[c]),
+                symbol=colors.CLASS_MARKERS[c],
+                size=size * colors.MARKER_SCALES.get(colors.CLASS_MARKERS[c], 1.0),
+                pen=pen,
+            )
+
+    def drawn_points(self) -> npt.NDArray[np.float64]:
+        """Every point drawn (n, 2), in the order of the result's points."""
+        result = self.result
+        if result is None:
+            return np.zeros((0, 2))
+        if result.problem == "regression":
+            return np.column_stack(self.points.getData())
+        drawn = np.zeros_like(result.space.points)
+        for c, item in enumerate(self.class_points[: result.classes]):
+            mask = result.space.labels == c
+            if mask.any():
+                drawn[mask] = np.column_stack(item.getData())
+        return drawn
 
     def _fit(self, points: npt.NDArray[np.float64]) -> None:
         """Show the points; grow at once, shrink only when they use little of the view."""
