@@ -20,6 +20,9 @@ import pytest
 from playground.data.generators import generate
 from playground.data.points import Points
 from playground.engine import GridRequest, LayerSpec, ScheduleSpec, Snapshot, Trainer
+from playground.engine.hidden_space import EvalNetwork, HiddenSpace, hidden_space
+from playground.engine.landscape import loss_grid, pca_plane, random_plane
+from playground.engine.step_trace import trace_trainer_step
 from playground.io.json_format import dump_json
 from playground.lessons import (
     CHAPTERS,
@@ -31,6 +34,7 @@ from playground.lessons import (
     lessons_folder,
     load_lesson,
 )
+from playground.race import Race, Standing
 from playground.session import Session, SessionError, load_session, session_to_dict
 
 LESSON_IDS = [lesson.id for lesson in LESSONS]
@@ -316,6 +320,53 @@ def _hidden_layer_solves_xor(session: Session) -> None:
     assert last.train_accuracy >= 0.97 and last.test_accuracy >= 0.97
 
 
+def _blob_corners(session: Session, trainer: Trainer) -> tuple[HiddenSpace, np.ndarray]:
+    """The hidden space of the first hidden layer (as the view draws it) and the mean hidden
+    point of each truth-table blob, by quadrant (x1 > 0, x2 > 0)."""
+    network = EvalNetwork.of(
+        trainer.loss_inputs(), trainer.parameters(), session.network.inputs,
+        trainer.standardization,
+    )  # fmt: skip
+    xy, labels = session.points.train()
+    space = hidden_space(network, 0, network.features(xy), labels)
+    quadrant = 2 * (xy[:, 0] > 0) + (xy[:, 1] > 0)
+    return space, np.array([space.points[quadrant == q].mean(axis=0) for q in range(4)])
+
+
+@claim("02b-hidden-space")
+def _hidden_space_makes_xor_a_line(session: Session) -> None:
+    assert [layer.units for layer in session.network.layers] == [2]
+    xor = sibling(session, "01-perceptron-xor")
+    assert np.array_equal(xor.points.xy, session.points.xy)
+    trainer, snapshots = train(session, 200)
+    space, corners = _blob_corners(session, trainer)
+    assert space.boundary is not None and space.boundary.exact  # two units: the whole space
+    xy, labels = session.points.train()
+    drawn_side = space.boundary.logits(space.points)[:, 0] > 0
+    blob_class = np.array([0, 1, 1, 0])  # XOR of the quadrant
+    apart = [np.linalg.norm(corners[i] - corners[j]) for i in range(4) for j in range(4)
+             if blob_class[i] != blob_class[j]]  # fmt: skip
+    if snapshots[-1].train_accuracy == 1.0:
+        assert np.all(drawn_side == (labels == 1))  # the drawn line separates every point
+        same = min(np.linalg.norm(corners[0] - corners[3]), np.linalg.norm(corners[1] - corners[2]))
+        assert same < 0.1  # the two blobs of one class share a corner
+        assert min(apart) > 1.5 and np.all(np.abs(corners) > 0.85)  # corners of the square
+    else:
+        assert snapshots[-1].train_accuracy <= 0.8  # stuck near 75 %
+        assert min(apart) < 0.01  # a class-0 and a class-1 blob on the same corner
+
+
+@pytest.mark.slow
+def test_two_hidden_units_separate_xor_in_the_hidden_space_on_six_seeds_of_ten() -> None:
+    """Lesson 2b: "On 6 of the training seeds 0-9 the four blobs move to corners"."""
+
+    def solved(seed: int) -> bool:
+        return final(lesson_on_seed("02b-hidden-space", seed), 200).train_accuracy == 1.0
+
+    assert "On 6 of the training seeds 0–9" in load_lesson("02b-hidden-space").notes.text
+    assert seeds_where(solved) == 6
+
+
 @claim("03-linear-stays-linear")
 def _linear_layers_stay_linear(session: Session) -> None:
     assert len(session.network.layers) >= 3
@@ -328,6 +379,40 @@ def _linear_layers_stay_linear(session: Session) -> None:
     trainer, snapshots = train(bent, 200)
     assert snapshots[-1].train_accuracy >= 0.97
     assert output_logit_residual(trainer) > 0.05
+
+
+@claim("03b-backprop-by-hand")
+def _backprop_by_hand_is_the_engines_step(session: Session) -> None:
+    assert [layer.units for layer in session.network.layers] == [2]
+    assert session.training.batch_size == 1 and session.training.optimizer.name == "sgd"
+    trainer, _ = train(session, 10)
+    trace = trace_trainer_step(trainer)  # what the inspector shows (the next point)
+    (i,) = trace.indices
+    x, y = session.points.train()[0][i], session.points.train()[1][i]
+    (W1, b1), (W2, b2) = ((w.W, w.b) for w in trainer.weights())
+    z1 = W1 @ x + b1  # by hand, as the notes write it
+    h = np.tanh(z1)
+    z2 = W2[0] @ h + b2[0]
+    p = 1 / (1 + np.exp(-z2))
+    loss = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    delta2 = p - y
+    delta1 = (1 - h**2) * (W2[0] * delta2)
+    hidden_stage, output_stage = trace.explanation.layers
+    np.testing.assert_allclose(hidden_stage.z[0], z1, rtol=1e-12)
+    np.testing.assert_allclose(hidden_stage.a[0], h, rtol=1e-12)
+    np.testing.assert_allclose(output_stage.a[0, 0], p, rtol=1e-12)
+    np.testing.assert_allclose(trace.explanation.loss, loss, rtol=1e-12)
+    np.testing.assert_allclose(output_stage.delta[0, 0], delta2, rtol=1e-12)
+    np.testing.assert_allclose(hidden_stage.delta[0], delta1, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(output_stage.grad_W[0], delta2 * h, rtol=1e-12)
+    np.testing.assert_allclose(hidden_stage.grad_W, np.outer(delta1, x), rtol=1e-12, atol=1e-15)
+    lr = session.training.optimizer.lr
+    after = trace.after
+    np.testing.assert_allclose(after[0].W, W1 - lr * np.outer(delta1, x), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(after[1].W[0], W2[0] - lr * delta2 * h, rtol=1e-12)
+    np.testing.assert_allclose(after[1].b[0], b2[0] - lr * delta2, rtol=1e-12)
+    trainer.run(1)  # the step training takes is the traced one, bit for bit
+    assert np.array_equal(trainer.parameters(), trace.params_after)
 
 
 @claim("04-learning-rate")
@@ -378,6 +463,70 @@ def _losses_and_rates(session: Session, epochs: int) -> tuple[np.ndarray, np.nda
     return np.array(losses), np.array(rates)
 
 
+def _bends(trainer: Trainer, centre: np.ndarray) -> float:
+    """The most negative second difference of the loss along the rows and columns of the
+    landscape view's grid (random plane, seed 0, span 1, 31 × 31) through `centre`, relative
+    to the loss's range there: >= 0 on a convex slice."""
+    plane = random_plane(trainer.layout, centre, seed=0)
+    axis = np.linspace(-1.0, 1.0, 31)
+    loss = loss_grid(trainer.loss_inputs(), plane, axis, axis, threads=1)
+    rows = loss[:, 2:] - 2 * loss[:, 1:-1] + loss[:, :-2]
+    columns = loss[2:, :] - 2 * loss[1:-1, :] + loss[:-2, :]
+    return float(min(rows.min(), columns.min()) / np.ptp(loss))
+
+
+@claim("04c-loss-landscape")
+def _logistic_regression_is_a_bowl_a_hidden_layer_is_not(session: Session) -> None:
+    assert session.network.layers == ()
+    assert np.array_equal(
+        session.points.xy, sibling(session, "01d-bias-shifts-the-boundary").points.xy
+    )
+    trainer = session.make_trainer()
+    start = trainer.parameters()
+    trainer.run_epochs(50)
+    assert trainer.snapshot().train_loss < 0.5 * session.make_trainer().snapshot().train_loss
+    assert _bends(trainer, start) >= -1e-9 and _bends(trainer, trainer.parameters()) >= -1e-9
+    hidden_layer = sibling(session, "02-hidden-layer-xor")
+    trainer = hidden_layer.make_trainer()
+    start = trainer.parameters()
+    trainer.run_epochs(100)
+    assert _bends(trainer, start) < -1e-3  # bends downward somewhere: not convex
+
+
+@claim("04d-too-big-on-the-landscape")
+def _too_big_zig_zags_across_the_valley(session: Session) -> None:
+    assert session.network.layers == () and session.points.problem == "regression"
+    xy, y = session.points.train()
+    assert session.training.batch_size >= len(y)  # full batch: one exact step per epoch
+    X = np.column_stack([xy, np.ones(len(y))])
+    curvatures, vectors = np.linalg.eigh(2 * X.T @ X / len(y))
+    kappa, steepest = curvatures[-1], vectors[:, -1]
+    assert abs(kappa - 28.5) < 0.05 and abs(1 / kappa - 0.035) < 5e-4
+    assert abs(2 / kappa - 0.070) < 5e-4
+    bottom = np.linalg.lstsq(X, y, rcond=None)[0]  # (w1, w2, b), the Trainer's order
+
+    def across(lr: float, epochs: int = 30) -> tuple[np.ndarray, Trainer]:
+        """The weights after each epoch (row 0: the start) and the Trainer at the end."""
+        trainer = with_optimizer(session, lr=lr).make_trainer()
+        path = [trainer.parameters()]
+        for _ in range(epochs):
+            trainer.run_epochs(1)
+            path.append(trainer.parameters())
+        return np.array(path), trainer
+
+    start = session.make_trainer().snapshot().train_loss
+    for lr, factor in ((0.08, -1.28), (0.05, -0.42), (0.03, 0.15)):
+        path, trainer = across(lr)
+        distance = (path - bottom) @ steepest  # to the bottom, along the steepest direction
+        early = distance[:13]  # before rounding shows in the settling runs
+        np.testing.assert_allclose(early[1:] / early[:-1], 1 - lr * kappa, rtol=1e-6)
+        assert abs((1 - lr * kappa) - factor) < 0.01  # the notes' factors
+        assert (trainer.snapshot().train_loss > start) == (lr == 0.08)  # climbs only at 0.08
+    path, _ = across(session.training.optimizer.lr)
+    plane = pca_plane(path, path[-1])  # the view's PCA directions hold the zig-zag
+    assert abs(plane.d1 @ steepest) / np.linalg.norm(plane.d1) > 0.99
+
+
 @claim("04e-learning-rate-schedules")
 def _schedules_bring_the_loss_to_rest(session: Session) -> None:
     assert session.training.schedule.name == "constant"
@@ -424,6 +573,53 @@ def _optimizer_race(session: Session) -> None:
     assert all(value < 0.75 * start for value in loss.values()), loss
     assert loss["adam"] < 0.5 * loss["sgd"]
     assert loss["momentum"] < loss["sgd"] and loss["nesterov"] < loss["sgd"]
+
+
+def _race(session: Session, contestants: str, epochs: int = 100) -> dict[str, Standing]:
+    """A race (the race view's headless core) after `epochs`: standings by optimizer name."""
+    race = Race(session, contestants)  # asserts one start for all
+    race.run_epochs(epochs)
+    return {standing.contestant.optimizer: standing for standing in race.standings()}
+
+
+def _travelled(standing: Standing) -> float:
+    """How far a contestant's weights travelled, epoch by epoch, through weight space."""
+    return float(np.linalg.norm(np.diff(standing.params, axis=0), axis=1).sum())
+
+
+def _race_text(session: Session) -> str:
+    """The contestants a race lesson asks to type (the line after **Do:**'s first line)."""
+    assert session.notes is not None
+    return session.notes.text.split("\n")[0].split("type ")[1].split(" and press")[0]
+
+
+@claim("06b-optimizer-race-view")
+def _race_on_one_landscape(session: Session) -> None:
+    assert same_except(sibling(session, "06-optimizer-race"), session)
+    text = _race_text(session)
+    assert text == "sgd, momentum@0.01, rmsprop@0.01, adam@0.01"
+    standings = _race(session, text)
+    loss = {name: standing.losses[-1] for name, standing in standings.items()}
+    far = {name: _travelled(standing) for name, standing in standings.items()}
+    assert 0.25 <= loss["sgd"] <= 0.35 and 0.07 <= loss["momentum"] <= 0.13
+    assert loss["rmsprop"] < 0.06 and loss["adam"] < 0.06
+    assert far["sgd"] < 3 and 7 <= far["momentum"] <= 10
+    assert 10 <= min(far["rmsprop"], far["adam"]) and max(far["rmsprop"], far["adam"]) <= 15
+
+
+@claim("06c-more-optimizers")
+def _the_other_adams(session: Session) -> None:
+    text = _race_text(session)
+    assert text == "adam@0.01, adadelta@1, nadam@0.01, adamax@0.01, amsgrad@0.01"
+    loss = {name: standing.losses[-1] for name, standing in _race(session, text).items()}
+    for name in ("nadam", "amsgrad"):
+        assert abs(loss[name] - loss["adam"]) <= 0.1 * loss["adam"], name
+    for name in ("adamax", "adadelta"):
+        assert 2 * loss["adam"] <= loss[name] <= 6 * loss["adam"], name
+    defaults = _race(session, "adam, adadelta, nadam, adamax, amsgrad")  # "leave out every @"
+    assert [s.optimizer.lr for s in defaults.values()] == [0.001, 1.0, 0.002, 0.002, 0.001]
+    best = min(defaults, key=lambda name: defaults[name].losses[-1])
+    assert best == "adadelta"
 
 
 def _gradient_norms(session: Session) -> tuple[np.ndarray, Snapshot]:

@@ -22,6 +22,7 @@ NOTES_MIN_WIDTH_PRESENTING = 220
 NOTES_TEXT_PRESENTING = 0.8  # of presentation mode's text size: the notes are read up close
 # The curves tab a lesson's "Watch:" line points at, by the words it uses (first match wins).
 VIEW_WORDS = (
+    ("Hidden space", ("hidden space",)),
     ("Landscape", ("loss landscape", "landscape view", "landscape plot")),
     ("Gradients", ("gradient plot", "gradient curve", "gradients plot")),
     ("Weights", ("weight plot", "weights plot", "weight histogram")),
