@@ -75,11 +75,10 @@ class Activation:
 
 @scalar
 def sigmoid(z: float) -> float:
-    """Numerically stable logistic function."""
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
+    """Numerically stable logistic function: 1 / (1 + e^-z) for z >= 0, e^z / (1 + e^z) below
+    (one exp of -|z| for both, and a select instead of a branch that random signs mispredict)."""
+    e = math.exp(-abs(z))
+    return (1.0 if z >= 0.0 else e) / (1.0 + e)
 
 
 @scalar

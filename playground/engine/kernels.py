@@ -292,8 +292,7 @@ def loss_and_delta(loss_code, Y, A, D, r_out, n_out, targets, nb, want_delta):
         if loss_code == LOSS_BCE:
             z = Y[r_out, b]
             total += max(z, 0.0) - z * t + math.log1p(math.exp(-abs(z)))
-            if (z >= 0.0) == (t >= 0.5):
-                correct += 1
+            correct += (z >= 0.0) == (t >= 0.5)  # no branch: the signs are random
             if want_delta:
                 D[r_out, b] = (A[r_out, b] - t) * scale
         elif loss_code == LOSS_CE:
