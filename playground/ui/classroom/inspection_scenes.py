@@ -63,6 +63,10 @@ def train_hidden_space(window: MainWindow, wait: Wait) -> None:
     view = window.hidden_view
     view.big_button.setChecked(True)
     wait(lambda: view.result is not None and view.result.frame is controller.frame, WAIT_MS)
+    caption = view.caption  # laid out with all its lines before the picture
+    wait(
+        lambda: caption.minimumHeight() > 0 and caption.height() >= caption.minimumHeight(), WAIT_MS
+    )
 
 
 def train_mistakes(window: MainWindow, wait: Wait) -> None:

@@ -12,8 +12,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QLabel,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,6 +25,7 @@ from playground.ui.views.confusion_table import ConfusionMatrices
 from playground.ui.views.plots import apply_plot_look
 from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.axes import SpacedAxis
+from playground.ui.widgets.fitted_caption import FittedCaption
 from playground.ui.widgets.theme import TEXT
 from playground.worker import Frame
 
@@ -155,11 +154,7 @@ class ErrorsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        self.caption = QLabel()
-        self.caption.setProperty("role", "hint")
-        self.caption.setWordWrap(True)
-        self.caption.setTextFormat(Qt.TextFormat.RichText)
-        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.caption = FittedCaption()
         self.caption.linkActivated.connect(lambda _: self.clear_choice())
         layout.addWidget(self.caption)
         self.stack = QStackedWidget()

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
-    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -32,6 +30,7 @@ from playground.ui.models.inspection import SpaceChoice, SpaceResult, compute_sp
 from playground.ui.models.training_runner import TrainingRunner
 from playground.ui.views.hidden_space_plot import HiddenSpacePlot
 from playground.ui.widgets.appearance import Appearance, Look
+from playground.ui.widgets.fitted_caption import FittedCaption
 from playground.worker import Frame
 
 OUTPUT_DRAWN = {  # what shows the output layer, by its kind (kernels.OUT_*)
@@ -159,12 +158,7 @@ class HiddenSpaceView(QWidget):
         self.big_button.toggled.connect(self.big_changed)
         row.addWidget(self.big_button)
         layout.addLayout(row)
-        self.caption = QLabel()
-        self.caption.setProperty("role", "hint")
-        self.caption.setWordWrap(True)
-        self.caption.setTextFormat(Qt.TextFormat.RichText)
-        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
-        self.caption.setMinimumWidth(0)
+        self.caption = FittedCaption()
         layout.addWidget(self.caption)
         self.plot = HiddenSpacePlot()
         self.plot.setToolTip(TIP)
@@ -267,17 +261,7 @@ class HiddenSpaceView(QWidget):
         self._previous = (key, space.projection)
         self.plot.show_space(result)
         self.caption.setText(caption_text(result))
-        self._fit_caption()
         self.updated.emit(result)
-
-    def _fit_caption(self) -> None:
-        """The caption's lines at the view's width (a wrapped label in a stack gets one)."""
-        lines = self.caption.heightForWidth(self.width())  # (the style sheet's font: a bit more)
-        self.caption.setMinimumHeight(max(0, lines + self.caption.fontMetrics().descent() + 2))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
-        super().resizeEvent(event)
-        self._fit_caption()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
