@@ -142,3 +142,29 @@ def test_many_points_show_as_an_even_sample_and_the_caption_says_what_is_drawn(
     assert "class regions" in text and "PCA plane" in text
     x, _ = view.plot.boundary.getData()
     assert x is None or len(x) == 0  # no single line for 3 classes: the regions show them
+
+
+def test_a_new_network_refills_the_layers_and_a_network_without_hidden_layers_says_so(
+    qtbot,  # noqa: ANN001
+    make_view,  # noqa: ANN001
+) -> None:
+    session = xor_session((LayerSpec(3, "relu"),))
+    view = make_view(session)
+    qtbot.waitUntil(lambda: view.result is not None, timeout=WAIT_MS)
+    assert [view.layer_box.itemText(i) for i in range(view.layer_box.count())] == [
+        "Layer 1 · 3 neurons"
+    ]
+    wider = session.replace(
+        network=NetworkSpec(("x1", "x2"), (LayerSpec(5, "tanh"), LayerSpec(6, "tanh")))
+    )
+    view.runner.start(wider)
+    qtbot.waitUntil(
+        lambda: view.result is not None and view.result.space.units == 6, timeout=WAIT_MS
+    )
+    assert view.layer_box.count() == 2 and view.layer_box.currentIndex() == 1
+    assert view.result.space.projection.kind == "pca"
+    view.runner.start(session.replace(network=NetworkSpec(("x1", "x2"), ())))
+    qtbot.waitUntil(lambda: "no hidden layer" in view.caption.text(), timeout=WAIT_MS)
+    assert view.layer_box.count() == 0
+    x, _ = view.plot.lines.getData()
+    assert x is None or len(x) == 0
