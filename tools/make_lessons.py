@@ -193,7 +193,7 @@ TABLE: tuple[LessonSource, ...] = (
         "02b-hidden-space",
         truth_table("xor"),
         hidden(2, "tanh"),
-        training(lr=0.3),
+        dataclasses.replace(training(lr=0.3), seed=1),  # opens on a seed that solves it
         speed=10,
         pause_at=(200,),
     ),
