@@ -503,6 +503,7 @@ def _too_big_zig_zags_across_the_valley(session: Session) -> None:
     kappa, steepest = curvatures[-1], vectors[:, -1]
     assert abs(kappa - 28.5) < 0.05 and abs(1 / kappa - 0.035) < 5e-4
     assert abs(2 / kappa - 0.070) < 5e-4
+    assert round(curvatures[-1] / curvatures[0]) == 14  # "a rate 14 times larger"
     bottom = np.linalg.lstsq(X, y, rcond=None)[0]  # (w1, w2, b), the Trainer's order
 
     def across(lr: float, epochs: int = 30) -> tuple[np.ndarray, Trainer]:
