@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import grid_eval
 from . import kernels as K
 from . import resume as resuming
 from .features import expand
@@ -564,17 +565,16 @@ class Trainer:
         """Eval-mode output of every unit at points xy (n, 2): per layer (units, n) of dtype."""
         X = self._features(np.asarray(xy, float).reshape(-1, 2))
         out = np.empty((self._layout.n_rows, X.shape[1]), dtype=dtype)
-        if X.shape[1]:
+        out_kind = np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR))
+        table = self._layout.table
+        if X.shape[1] and dtype == np.float32 and self.kernels is K and grid_eval.worth_it(table):
+            # a picture: numpy's vectorised tanh, exp... (see grid_eval)
+            grid_eval.grid_pass(
+                self._params, table, out_kind, X, self._bn_mean, self._bn_var, out, self._A, self._Y
+            )
+        elif X.shape[1]:
             self.kernels.grid_pass(
-                self._params,
-                self._layout.table,
-                np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)),
-                X,
-                self._A,
-                self._Y,
-                self._bn_mean,
-                self._bn_var,
-                out,
+                self._params, table, out_kind, X, self._A, self._Y, self._bn_mean, self._bn_var, out
             )
         out[self._off_rows] = 0  # a switched-off neuron outputs 0 (its outgoing weights are 0)
         rows = (*self._layout.row_offsets, self._layout.n_rows)

@@ -19,11 +19,11 @@ from .trainer import GridRequest, Trainer, TrainingData
 Progress = Callable[[int, int], None]
 
 
-def _tiny_trainer() -> Trainer:
+def _tiny_trainer(activation: str = "tanh") -> Trainer:
     rng = np.random.default_rng(0)
     xy = rng.uniform(-1, 1, (8, 2))
     labels = (xy[:, 0] > 0).astype(float)
-    network = NetworkSpec(layers=(LayerSpec(2, "tanh", dropout=0.1, batch_norm=True),))
+    network = NetworkSpec(layers=(LayerSpec(2, activation, dropout=0.1, batch_norm=True),))
     return Trainer(
         network,
         TrainingSpec(optimizer=OptimizerSpec("sgd", 0.01), batch_size=4, early_stopping_patience=1),
@@ -36,8 +36,8 @@ def _tiny_trainer() -> Trainer:
 STEPS: tuple[Callable[[Trainer], object], ...] = (
     lambda t: t.current_learning_rate(),  # scheduled_lr
     lambda t: t.evaluate(t.data.train_xy, t.data.train_labels),  # evaluate
-    lambda t: t.snapshot(GridRequest(resolution=2)),  # grid_pass into float32
-    lambda t: t.predict(t.data.train_xy),  # grid_pass into float64
+    lambda t: _tiny_trainer("relu").snapshot(GridRequest(resolution=2)),  # grid_pass, float32
+    lambda t: t.predict(t.data.train_xy),  # grid_pass into float64 (also grid_eval's, for tanh)
     lambda t: loss_grid(  # landscape.plane_losses (the loss landscape, H2's view)
         t.loss_inputs(), random_plane(t.layout, t.parameters()), [0.0, 1.0], [0.0, 1.0]
     ),
