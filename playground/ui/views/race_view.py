@@ -86,7 +86,8 @@ class RaceView(QWidget):
             self.show_frame(self._frame)
 
     def show_frame(self, frame: RaceFrame) -> None:
-        """Every contestant's path, curve and boundary (the surface when its span changed)."""
+        """Every contestant's path, curve and boundary (the surface when it is new: another
+        plane or a wider span)."""
         self._frame = frame
         surface = frame.surface
         if surface is not None and surface is not self._surface:  # a new plane or span
