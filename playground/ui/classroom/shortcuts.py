@@ -100,15 +100,12 @@ _ENTRIES: tuple[Shortcut, ...] = (
         "step_through",
         "Step &through a training step",
         ("I",),
-        "Training",
-        "Inspect one training step stage by stage on the diagram (training pauses); click a "
-        "training point to trace a step on it",
+        "Step-through",
+        "One training step, stage by stage, on the diagram (training pauses)",
         checkable=True,
     ),
-    Shortcut("step_next", "Next stage", (".", "PgDown"), "Training", "Step-through: next stage"),
-    Shortcut(
-        "step_back", "Previous stage", (",", "PgUp"), "Training", "Step-through: previous stage"
-    ),
+    Shortcut("step_next", "Next stage", (".", "PgDown"), "Step-through", "The next stage"),
+    Shortcut("step_back", "Previous stage", (",", "PgUp"), "Step-through", "The previous stage"),
     # Data
     *(
         Shortcut(f"preset_{key}", f"&{key}  {info.title}", (key,), "Data sets", info.title)
@@ -138,8 +135,8 @@ _ENTRIES: tuple[Shortcut, ...] = (
         "link_gradients",
         "Links show &gradients",
         ("G",),
-        "View",
-        "Colour the diagram's links by ∂L/∂w (averaged over recent batches) instead of w",
+        "Step-through",
+        "Links coloured by ∂L/∂w (recent batches) instead of w, live",
         checkable=True,
     ),
     Shortcut("reset_zoom", "&Reset zoom", ("Ctrl+0",), "View", "Show the whole data square"),
@@ -322,7 +319,11 @@ class TypingGuard(QObject):
 # ----- the cheat sheet --------------------------------------------------------------------------
 
 # The cheat sheet's columns, each a list of groups (a group not named here goes last).
-CHEAT_SHEET_COLUMNS = (("Training", "Data", "Lessons", "Help"), ("Data sets", "View"), ("File",))
+CHEAT_SHEET_COLUMNS = (
+    ("Training", "Data", "Lessons", "Help"),
+    ("Data sets", "View"),
+    ("File", "Step-through"),
+)
 
 
 def cheat_sheet_html() -> str:
