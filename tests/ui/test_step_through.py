@@ -224,3 +224,18 @@ def test_batch_norm_and_dropout_show_on_the_neurons() -> None:
         dropped = int(np.count_nonzero(layer.dropout_mask[:, unit] == 0))
         assert (f"dropped {dropped}/{trace.indices.size}" in caption) == (dropped > 0)
     assert any("dropped" in caption for caption in captions)
+
+
+def test_take_this_step_trains_the_step_shown_then_traces_the_next(qtbot, make_window) -> None:
+    window = make_window(small_session("rmsprop"))
+    step = open_inspector(qtbot, window)
+    panel = window.step_through.panel
+    step.set_stage(3)
+    assert panel.take_button.isVisible()
+    shown = step.trace
+    panel.take_button.click()
+    runner = window.controller.runner
+    qtbot.waitUntil(lambda: step.trace is not shown and step.trace is not None, timeout=WAIT_MS)
+    np.testing.assert_array_equal(runner.frame.params, shown.params_after)  # that very step
+    np.testing.assert_array_equal(step.trace.params_before, shown.params_after)
+    assert step.stage_name == "forward" and not window.controller.playing

@@ -39,6 +39,8 @@ class StepModel:
         self.link: Link | None = None
         self.point_indices = np.zeros(0, dtype=np.int64)  # the batch, as indices into the points
         self._pending: npt.NDArray[np.int64] | str | None = None  # waits for a paused frame
+        self._min_step = 0  # the frame a waiting trace needs: at least this training step
+        self.next_batch_mode = False  # the trace is of training's own next mini-batch
 
     # ----- state ----------------------------------------------------------------------------
 
@@ -96,9 +98,24 @@ class StepModel:
             return True
         return self._trace(what)
 
+    def take_step(self) -> bool:
+        """Let training take the step shown (its next mini-batch), then trace the next one."""
+        frame = self._runner.frame
+        if self.trace is None or not self.next_batch_mode or frame is None:
+            return False
+        self._min_step = frame.snapshot.step + 1
+        self._pending = NEXT_BATCH
+        self._runner.step_batch()
+        self.changed.emit(self)
+        return True
+
     def on_frame(self, frame: Any) -> None:
         """A frame arrived: a waiting trace is made once training has paused."""
-        if self._pending is not None and not frame.running:
+        if (
+            self._pending is not None
+            and not frame.running
+            and frame.snapshot.step >= self._min_step
+        ):
             what, self._pending = self._pending, None
             self._trace(what)
 
@@ -123,6 +140,7 @@ class StepModel:
             self.notice.emit("warning", f"Cannot trace a step now: {error}")
             return False
         self.trace, self.trainer_state = trace, state
+        self.next_batch_mode, self._min_step = indices is None, 0
         self.point_indices = np.flatnonzero(~session.points.is_test)[trace.indices]
         self.stage = 0
         self.link = self.link if self.link is not None and self._fits(self.link) else None

@@ -89,6 +89,12 @@ class StepPanel(QWidget):
         text.addWidget(self.link_label)
         self.boundary = BoundaryPair()
         text.addWidget(self.boundary)
+        self.take_button = QPushButton("Take this step")
+        self.take_button.setToolTip(
+            "Training takes this very step (one mini-batch), then the next one is traced"
+        )
+        self.take_button.clicked.connect(self._step.take_step)
+        text.addWidget(self.take_button)
         text.addStretch(1)
         scroll.setWidget(body)
         layout.addWidget(scroll, 1)
@@ -155,6 +161,9 @@ class StepPanel(QWidget):
         self.back_button.setEnabled(trace is not None and step.stage > 0)
         self.next_button.setEnabled(trace is not None and step.stage < len(STAGES) - 1)
         self.boundary.setVisible(trace is not None and step.stage_name == "update")
+        self.take_button.setVisible(
+            trace is not None and step.stage_name == "update" and step.next_batch_mode
+        )
         if trace is None:
             self.title.setText(
                 "Waiting for training to pause…"
