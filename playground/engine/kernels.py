@@ -11,7 +11,12 @@ All kernels are free functions on arrays. Shared conventions:
 - Activation buffers are feature-major: float64 (R, B), R = all units incl. inputs, B = batch.
   ``Y`` holds pre-activations (after batch norm), ``A`` activations after dropout, ``H`` before
   dropout (only where dropout is on), ``M`` dropout masks, ``XH`` normalised values and ``INV``
-  (R,) inverse std of batch norm, ``D`` the gradient with respect to Y.
+  (R,) inverse std of batch norm, ``D`` the gradient with respect to Y. A training step uses
+  (R, nb) views of the first R·nb values of the Trainer's (R, W) buffers (batch_view).
+- Speed without reordering: every sum is added in the order of the plain formula, so the
+  plain-Python copy (pure.py) gives the same bits. numba vectorises loops over the batch but no
+  float sum, so the dense sums add eight terms per pass over a row (weighted_row_sum) and the
+  batch sums of the weight gradients run eight side by side (weight_gradients).
 - ``rng``: uint64 (1,) xorshift64* state, advanced in place.
 """
 
