@@ -320,9 +320,9 @@ class TypingGuard(QObject):
 
 # The cheat sheet's columns, each a list of groups (a group not named here goes last).
 CHEAT_SHEET_COLUMNS = (
-    ("Training", "Data", "Lessons", "Help"),
-    ("Data sets", "View"),
-    ("File", "Step-through"),
+    ("Training", "Step-through"),
+    ("Data sets", "Data", "Lessons", "Help"),
+    ("View", "File"),
 )
 
 
