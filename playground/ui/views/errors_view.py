@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QStackedWidget,
     QVBoxLayout,
@@ -29,6 +29,8 @@ from playground.ui.widgets.fitted_caption import FittedCaption
 from playground.ui.widgets.theme import TEXT
 from playground.worker import Frame
 
+MIN_HEIGHT = 100  # the view's own minimum: the curves' (the window's minimum stays theirs)
+TABLE_ROOM = 100  # the caption shows only when the matrices or the plot keep this much
 POLL_MS = 60
 MIN_INTERVAL = 0.2  # seconds between two computations of the predictions
 JOB = "mistakes"
@@ -166,8 +168,10 @@ class ErrorsView(QWidget):
         self.stack.addWidget(self.matrices)
         self.stack.addWidget(self.residuals)
         layout.addWidget(self.stack, 1)
+        self.setMinimumHeight(MIN_HEIGHT)  # (a caption that needs lines may hide, see below)
 
     def _apply_look(self, look: Look) -> None:
+        self._look = look
         self.matrices.apply_look(look)
         self.residuals.apply_look(look)
 
@@ -251,6 +255,7 @@ class ErrorsView(QWidget):
         )
         if self.chosen is None:
             self.caption.setText(ask)
+            self._fit_caption()
             return
         what = (
             f"{self.chosen_points.size} {self.chosen[0]} points of class {self.chosen[1]} "
@@ -260,6 +265,18 @@ class ErrorsView(QWidget):
             f"to {self.chosen[2]:.3g}"
         )
         self.caption.setText(f"Ringed: {what}. <a href='clear'>Clear</a>")
+        self._fit_caption()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_caption()
+
+    def _fit_caption(self) -> None:
+        """The caption only where the matrices keep their room (a short panel: them alone)."""
+        room = self.height() - self._look.px(TABLE_ROOM)
+        wanted = bool(self.caption.text()) and room >= self.caption.needed_height(self.width())
+        if self.caption.isVisibleTo(self) != wanted:
+            self.caption.setVisible(wanted)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -38,6 +38,8 @@ OUTPUT_DRAWN = {  # what shows the output layer, by its kind (kernels.OUT_*)
     K.OUT_SOFTMAX: "Background (the class regions; their borders are its decision lines)",
     K.OUT_LINEAR: "Background (its value)",
 }
+MIN_HEIGHT = 100  # the view's own minimum: the curves' (the window's minimum stays theirs)
+PLOT_ROOM = 120  # the caption shows only when the plot keeps at least this many pixels
 POLL_MS = 40  # how often the view looks for a new picture from the worker
 JOB = "hidden space"
 TIP = (
@@ -163,9 +165,11 @@ class HiddenSpaceView(QWidget):
         self.plot = HiddenSpacePlot()
         self.plot.setToolTip(TIP)
         layout.addWidget(self.plot, 1)
+        self.setMinimumHeight(MIN_HEIGHT)  # (a caption that needs lines may hide, see below)
         self._update_controls()
 
     def _apply_look(self, look: Look) -> None:
+        self._look = look
         self.plot.apply_look(look)
 
     # ----- the choice -----------------------------------------------------------------------
@@ -231,6 +235,7 @@ class HiddenSpaceView(QWidget):
         if not sizes:
             self.plot.clear_space()
             self.caption.setText("The network has no hidden layer: add one to see its space.")
+            self._fit_caption()
 
     # ----- frames and results ---------------------------------------------------------------
 
@@ -261,7 +266,19 @@ class HiddenSpaceView(QWidget):
         self._previous = (key, space.projection)
         self.plot.show_space(result)
         self.caption.setText(caption_text(result))
+        self._fit_caption()
         self.updated.emit(result)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_caption()
+
+    def _fit_caption(self) -> None:
+        """The caption only where the plot keeps its room (a short panel: the plot alone)."""
+        room = self.height() - self.big_button.sizeHint().height() - self._look.px(PLOT_ROOM)
+        wanted = bool(self.caption.text()) and room >= self.caption.needed_height(self.width())
+        if self.caption.isVisibleTo(self) != wanted:
+            self.caption.setVisible(wanted)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
