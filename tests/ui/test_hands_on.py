@@ -5,7 +5,8 @@ switch off; undo; Save keeps it all."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from playground.session import Session, load_session
 from playground.ui.models.session_model import SessionModel
@@ -274,7 +275,7 @@ def test_hovering_a_first_layer_neuron_previews_its_line(qtbot, window) -> None:
     a, c = line.current()
     for x, y in line.ends():
         assert abs(a @ np.array([x, y]) + c) < 1e-9  # the hovered neuron's z = 0 on the line
-    diagram._hover(None)  # the mouse left the diagram
+    QApplication.sendEvent(diagram.viewport(), QEvent(QEvent.Type.Leave))  # the mouse left
     assert not line.roi.isVisible()
 
 

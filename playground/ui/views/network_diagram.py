@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
-    QToolTip,
     QWidget,
 )
 
@@ -38,6 +37,7 @@ from playground.ui.views.diagram_layout import (
     link_index,
     place_columns,
 )
+from playground.ui.views.diagram_pointer import DiagramPointer
 from playground.ui.widgets import colors
 from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.neuron_style import lut32, render_neuron
@@ -78,7 +78,6 @@ class NetworkDiagram(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.setMouseTracking(True)
         self.setStyleSheet("background: transparent;")
         self.setMinimumHeight(160)
         self._network: NetworkSpec | None = None
@@ -103,6 +102,7 @@ class NetworkDiagram(QGraphicsView):
         selection.changed.connect(self._update_selection, self)
         appearance.changed.connect(self._apply_look)
         self._rebuild()
+        self.pointer = DiagramPointer(self)
 
     # ----- structure ------------------------------------------------------------------------
 
@@ -268,33 +268,7 @@ class NetworkDiagram(QGraphicsView):
                     item.selected = selected
                     item.update()
 
-    # ----- mouse ----------------------------------------------------------------------------
-
-    def _neuron_at(self, pos: QPointF) -> NeuronItem | None:
-        for item in self.items(pos.toPoint()):
-            if isinstance(item, NeuronItem) and item.isVisible():
-                return item
-        return None
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
-        item = self._neuron_at(event.position())
-        link = self.link_at(self.mapToScene(event.position().toPoint())) if item is None else None
-        if item is None or event.button() != Qt.MouseButton.LeftButton:
-            if link is not None and event.button() == Qt.MouseButton.LeftButton:
-                self.link_clicked.emit(*link)
-            else:
-                super().mousePressEvent(event)
-        elif item.layer == 0:
-            self.feature_clicked.emit(list(FEATURES)[item.unit])
-        else:
-            self.neuron_clicked.emit(item.layer, item.unit)
-
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
-        item = self._neuron_at(event.position())
-        if item is not None and item.layer > 0 and event.button() == Qt.MouseButton.LeftButton:
-            self.neuron_double_clicked.emit(item.layer, item.unit)
-        else:
-            super().mouseDoubleClickEvent(event)
+    # ----- what the mouse points at (DiagramPointer turns gestures into signals) -----------
 
     def link_at(self, scene_pos: QPointF) -> tuple[int, int, int] | None:
         """(dense layer, target, source) of the link at a scene position, or None."""
@@ -303,26 +277,6 @@ class NetworkDiagram(QGraphicsView):
             return None
         layer, target, source = (int(v) for v in self._link_index[k])
         return layer, target, source
-
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
-        super().mouseMoveEvent(event)
-        pos = event.position()
-        item = self._neuron_at(pos)
-        self._hover((item.layer, item.unit) if item is not None and item.layer > 0 else None)
-        text = self.describe(self.mapToScene(pos.toPoint()))
-        if text:
-            QToolTip.showText(event.globalPosition().toPoint(), text, self)
-        else:
-            QToolTip.hideText()
-
-    def leaveEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
-        super().leaveEvent(event)
-        self._hover(None)
-
-    def _hover(self, neuron: tuple[int, int] | None) -> None:
-        if neuron != self.hovered:
-            self.hovered = neuron
-            self.neuron_hovered.emit(neuron)
 
     def describe(self, scene_pos: QPointF) -> str:
         """The hover text at a scene position: a neuron, a link's weight, or ''."""
