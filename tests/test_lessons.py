@@ -565,6 +565,9 @@ def _small_batches_make_a_noisy_loss(session: Session) -> None:
     assert sgd.std() > 5 * full.std()
     assert (sgd > 0).mean() >= 0.2  # the loss often rises from one epoch to the next
     assert np.all(full <= 1e-12)  # full batch with a small step: every epoch is better
+    sgd_loss = final(session, 150).train_loss
+    full_loss = final(with_training(session, batch_size=1000), 150).train_loss
+    assert full_loss > 1.5 * sgd_loss  # "and much slower"
 
 
 @claim("06-optimizer-race")
@@ -704,6 +707,8 @@ def _regularization_fights_overfitting(session: Session) -> None:
     assert len(train_xy) == 30 and session.points.is_test.sum() >= 100
     assert session.points.n_validation == 60
     base = final(session, 300)
+    test_curve = [snapshot.test_loss for snapshot in train(session, 300, every=10)[1]]
+    assert test_curve[-1] > 3 * min(test_curve)  # the test loss turns and climbs
     assert base.train_accuracy == 1.0
     assert 0.1 <= base.train_accuracy - base.test_accuracy <= 0.25
     assert base.test_loss > 5 * base.train_loss
