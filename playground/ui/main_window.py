@@ -18,6 +18,7 @@ from playground.ui.classroom.presentation import set_advanced_visible
 from playground.ui.classroom.shortcuts import SHORTCUTS, CheatSheet, TypingGuard
 from playground.ui.controller import Controller
 from playground.ui.file_actions import FileActions
+from playground.ui.inside_views import InsideViews
 from playground.ui.panels.data_panel import DataPanel
 from playground.ui.panels.feedback import MessageBanner, TrainingStatusBar
 from playground.ui.panels.network_panel import NetworkPanel
@@ -25,13 +26,8 @@ from playground.ui.panels.notes_panel import NotesPanel, named_tab
 from playground.ui.panels.training_panel import TrainingSettings, TransportBar
 from playground.ui.race_command import RaceCommand
 from playground.ui.step_command import StepThroughCommand
-from playground.ui.views.errors_view import ErrorsView
 from playground.ui.views.heatmap_view import OutputView
-from playground.ui.views.hidden_space import HiddenSpaceView
-from playground.ui.views.landscape_view import LandscapeView
-from playground.ui.views.neuron_line import NeuronLine
 from playground.ui.views.plots import LossSummary, MetricsPanel
-from playground.ui.views.weight_handles import WeightHandles
 from playground.ui.widgets import colors
 from playground.ui.widgets.appearance import Look
 from playground.ui.window_geometry import activate, keep_size, place_window, save_window_geometry
@@ -105,26 +101,17 @@ class MainWindow(QMainWindow):
         self.network_panel = NetworkPanel(**shows, selection=selection)
         self.loss_summary = LossSummary(**shows)
         self.output_view = OutputView(**shows, data=data, selection=selection)
-        weights = controller.weights  # hands on the weights: the diagram's editors, the line
-        self.weight_handles = WeightHandles(
-            self.network_panel.diagram, weights=weights, model=model
-        )
-        self.neuron_line = NeuronLine(
-            self.output_view.view_box,
-            self.network_panel.diagram,
-            model=model,
-            runner=runner,
-            selection=selection,
-            weights=weights,
-        )
         self.metrics = MetricsPanel(**shows)
-        self.landscape_view = LandscapeView(runner=runner, appearance=look)
-        self.metrics.add_tab("Landscape", self.landscape_view, LandscapeView.TAB_TIP, "Land.")
-        self.hidden_view = HiddenSpaceView(runner=runner, data=data, appearance=look)
-        self.metrics.add_tab("Hidden space", self.hidden_view, HiddenSpaceView.TAB_TIP, "Hidden")
-        self.errors_view = ErrorsView(runner=runner, data=data, appearance=look)
-        self.metrics.add_tab("Where wrong", self.errors_view, ErrorsView.TAB_TIP, "Wrong")
-        self.errors_view.points_chosen.connect(self.output_view.highlight_points)
+        inside = InsideViews.build(
+            controller, self.network_panel.diagram, self.output_view, self.metrics
+        )
+        self.inside = inside
+        self.landscape_view, self.hidden_view, self.errors_view = (
+            inside.landscape,
+            inside.hidden,
+            inside.errors,
+        )
+        self.weight_handles, self.neuron_line = inside.weight_handles, inside.neuron_line
         self.status_bar = TrainingStatusBar(model=model, runner=runner, files=controller.files)
         self.notes_panel = NotesPanel(model, look, self)
 
@@ -306,8 +293,7 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self._typing_guard)
         if self.presenting:
             self.appearance.set_presentation(False)  # the app's theme back to normal
-        for view in (self.landscape_view, self.hidden_view, self.errors_view):
-            view.shutdown()
+        self.inside.shutdown()
         self.controller.shutdown()
         if self.autosaver is not None:
             self.autosaver.finish()
