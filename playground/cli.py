@@ -271,7 +271,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise CommandError(f"{args.session}: {error}") from None
     X = features_of(model.network, model.standardization, [[x1, x2]])
-    explanation = explain(model.network, model.weights, loss, X, [label])
+    explanation = explain(model.network, model.weights, loss, X, [label], neurons=session.neurons)
     if not all(np.all(np.isfinite(layer.delta)) for layer in explanation.layers):
         raise CommandError(
             f"{args.session}: the network overflows at ({x1:g}, {x2:g}) (infinite or NaN "

@@ -211,6 +211,7 @@ class Frame:
     start_params: npt.NDArray[np.float64] | None = None  # (P,) where this run started
     loss_inputs: LossInputs | None = None  # the training loss at any parameters (landscape)
     kernels: Any = None  # what the Trainer runs on: kernels.py (compiled) or pure.PythonKernels
+    masks: NeuronMasks | None = None  # frozen and switched-off neurons of the run
     weight_grads: tuple[npt.NDArray[np.float64], ...] | None = None  # per layer dL/dW (out, in),
     # averaged over recent batches: only while SetGradientView is on
 
@@ -836,6 +837,7 @@ class TrainingWorker:
                 start_params=self._start_params,
                 loss_inputs=trainer.loss_inputs(),
                 kernels=trainer.kernels,
+                masks=trainer.masks,
                 weight_grads=self._weight_grads(trainer),
             )
         with self._lock:

@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from .activations import ACTIVATIONS, np_sigmoid
 from .features import expand
+from .neuron_masks import NeuronMasks
 from .spec import LayerWeights, NetworkSpec
 
 Array = npt.NDArray[np.float64]
@@ -188,11 +189,14 @@ def explain(
     *,
     train: bool = False,
     dropout_masks: Sequence[Array | None] | None = None,
+    neurons: NeuronMasks | None = None,
 ) -> Explanation:
     """Forward and backward pass of the points features (n, F) with targets (n,).
 
     train: batch statistics for batch norm and the given dropout masks (one (n, out) array or
-    None per dense layer); otherwise running statistics and no dropout.
+    None per dense layer); otherwise running statistics and no dropout. neurons: switched-off
+    neurons output 0 (the engine holds their outgoing weights at 0: pass the weights baked by
+    `neuron_masks.bake_off`, so nothing passes on from them either).
     """
     A = np.asarray(features, dtype=np.float64).reshape(-1, len(network.inputs))
     t = np.asarray(targets, dtype=np.float64).reshape(-1)
@@ -206,6 +210,8 @@ def explain(
         mask = dropout_masks[index] if (train and dropout_masks is not None) else None
         forward.append(_layer_forward(lw, spec.activation if spec else None, a, train, mask))
         a = forward[-1]["a"] if spec else head.output(forward[-1]["y"])
+        if spec and neurons is not None and any(neurons.off[index]):
+            a = a * ~np.array(neurons.off[index])  # a switched-off neuron outputs 0
         forward[-1]["a"] = a
     logits = forward[-1]["y"]
     n = A.shape[0]
@@ -236,6 +242,8 @@ def explain(
             d_a = delta @ f["W"]  # Σₖ wₖⱼ δₖ
             if below["mask"] is not None:
                 d_a = d_a * below["mask"]
+            if neurons is not None and any(neurons.off[index - 1]):
+                d_a = d_a * ~np.array(neurons.off[index - 1])  # off: no gradient flows back
             d_y = d_a * below["slope"]
     return Explanation(
         loss_name=loss_name,

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from . import kernels as K
 from .features import expand
 from .network import Layout
+from .neuron_masks import NeuronMasks
 from .pure import eval_forward
 from .trainer import LossInputs
 
@@ -46,6 +47,7 @@ class EvalNetwork:
     inputs: tuple[str, ...]
     mean: Array  # (F,)
     std: Array  # (F,)
+    off_rows: npt.NDArray[np.bool_] | None = None  # (R,) switched-off units: they output 0
 
     @classmethod
     def of(
@@ -54,12 +56,15 @@ class EvalNetwork:
         params: Array,
         inputs: tuple[str, ...],
         standardization: tuple[Array, Array],
+        masks: NeuronMasks | None = None,
     ) -> EvalNetwork:
         """From what a Trainer (or a worker's Frame) gives: its loss inputs (layout, output kind,
-        batch-norm statistics), flat parameters, feature names and standardization."""
+        batch-norm statistics), flat parameters, feature names and standardization, and which
+        neurons are switched off (their output reads 0, as the engine's does)."""
         mean, std = standardization
+        layout = loss_inputs.layout
         return cls(
-            loss_inputs.layout,
+            layout,
             np.asarray(params, float),
             loss_inputs.bn_mean,
             loss_inputs.bn_var,
@@ -67,6 +72,7 @@ class EvalNetwork:
             tuple(inputs),
             np.asarray(mean, float),
             np.asarray(std, float),
+            off_rows(layout, masks),
         )
 
     @property
@@ -88,6 +94,8 @@ class EvalNetwork:
         rows, _ = eval_forward(
             self.params, self.layout.table, self.out_kind, X, self.bn_mean, self.bn_var
         )
+        if self.off_rows is not None:
+            rows[self.off_rows] = 0.0
         return rows
 
     def activations(self, X: Array, layer: int) -> Array:
@@ -100,6 +108,17 @@ class EvalNetwork:
         binary, class probabilities, or the value)."""
         start = self.layout.row_offsets[-1]
         return self.unit_outputs(X)[start:].T.copy()
+
+
+def off_rows(layout: Layout, masks: NeuronMasks | None) -> npt.NDArray[np.bool_] | None:
+    """The unit rows (R,) of switched-off neurons, or None when no neuron is off."""
+    if masks is None or not any(any(layer) for layer in masks.off):
+        return None
+    rows = np.zeros(layout.n_rows, dtype=np.bool_)
+    for layer, flags in enumerate(masks.off):
+        start = layout.row_offsets[layer + 1]
+        rows[start : start + len(flags)] = flags
+    return rows
 
 
 @dataclass(frozen=True, eq=False)

@@ -159,6 +159,7 @@ def trace_step(
         trainer_state.data.train_labels[batch],
         train=True,
         dropout_masks=masks,
+        neurons=trainer_state.masks,
     )
     penalty = _penalty_grads(training, trainer_state.weights)
     return StepTrace(

@@ -163,3 +163,34 @@ def test_the_plain_python_kernels_honour_the_masks_bit_for_bit():
     for a, b in zip(compiled.unit_outputs(xy), plain.unit_outputs(xy), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
     assert not plain.unit_outputs(xy)[1][2].any() and not plain.unit_outputs(xy)[2][1].any()
+
+
+def test_the_views_maths_read_a_switched_off_neuron_as_zero_like_the_engine():
+    """explain (the inspector, the CLI) and the hidden space show an off neuron's output as 0,
+    its delta and incoming gradients as 0, and agree with the engine's own unit outputs."""
+    from playground.engine.explain import explain, features_of
+    from playground.engine.hidden_space import EvalNetwork
+
+    trainer = make_trainer()
+    trainer.run_epochs(3)
+    masks = NeuronMasks.none(NETWORK).with_off(0, 2, True).with_off(1, 0, True)
+    trainer.set_masks(masks)
+    xy, _ = make_points("binary", 30, 4)
+    engine_rows = trainer.unit_outputs(xy, np.float64)
+    space = EvalNetwork.of(
+        trainer.loss_inputs(), trainer.parameters(), NETWORK.inputs, trainer.standardization, masks
+    )
+    X = space.features(xy)
+    for layer in (0, 1):
+        H = space.activations(X, layer)
+        np.testing.assert_allclose(H, engine_rows[layer + 1].T, rtol=1e-12, atol=1e-12)
+    assert np.all(space.activations(X, 0)[:, 2] == 0.0)
+    assert np.all(space.activations(X, 1)[:, 0] == 0.0)
+
+    weights = bake_off(trainer.weights(), masks)
+    features = features_of(NETWORK, trainer.standardization, xy[:1])
+    loss = trainer.training.loss_for(NETWORK)
+    shown = explain(NETWORK, weights, loss, features, [1.0], neurons=masks)
+    assert shown.layers[0].a[0, 2] == 0.0 and shown.layers[1].a[0, 0] == 0.0
+    assert shown.layers[0].delta[0, 2] == 0.0 and np.all(shown.layers[0].grad_W[2] == 0.0)
+    np.testing.assert_allclose(shown.layers[1].a[0], engine_rows[2][:, 0], rtol=1e-12, atol=1e-12)

@@ -36,7 +36,9 @@ def eval_network_of(frame: Frame, points: Points) -> EvalNetwork | None:
         scaling = standardization(frame.network, points.train()[0])
     except ValueError:
         return None
-    return EvalNetwork.of(frame.loss_inputs, frame.params, frame.network.inputs, scaling)
+    return EvalNetwork.of(
+        frame.loss_inputs, frame.params, frame.network.inputs, scaling, frame.masks
+    )
 
 
 # ----- the hidden space -------------------------------------------------------------------------
