@@ -28,7 +28,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from playground.engine.landscape import DIRECTIONS, MAX_RESOLUTION, Plane, loss_grid, project
+from playground.engine.landscape import (
+    DIRECTIONS,
+    MAX_RESOLUTION,
+    Plane,
+    held_weights,
+    loss_grid,
+    project,
+)
 from playground.engine.landscape import random_plane as make_random_plane
 from playground.engine.network import Layout
 from playground.engine.registry import OPTIMIZERS, choices
@@ -146,7 +153,7 @@ class Race:
         for trainer in self.trainers[1:]:
             assert np.array_equal(trainer.parameters(), initial)  # one init, one seed
         self.initial = initial
-        self.plane = make_random_plane(first.layout, initial, plane_seed)
+        self.plane = make_random_plane(first.layout, initial, plane_seed, held_weights(first))
         self._epochs: list[list[int]] = [[] for _ in self.trainers]
         self._steps: list[list[int]] = [[] for _ in self.trainers]
         self._losses: list[list[float]] = [[] for _ in self.trainers]

@@ -37,6 +37,7 @@ from numba import njit
 
 from . import kernels as K
 from .network import Layout
+from .neuron_masks import outgoing_indices
 from .trainer import LossInputs, Trainer
 
 Array = npt.NDArray[np.float64]
@@ -86,15 +87,23 @@ def filter_normalised(layout: Layout, centre: Array, direction: Array) -> Array:
     return out
 
 
-def random_plane(layout: Layout, centre: npt.ArrayLike, seed: int = 0) -> Plane:
+def random_plane(
+    layout: Layout, centre: npt.ArrayLike, seed: int = 0, held: npt.ArrayLike = ()
+) -> Plane:
     """Two filter-normalised gaussian directions through `centre` (P,), drawn from `seed`
-    (numpy's default_rng: d1's P values, then d2's)."""
+    (numpy's default_rng: d1's P values, then d2's). `held`: flat indices the plane does not
+    move (a switched-off neuron's outgoing weights, which training holds at 0); they are
+    zeroed in the drawn directions before the rows are scaled."""
     centre = np.asarray(centre, dtype=np.float64)
     _check_length(layout, centre, "centre")
+    held = np.asarray(held, dtype=np.int64)
     rng = np.random.default_rng(seed)
-    d1 = filter_normalised(layout, centre, rng.standard_normal(layout.n_params))
-    d2 = filter_normalised(layout, centre, rng.standard_normal(layout.n_params))
-    return Plane(centre, d1, d2)
+    directions = []
+    for _ in range(2):
+        drawn = rng.standard_normal(layout.n_params)
+        drawn[held] = 0.0
+        directions.append(filter_normalised(layout, centre, drawn))
+    return Plane(centre, *directions)
 
 
 def pca_plane(path: npt.ArrayLike, centre: npt.ArrayLike) -> Plane:
@@ -121,6 +130,11 @@ def pca_plane(path: npt.ArrayLike, centre: npt.ArrayLike) -> Plane:
         d = component / np.linalg.norm(component)
         directions.append(-d if travel @ d < 0 else d)
     return Plane(centre, directions[0], directions[1])
+
+
+def held_weights(trainer: Trainer) -> list[int]:
+    """The flat indices a Trainer holds at 0: its switched-off neurons' outgoing weights."""
+    return outgoing_indices(trainer.layout.table, trainer.masks)
 
 
 def project(plane: Plane, params: npt.ArrayLike) -> Array:
@@ -368,7 +382,7 @@ def landscape_of(
     plane = (
         pca_plane(np.array(path), centre)
         if directions == "pca"
-        else random_plane(trainer.layout, centre, seed)
+        else random_plane(trainer.layout, centre, seed, held_weights(trainer))
     )
     axis = np.linspace(-span, span, resolution)
     inputs = trainer.loss_inputs()

@@ -194,3 +194,27 @@ def test_the_views_maths_read_a_switched_off_neuron_as_zero_like_the_engine():
     assert shown.layers[0].a[0, 2] == 0.0 and shown.layers[1].a[0, 0] == 0.0
     assert shown.layers[0].delta[0, 2] == 0.0 and np.all(shown.layers[0].grad_W[2] == 0.0)
     np.testing.assert_allclose(shown.layers[1].a[0], engine_rows[2][:, 0], rtol=1e-12, atol=1e-12)
+
+
+def test_the_landscape_does_not_move_a_switched_off_neurons_held_weights():
+    """Random directions leave an off neuron's outgoing weights at 0 (training holds them
+    there) and stay filter-normalised."""
+    from playground.engine.landscape import held_weights, random_plane
+    from playground.engine.neuron_masks import outgoing_indices
+
+    trainer = make_trainer()
+    trainer.run_epochs(2)
+    trainer.set_masks(NeuronMasks.none(NETWORK).with_off(0, 1, True))
+    held = held_weights(trainer)
+    assert held == outgoing_indices(trainer.layout.table, trainer.masks) and held
+    centre = trainer.parameters()
+    plane = random_plane(trainer.layout, centre, 0, held)
+    free = random_plane(trainer.layout, centre, 0)
+    for d, d_free in ((plane.d1, free.d1), (plane.d2, free.d2)):
+        assert np.all(d[held] == 0.0) and np.any(d_free[held] != 0.0)
+        for layer in range(trainer.layout.table.shape[0]):
+            W = trainer.layout.weight_view(centre, layer)
+            dW = trainer.layout.weight_view(d, layer)
+            np.testing.assert_allclose(
+                np.linalg.norm(dW, axis=1), np.linalg.norm(W, axis=1), rtol=1e-12
+            )

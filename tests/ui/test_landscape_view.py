@@ -234,6 +234,7 @@ def test_the_model_thins_a_long_path_and_keeps_its_ends() -> None:
     class FakeFrame:
         run = 1
         kernels = None
+        masks = None
 
         def __init__(self, params: np.ndarray) -> None:
             self.params = params

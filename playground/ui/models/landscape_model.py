@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from playground.engine.landscape import Plane, project, random_plane
+from playground.engine.neuron_masks import outgoing_indices
 from playground.landscape_worker import LandscapeRequest
 from playground.worker import Frame
 
@@ -65,6 +66,7 @@ class LandscapeModel:
         self.inputs: Any = None
         self.kernels: Any = None
         self.plane: Plane | None = None  # the random plane (PCA planes come with results)
+        self.held: list[int] = []  # flat indices the plane does not move (off neurons' out)
         self._path_array: Array | None = None  # np.array(path), made once per change
 
     # ----- frames ---------------------------------------------------------------------------
@@ -88,8 +90,11 @@ class LandscapeModel:
             self.path.append(frame.params)
             self._path_array = None
             self._thin()
-        if self.plane is None:
-            self.plane = random_plane(self.inputs.layout, self.start, SEED)
+        held = outgoing_indices(self.inputs.layout.table, frame.masks) if frame.masks else []
+        if self.plane is None or held != self.held:  # switched-off neurons' weights stay 0
+            self.held = held
+            centre = self.start if self.plane is None else self.plane.centre
+            self.plane = random_plane(self.inputs.layout, centre, SEED, held)
         return new_run
 
     def _thin(self) -> None:
@@ -125,7 +130,7 @@ class LandscapeModel:
         """The random plane through the current weights (the same draw, filter-normalised
         there); the path is projected on it again."""
         if self.current is not None and self.inputs is not None:
-            self.plane = random_plane(self.inputs.layout, self.current, SEED)
+            self.plane = random_plane(self.inputs.layout, self.current, SEED, self.held)
 
     # ----- requests and clicks --------------------------------------------------------------
 
