@@ -274,9 +274,7 @@ class ErrorsView(QWidget):
     def _fit_caption(self) -> None:
         """The caption only where the matrices keep their room (a short panel: them alone)."""
         room = self.height() - self._look.px(TABLE_ROOM)
-        wanted = bool(self.caption.text()) and room >= self.caption.needed_height(self.width())
-        if self.caption.isVisibleTo(self) != wanted:
-            self.caption.setVisible(wanted)
+        self.caption.show_if_room(room, self.width())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

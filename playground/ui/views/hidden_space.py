@@ -276,9 +276,7 @@ class HiddenSpaceView(QWidget):
     def _fit_caption(self) -> None:
         """The caption only where the plot keeps its room (a short panel: the plot alone)."""
         room = self.height() - self.big_button.sizeHint().height() - self._look.px(PLOT_ROOM)
-        wanted = bool(self.caption.text()) and room >= self.caption.needed_height(self.width())
-        if self.caption.isVisibleTo(self) != wanted:
-            self.caption.setVisible(wanted)
+        self.caption.show_if_room(room, self.width())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

@@ -46,6 +46,13 @@ class FittedCaption(QLabel):
         if needed != self.minimumHeight():
             self.setMinimumHeight(needed)
 
+    def show_if_room(self, room: int, width: int) -> None:
+        """Show the caption only if it has text and its lines fit in `room` pixels at
+        `width` (a short panel keeps its room for the plot or the tables)."""
+        wanted = bool(self.text()) and room >= self.needed_height(width)
+        if self.isHidden() == wanted:
+            self.setVisible(wanted)
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
