@@ -291,3 +291,34 @@ def test_an_off_neurons_links_are_drawn_as_they_act(qtbot, window) -> None:  # n
     index = diagram._link_index
     shown = diagram.links.weights[(index[:, 0] == 1) & (index[:, 2] == 1)]
     assert shown.size == held.size and not shown.any()
+
+
+def test_an_off_neurons_link_hover_says_what_is_drawn(qtbot, window) -> None:  # noqa: ANN001
+    first_frame(qtbot, window)
+    controller, diagram = window.controller, window.network_panel.diagram
+    assert controller.weights.set_off(0, 1, True)
+    runner = controller.runner
+    qtbot.waitUntil(
+        lambda: runner.frame.masks is not None and runner.frame.masks.is_off(0, 1),
+        timeout=WAIT_MS,
+    )
+    frame = runner.frame
+    index = diagram._link_index
+    texts = {}
+    for k in np.flatnonzero((index[:, 0] == 1) & (index[:, 2] == 1)):
+        x, y = diagram.links.samples[k][6]
+        if diagram.link_at(QPointF(x, y)) == tuple(int(v) for v in index[k]):
+            texts[int(index[k, 1])] = diagram.describe(QPointF(x, y))
+    assert texts  # some link of the off neuron can be pointed at
+    for j, text in texts.items():
+        held = frame.weights[1].W[j, 1]
+        assert held != 0
+        assert text.startswith(f"Weight 0 (neuron off; held {held:+.4f})"), text
+        assert f"Weight {held:+.4f}" not in text
+    # a link of a neuron that is on still tells its own weight
+    k = int(np.flatnonzero((index[:, 0] == 1) & (index[:, 2] == 0))[0])
+    x, y = diagram.links.samples[k][6]
+    link = diagram.link_at(QPointF(x, y))
+    if link is not None and link[2] != 1:
+        text = diagram.describe(QPointF(x, y))
+        assert text.startswith(f"Weight {frame.weights[link[0]].W[link[1], link[2]]:+.4f}")

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.engine import FEATURES, GridRequest, LayerWeights, NetworkSpec
-from playground.engine.neuron_masks import bake_off
+from playground.engine.neuron_masks import NeuronMasks, bake_off
 from playground.ui.controller import label_range
 from playground.ui.models.selection import Selection
 from playground.ui.models.session_model import SessionModel
@@ -245,7 +245,7 @@ class NetworkDiagram(QGraphicsView):
     def _update_links(self, weights: tuple[LayerWeights, ...]) -> None:
         if len(weights) != len(self._columns) - 1:
             return
-        acting = bake_off(weights, self._model.session.neurons)  # an off neuron's links: 0
+        acting = bake_off(weights, self._masks())  # an off neuron's links: 0
         values = self.link_source(weights) if self.link_source else [w.W for w in acting]
         flat = np.concatenate([np.ravel(v) for v in values]) if values else np.zeros(0)
         if flat.size == len(self._link_index):
@@ -279,22 +279,19 @@ class NetworkDiagram(QGraphicsView):
         return layer, target, source
 
     def describe(self, scene_pos: QPointF) -> str:
-        """The hover text at a scene position: a neuron, a link's weight, or ''."""
+        """The hover text at a scene position: a neuron, a link's weight (as drawn), or ''."""
         for item in self._scene.items(scene_pos):
             if isinstance(item, NeuronItem) and item.isVisible():
-                return self._describe_neuron(item)
+                return neuron_text(self._network, item.layer, item.unit, item.active, self._frame)
         link = self.link_at(scene_pos)
         if link is None or self._frame is None:
             return ""
-        layer, j, i = link
-        return link_text(self._network, layer, j, i, float(self._frame.weights[layer].W[j, i]))
+        return link_hover(self._network, link, self._frame.weights, self._masks())
 
-    def _describe_neuron(self, item: NeuronItem) -> str:
-        frame = self._frame
-        bias = None
-        if item.layer > 0 and frame is not None and item.layer - 1 < len(frame.weights):
-            bias = float(frame.weights[item.layer - 1].b[item.unit])
-        return neuron_text(self._network, item.layer, item.unit, item.active, bias)
+    def _masks(self) -> NeuronMasks | None:
+        """The frozen and off neurons the links are drawn with: the frame's, else the session's."""
+        masks = self._frame.masks if self._frame is not None else None
+        return masks if masks is not None else self._model.session.neurons
 
     @property
     def columns(self) -> list[list[NeuronItem]]:
@@ -329,27 +326,49 @@ def _label_font(base: QFont, pitch: float) -> QFont:
     return font
 
 
-def link_text(network: NetworkSpec, layer: int, target: int, source: int, weight: float) -> str:
-    """The hover text of a link: its weight, where it comes from and goes to."""
+def link_hover(
+    network: NetworkSpec,
+    link: tuple[int, int, int],
+    weights: tuple[LayerWeights, ...],
+    masks: NeuronMasks | None,
+) -> str:
+    """The hover text of link (dense layer, target, source) as it is drawn: a switched-off
+    neuron's outgoing links act as 0, whatever weight is held for when it is back on."""
+    layer, target, source = link
+    weight = float(weights[layer].W[target, source])
+    off = layer > 0 and masks is not None and masks.is_off(layer - 1, source)
+    return link_text(network, layer, target, source, weight, off=off)
+
+
+def link_text(
+    network: NetworkSpec, layer: int, target: int, source: int, weight: float, *, off: bool = False
+) -> str:
+    """The hover text of a link: its weight, where it comes from and goes to (`off`: the link
+    acts as 0 and `weight` is the one held for later)."""
     if layer == 0:
         origin = FEATURES[network.inputs[source]].label
     else:
         origin = f"neuron {source + 1} of layer {layer}"
     to = column_name(layer + 1, network, target)
+    if off:
+        return (
+            f"Weight 0 (neuron off; held {weight:+.4f})\nfrom {origin} to {to}"
+            "\nclick to type the held weight"
+        )
     return f"Weight {weight:+.4f}\nfrom {origin} to {to}\nclick to type it"
 
 
 def neuron_text(
-    network: NetworkSpec, layer: int, unit: int, active: bool, bias: float | None
+    network: NetworkSpec, layer: int, unit: int, active: bool, frame: Frame | None = None
 ) -> str:
-    """The hover text of a neuron (layer 0: an input feature)."""
+    """The hover text of a neuron (layer 0: an input feature), with its bias from `frame`."""
     if layer == 0:
         name = list(FEATURES)[unit]
         state = "used" if active else "not used"
         return f"{FEATURES[name].label}: {state} (click to toggle)"
     text = column_name(layer, network, unit).capitalize()
-    if bias is not None:
-        text += f"\nbias {bias:+.4f}"
+    if frame is not None and layer - 1 < len(frame.weights):
+        text += f"\nbias {float(frame.weights[layer - 1].b[unit]):+.4f}"
     return text + (
         "\nclick to show it in the big view"
         "\ndouble-click to type its bias, freeze it or switch it off"
