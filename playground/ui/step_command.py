@@ -36,7 +36,7 @@ class StepThroughCommand(QObject):
         self.overlay = StepOverlay(window.network_panel.diagram, self.model, runner, look)
         self.panel = StepPanel(step=self.model, model=controller.model, runner=runner,
                                appearance=look)  # fmt: skip
-        self.dock = QDockWidget(DOCK_TITLE, window)
+        self.dock = QDockWidget(TAB_TITLE, window)  # short: a narrow dock beside the diagram
         self.dock.setObjectName("stepThroughDock")
         window.stage.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()

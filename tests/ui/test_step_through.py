@@ -6,11 +6,13 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from playground.engine import FEATURES, LayerSpec, OptimizerSpec
 from playground.engine.explain import explain, features_of
 from playground.engine.trainer import standardization
+from playground.lessons import LESSONS
 from playground.session import Session
 from playground.ui.models.step_texts import link_label, neuron_caption, number
 
@@ -163,6 +165,45 @@ def test_the_gradient_toggle_colours_links_while_training(qtbot, make_window) ->
     qtbot.waitUntil(lambda: runner.frame.weight_grads is None, timeout=WAIT_MS)
     weights = np.concatenate([w.W.ravel() for w in runner.frame.weights])
     np.testing.assert_array_equal(diagram.links.weights, weights)
+
+
+@pytest.mark.parametrize(
+    ("size", "lesson"),
+    [((1024, 768), None), ((1280, 720), None), ((1024, 768), "03-linear-stays-linear")],
+)
+def test_presenting_the_inspector_keeps_the_whole_diagram_in_view(
+    qtbot, make_window, size, lesson
+) -> None:  # noqa: ANN001
+    """Presentation mode at projector sizes: the Step dock beside the diagram (tabbed with a
+    lesson's notes) is narrow enough that the diagram needs no sideways scrolling, and every
+    button of the panel shows its whole text."""
+    session = None
+    if lesson is not None:
+        session = next(item for item in LESSONS if item.id.startswith(lesson)).load()
+    width, height = size
+    window = make_window(session, width, height)
+    window.set_presentation(True)
+    window.resize(width, height)  # as a full-screen projector window
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size, timeout=WAIT_MS)
+    open_inspector(qtbot, window)
+    dock, panel = window.step_through.dock, window.step_through.panel
+    qtbot.waitUntil(lambda: dock.isVisible() and panel.isVisible(), timeout=WAIT_MS)
+    diagram = window.network_panel.diagram
+    qtbot.waitUntil(lambda: diagram.columns[-1][0].size > 20, timeout=WAIT_MS)
+    qtbot.wait(200)  # the last relayouts
+    assert window.network_panel._scroll.horizontalScrollBar().maximum() == 0
+    view = diagram.viewport().rect()
+    for column in diagram.columns:
+        for item in column:
+            if item.isVisible():
+                rect = diagram.mapFromScene(item.sceneBoundingRect()).boundingRect()
+                assert view.contains(rect), (item.layer, item.unit)
+    assert dock.width() <= 0.25 * width
+    buttons = (*panel.stage_buttons, panel.back_button, panel.next_button, panel.pick_button,
+               panel.batch_button, panel.close_button)  # fmt: skip
+    for button in buttons:
+        assert button.isVisible() and button.width() >= button.sizeHint().width(), button.text()
+        assert panel.rect().contains(button.geometry()), button.text()
 
 
 def test_the_step_panel_shows_its_step_model_alone(qtbot) -> None:

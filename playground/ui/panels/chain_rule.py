@@ -76,7 +76,10 @@ class StepPanel(QWidget):
             self.stage_buttons.append(button)
         self.stage_group.idClicked.connect(self._step.set_stage)
         layout.addLayout(self._stages)
-        layout.addLayout(self._transport_row())
+        self._rows = (QHBoxLayout(), QHBoxLayout())  # Back, Next … Close; Next batch, Pick
+        for row in self._rows:
+            layout.addLayout(row)
+        self._transport_buttons()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -99,11 +102,7 @@ class StepPanel(QWidget):
         scroll.setWidget(body)
         layout.addWidget(scroll, 1)
 
-    def _transport_row(self) -> QVBoxLayout:
-        rows = QVBoxLayout()
-        row, second = QHBoxLayout(), QHBoxLayout()
-        rows.addLayout(row)
-        rows.addLayout(second)
+    def _transport_buttons(self) -> None:
         self.back_button = QPushButton("◀ Back")
         self.back_button.setToolTip("The previous stage (, or Page Up)")
         self.back_button.clicked.connect(self._step.back)
@@ -121,15 +120,35 @@ class StepPanel(QWidget):
         )
         self.pick_button.toggled.connect(self.picking_changed)
         self.close_button = QPushButton("Close")
+        self.close_button.setToolTip("Close the inspector (I toggles it)")
         self.close_button.clicked.connect(self.close_requested)
+
+    def _place_buttons(self, presenting: bool) -> None:
+        """The stages in a row over Back, Next … Close and Next batch, Pick a point; presenting
+        (large text in a narrow dock beside the diagram) every button in two columns."""
+        for box in (self._stages, *self._rows):
+            while box.count():
+                box.takeAt(0)
+        transport = (self.back_button, self.next_button, self.batch_button, self.pick_button)
+        for button in (*transport, self.close_button):
+            button.setStyleSheet(COMPACT_BUTTON if presenting else "")
+        if presenting:  # Forward Loss / Backward Update / Back Next / Pick / Next batch Close
+            for index, button in enumerate((*self.stage_buttons, *transport[:2])):
+                self._stages.addWidget(button, index // 2, index % 2)
+            self._stages.addWidget(self.pick_button, 3, 0, 1, 2)
+            self._stages.addWidget(self.batch_button, 4, 0)
+            self._stages.addWidget(self.close_button, 4, 1)
+            return
+        for index, button in enumerate(self.stage_buttons):
+            self._stages.addWidget(button, 0, index)
+        first, second = self._rows
         for button in (self.back_button, self.next_button):
-            row.addWidget(button)
-        row.addStretch(1)
-        row.addWidget(self.close_button)
+            first.addWidget(button)
+        first.addStretch(1)
+        first.addWidget(self.close_button)
         for button in (self.batch_button, self.pick_button):
             second.addWidget(button)
         second.addStretch(1)
-        return rows
 
     def _text_label(self) -> QLabel:
         label = QLabel()
@@ -141,9 +160,7 @@ class StepPanel(QWidget):
 
     def _apply_look(self, look: Look) -> None:
         self._look = look
-        columns = 2 if look.presentation else len(self.stage_buttons)  # large text: 2 × 2
-        for index, button in enumerate(self.stage_buttons):
-            self._stages.addWidget(button, index // columns, index % columns)
+        self._place_buttons(look.presentation)
         font = QFont(self.font())
         font.setPointSizeF(look.pt(TEXT_POINTS))
         for label in (self.stage_label, self.link_label, self.title):
