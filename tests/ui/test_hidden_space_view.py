@@ -168,3 +168,31 @@ def test_a_new_network_refills_the_layers_and_a_network_without_hidden_layers_sa
     assert view.layer_box.count() == 0
     x, _ = view.plot.lines.getData()
     assert x is None or len(x) == 0
+
+
+@pytest.mark.parametrize(
+    ("size", "big"), [((1280, 720), True), ((1024, 768), True), ((1280, 1000), False)]
+)
+def test_the_tab_opens_big_where_the_panel_under_the_output_view_is_short(
+    qtbot, make_window, size, big
+) -> None:  # noqa: ANN001
+    """At 1280×720 the panel under the output view leaves the plot a strip of ~45 px: the tab
+    opens big (in the output view's place); a tall window keeps both. Big stays the user's."""
+    window = make_window(None, *size)
+    qtbot.waitUntil(lambda: window.controller.runner.frame is not None, timeout=WAIT_MS)
+    view, output = window.hidden_view, window.output_view
+    window.metrics.show_tab("Hidden space")
+    qtbot.waitUntil(lambda: view.result is not None, timeout=WAIT_MS)
+    qtbot.wait(100)  # laid out
+    assert view.plot.getPlotItem().vb.sceneBoundingRect().height() >= 110  # room to read it
+    assert view.big_button.isChecked() == big
+    assert output.isVisible() == (not big)
+    if not big:
+        return
+    view.big_button.click()  # the user wants both: so be it
+    qtbot.waitUntil(lambda: output.isVisible(), timeout=WAIT_MS)
+    assert not view.big_button.isChecked()
+    window.metrics.show_tab("Loss")
+    assert output.isVisible() and not view.big_button.isChecked()
+    window.metrics.show_tab("Hidden space")  # opened again: big again
+    assert view.big_button.isChecked() and not output.isVisible()

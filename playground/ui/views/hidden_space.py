@@ -40,6 +40,7 @@ OUTPUT_DRAWN = {  # what shows the output layer, by its kind (kernels.OUT_*)
 }
 MIN_HEIGHT = 100  # the view's own minimum: the curves' (the window's minimum stays theirs)
 PLOT_ROOM = 120  # the caption shows only when the plot keeps at least this many pixels
+BIG_BELOW = 160  # opened with less room than this for the plot: shown big at once
 POLL_MS = 40  # how often the view looks for a new picture from the worker
 JOB = "hidden space"
 TIP = (
@@ -156,7 +157,10 @@ class HiddenSpaceView(QWidget):
         self.big_button = QToolButton()
         self.big_button.setText("Big")
         self.big_button.setCheckable(True)
-        self.big_button.setToolTip("Show the hidden space in the output view's place (big)")
+        self.big_button.setToolTip(
+            "Show the hidden space in the output view's place (big); on by itself when the "
+            "panel under the output view is too short for the plot"
+        )
         self.big_button.toggled.connect(self.big_changed)
         row.addWidget(self.big_button)
         layout.addLayout(row)
@@ -280,7 +284,15 @@ class HiddenSpaceView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
+        if not event.spontaneous() and self._room_shown() < self._look.px(BIG_BELOW):
+            self.big_button.setChecked(True)  # a squeezed plot is no use: take the output's place
         self._submit()
+
+    def _room_shown(self) -> int:
+        """The plot's height as the tab opens: in the panel's stack (laid out already; this
+        view may not be yet), under the row of choices."""
+        area = self.parentWidget() or self
+        return area.height() - self.big_button.sizeHint().height() - self.layout().spacing()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
         super().hideEvent(event)
