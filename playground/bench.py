@@ -247,11 +247,16 @@ def jax_model(
     return params, state, step
 
 
-def jax_epoch(workload: Workload, jnp, jax) -> Callable[[], None]:  # noqa: ANN001
-    """One shuffled epoch of the workload per call: the order drawn by numpy, then one jitted
-    function gathers the batches and runs the full ones in a lax.scan, then the smaller last one
-    (the fastest of the variants tried: a device-side permutation or an unrolled scan were
-    slower)."""
+def jax_epoch(workload: Workload, jnp, jax, epochs_per_call: int = 1) -> Callable[[], None]:  # noqa: ANN001
+    """epochs_per_call shuffled epochs of the workload per call, in one jitted function.
+
+    1: the order drawn by numpy, then the function gathers the batches and runs the full ones
+    in a lax.scan, then the smaller last one. More: a lax.scan over the epochs, each with its
+    own order drawn on the device (jax.random), so that the call's overhead (about 50 µs) is
+    shared by that many epochs: W1's 25 small steps an epoch run about 1.7× faster that way,
+    W2's 32 larger ones a little slower. `jax_rate` takes the faster of the two; a
+    device-side permutation per call or an unrolled scan were slower still.
+    """
     params, state, step = jax_model(workload, jnp, jax)
     xy, labels = workload.data()
     X, y = jnp.asarray(xy), jnp.asarray(labels)
@@ -262,8 +267,7 @@ def jax_epoch(workload: Workload, jnp, jax) -> Callable[[], None]:  # noqa: ANN0
         params, state, loss = step(*carry, *batch_xy)
         return (params, state), loss
 
-    @jax.jit
-    def epoch(params, state, order):  # noqa: ANN001, ANN202
+    def one_epoch(params, state, order):  # noqa: ANN001, ANN202
         xs, ys = X[order], y[order]
         (params, state), _ = jax.lax.scan(
             scan_step,
@@ -274,14 +278,37 @@ def jax_epoch(workload: Workload, jnp, jax) -> Callable[[], None]:  # noqa: ANN0
             params, state, _ = step(params, state, xs[full * batch :], ys[full * batch :])
         return params, state
 
-    rng = np.random.default_rng(0)
-    box = [params, state]
+    if epochs_per_call == 1:
+        epoch = jax.jit(one_epoch)
+        rng = np.random.default_rng(0)
+        box = [params, state]
 
-    def run_epoch() -> None:
-        box[:] = epoch(*box, rng.permutation(n))
-        jax.block_until_ready(box)
+        def run_epoch() -> None:
+            box[:] = epoch(*box, rng.permutation(n))
+            jax.block_until_ready(box)
 
-    return run_epoch
+        return run_epoch
+
+    def shuffled_epoch(carry, key):  # noqa: ANN001, ANN202
+        return one_epoch(*carry, jax.random.permutation(key, n)), None
+
+    @jax.jit
+    def epochs(params, state, key):  # noqa: ANN001, ANN202
+        keys = jax.random.split(key, epochs_per_call)
+        (params, state), _ = jax.lax.scan(shuffled_epoch, (params, state), keys)
+        return params, state
+
+    carry = [params, state, jax.random.PRNGKey(0)]
+
+    def run_epochs() -> None:
+        carry[2], key = jax.random.split(carry[2])
+        carry[0], carry[1] = epochs(carry[0], carry[1], key)
+        jax.block_until_ready(carry[:2])
+
+    return run_epochs
+
+
+JAX_EPOCHS_PER_CALL = 20
 
 
 def jax_rates() -> dict[str, float | None]:
@@ -314,12 +341,19 @@ def jax_rates() -> dict[str, float | None]:
 
 
 def jax_rate(workload: Workload) -> float:
-    """Training samples/s of the jitted JAX epoch (call with JAX's flags set, see jax_rates)."""
+    """Training samples/s of the jitted JAX epochs, the faster of one and JAX_EPOCHS_PER_CALL
+    epochs a call (call with JAX's flags set, see jax_rates)."""
     import jax
     import jax.numpy as jnp
 
     jax.config.update("jax_enable_x64", True)
-    return _rate(jax_epoch(workload, jnp, jax), workload.points)
+    return max(
+        _rate(jax_epoch(workload, jnp, jax), workload.points),
+        _rate(
+            jax_epoch(workload, jnp, jax, JAX_EPOCHS_PER_CALL),
+            workload.points * JAX_EPOCHS_PER_CALL,
+        ),
+    )
 
 
 def _jax_child() -> None:

@@ -284,10 +284,12 @@ def forward(
 
 
 @njit(**KERNEL)
-def loss_and_delta(loss_code, Y, A, D, r_out, n_out, targets, nb, want_delta):
+def loss_and_delta(loss_code, Y, A, D, r_out, n_out, targets, nb, want_delta, want_loss=True):
     """Sum over the batch of the loss (mean over outputs), and D = dL/dY of the batch mean.
 
     Returns (loss_sum, correct): correct counts right classifications (0 for regression).
+    want_loss False: for binary cross-entropy, loss_sum is only finite exactly when the loss
+    is (its exp and log1p, two thirds of the output layer's libm calls, are skipped).
     """
     total = 0.0
     correct = 0
@@ -296,7 +298,10 @@ def loss_and_delta(loss_code, Y, A, D, r_out, n_out, targets, nb, want_delta):
         t = targets[b]
         if loss_code == LOSS_BCE:
             z = Y[r_out, b]
-            total += max(z, 0.0) - z * t + math.log1p(math.exp(-abs(z)))
+            if want_loss:
+                total += max(z, 0.0) - z * t + math.log1p(math.exp(-abs(z)))
+            else:  # finite z: finite loss; z - z is 0 then, NaN for ±inf and NaN
+                total += z - z
             correct += (z >= 0.0) == (t >= 0.5)  # no branch: the signs are random
             if want_delta:
                 D[r_out, b] = (A[r_out, b] - t) * scale
@@ -667,8 +672,11 @@ def train_steps(n_steps, net, data, buffers, settings, state):
         forward(
             params, layout, dropout, A, Y, H, M, XH, INV, bn_mean, bn_var, nb, True, out_kind, rng
         )
-        loss_sum, _ = loss_and_delta(loss_code, Y, A, D, r_out, n_out, TB, nb, True)
+        # The loss value is read after the last step and at an early-stopping check only.
+        want_loss = s == n_steps - 1 or (patience > 0 and cursor + nb >= n)
+        loss_sum, _ = loss_and_delta(loss_code, Y, A, D, r_out, n_out, TB, nb, True, want_loss)
         if not math.isfinite(loss_sum):
+            loss_sum, _ = loss_and_delta(loss_code, Y, A, D, r_out, n_out, TB, nb, False)
             stats[0] = loss_sum
             spread_batch(Y_full, nb)
             return STATUS_DIVERGED, s

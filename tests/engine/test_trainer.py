@@ -192,6 +192,29 @@ def test_huge_learning_rate_diverges_with_a_clear_message():
     assert not trainer.diverged and trainer.message == "" and finite(trainer.weights())
 
 
+@pytest.mark.parametrize("patience", [0, 2])
+def test_a_chunk_reports_its_last_batch_loss_as_single_steps_do(patience):
+    """The loop computes the binary cross-entropy's value only where it is read (the chunk's
+    last step, an early-stopping check): the reported loss and the weights are the same bits
+    as one step at a time."""
+    xy, labels = make_points("binary", 50, seed=3)
+    network = NetworkSpec(layers=(LayerSpec(4, "tanh"), LayerSpec(3, "sigmoid")))
+    training = TrainingSpec(optimizer=OptimizerSpec("adam", 0.05), batch_size=8)
+    data = TrainingData(xy, labels, xy[:10], labels[:10])
+    chunked, stepped = (Trainer(network, training, data) for _ in range(2))
+    for trainer in (chunked, stepped):
+        trainer.set_training(dataclasses.replace(training, early_stopping_patience=patience))
+    steps = 3 * chunked.steps_per_epoch + 2
+    chunked.run(steps)
+    for _ in range(steps):
+        stepped.run(1)
+    assert chunked._stats[0] == stepped._stats[0] and math.isfinite(chunked._stats[0])
+    for mine, theirs in zip(
+        engine_state(chunked.weights()), engine_state(stepped.weights()), strict=True
+    ):
+        assert np.array_equal(mine, theirs)
+
+
 @pytest.mark.parametrize(
     ("activation", "seed"),
     [("relu", 0), ("softplus", 2), ("relu", 1)],
