@@ -1,12 +1,14 @@
 """Every unit's eval-mode output over a grid of points, for pictures: the dense sums in the
 compiled kernels, the activations in numpy.
 
-numba calls libm once per value for tanh, sigmoid, exp...: 20× slower than numpy's vectorised
-versions, and a 100×100 grid through 8 layers of 32 tanh units is 2.6 million of them (most of
-a frame of the app). Here each layer's pre-activations come from `kernels.grid_pass` (that
-layer alone, linear) and numpy applies the activation to the whole tile. The values agree with
-`kernels.grid_pass` to rounding (the last bit of some float64 values), which is what a float32
-picture keeps; predictions and losses stay on the kernels.
+numba calls libm once per value for exp, log1p, libm's tanh...: 20× slower than numpy's
+vectorised versions, and a 100×100 grid through 8 layers of 32 units is 2.6 million of them
+(most of a frame of the app). tanh and sigmoid no longer call libm (engine/vector_math.py): the
+kernels keep them (10 ms for that grid against 44 ms here). Here each layer's pre-activations
+come from `kernels.grid_pass` (that layer alone, linear) and numpy applies the activation to
+the whole tile. The values agree with `kernels.grid_pass` to rounding (the last bit of some
+float64 values), which is what a float32 picture keeps; predictions and losses stay on the
+kernels.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from . import kernels as K
 from .activations import ACTIVATIONS, activate, np_sigmoid
 
 TILE = 1024  # points per pass (measured: 4096 is 1.5x slower, the rows leave the L2 cache)
-# Activations that numba computes as fast as numpy (no libm call): the kernels keep them.
-CHEAP = frozenset(ACTIVATIONS[name].code for name in ("linear", "relu", "leaky_relu"))
+# Activations that numba computes as fast as numpy or faster (no libm call): the kernels keep them.
+CHEAP = frozenset(
+    ACTIVATIONS[name].code for name in ("linear", "relu", "leaky_relu", "tanh", "sigmoid", "swish")
+)
 LINEAR = ACTIVATIONS["linear"].code
 
 Array = npt.NDArray[np.float64]
