@@ -220,6 +220,8 @@ def test_presentation_with_lesson_notes_shows_every_layer_the_output_and_the_nam
         ("02-hidden-layer-xor", (1024, 768), False),
         ("07-vanishing-gradients", (1024, 768), False),
         ("07-vanishing-gradients", (1024, 768), True),
+        ("02b-hidden-space", (1024, 768), True),
+        ("02b-hidden-space", (1280, 720), True),
     ],
 )
 def test_the_network_titles_never_overlap_beside_the_notes(
@@ -244,3 +246,5 @@ def test_the_network_titles_never_overlap_beside_the_notes(
     cards = [card.geometry() for card in panel.cards]
     for left, right in zip(cards, cards[1:], strict=False):
         assert left.right() < right.left()
+    if presenting:  # on a projector the titles fit too: the diagram never scrolls sideways
+        assert panel._scroll.horizontalScrollBar().maximum() == 0

@@ -377,7 +377,9 @@ class NetworkPanel(QWidget):
         compact = bool(self._cards) and self._cards[0].compact
         shared = {layer.activation for layer in layers}
         plural = "S" if len(layers) != 1 else ""
-        self.layers_label.setText(f"{len(layers)} {'' if compact else 'HIDDEN '}LAYER{plural}")
+        full = f"{len(layers)} HIDDEN LAYER{plural}"
+        short = compact or self._titles_too_wide(full)
+        self.layers_label.setText(f"{len(layers)} LAYER{plural}" if short else full)
         changed = False
         for card in self._cards:
             show = card.compact and len(shared) > 1
@@ -387,6 +389,22 @@ class NetworkPanel(QWidget):
         if changed:
             self.card_header.set_widgets(list(self._cards))
 
+    def _titles_too_wide(self, layers_text: str) -> bool:
+        """Presentation mode: whether the titles with `layers_text` would be wider than the
+        panel (then it says 'N LAYERS': the diagram must not scroll sideways on a projector)."""
+        if not self._appearance.look.presentation:
+            return False
+        metrics = self.layers_label.fontMetrics()
+        extra = metrics.horizontalAdvance(layers_text) - metrics.horizontalAdvance(
+            self.layers_label.text()
+        )
+        return self._titles_width() + extra > self._scroll.viewport().width()
+
+    def _titles_width(self) -> int:
+        """The least width of the title row: the three titles and the gaps between them."""
+        titles = (self.features_title, self.layers_control, self.output_title)
+        return sum(w.sizeHint().width() for w in titles) + 3 * HEADER_GAP
+
     def _update_minimum_width(self) -> None:
         """Room for every column's card (the diagram scrolls sideways below that)."""
         columns = len(self._model.session.network.layers) + 2
@@ -394,11 +412,7 @@ class NetworkPanel(QWidget):
         width = int(
             self.diagram.label_width() + MAX_NEURON + RIGHT_MARGIN + (columns - 1) * spacing
         )
-        titles = sum(
-            w.sizeHint().width()
-            for w in (self.features_title, self.layers_control, self.output_title)
-        )
-        width = max(width, titles + 3 * HEADER_GAP)  # the column titles never overlap
+        width = max(width, self._titles_width())  # the column titles never overlap
         if width != self._content.minimumWidth():
             self._content.setMinimumWidth(width)
 
@@ -425,6 +439,7 @@ class NetworkPanel(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
         super().resizeEvent(event)
         self._fit_cards()
+        self._update_layers_label()
         self._on_columns_changed(self.diagram.column_x)
 
     @property
