@@ -8,6 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from playground.engine import FEATURES, LayerSpec, OptimizerSpec
 from playground.engine.explain import explain, features_of
@@ -280,3 +281,49 @@ def test_take_this_step_trains_the_step_shown_then_traces_the_next(qtbot, make_w
     np.testing.assert_array_equal(runner.frame.params, shown.params_after)  # that very step
     np.testing.assert_array_equal(step.trace.params_before, shown.params_after)
     assert step.stage_name == "forward" and not window.controller.playing
+
+
+@pytest.mark.parametrize(
+    ("lesson", "size", "presenting"),
+    [
+        ("02b-hidden-space", (1024, 768), True),
+        ("02b-hidden-space", (1280, 720), True),
+        ("02b-hidden-space", (1024, 768), False),
+        ("03b-backprop-by-hand", (1024, 768), True),
+        (None, (1280, 720), True),
+        (None, (1280, 720), False),
+    ],
+)
+def test_the_numbers_on_the_diagram_overlap_neither_each_other_nor_the_names(
+    qtbot, make_window, lesson, size, presenting
+) -> None:  # noqa: ANN001
+    """In every stage, each number shown on the diagram (neurons, inputs, links) keeps clear of
+    the others and of the feature names ("x 0.174" used to cover "X₁"; "Δb …" tags their
+    neighbours)."""
+    session = small_session()
+    if lesson is not None:
+        session = next(item for item in LESSONS if item.id.startswith(lesson)).load()
+    window = make_window(session, *size)
+    window.set_presentation(presenting)
+    window.resize(*size)
+    step = open_inspector(qtbot, window)
+    overlay, diagram = window.step_through.overlay, window.network_panel.diagram
+    qtbot.waitUntil(lambda: diagram.columns[-1][0].size > 20, timeout=WAIT_MS)
+    qtbot.wait(200)  # the last relayouts
+    names = [
+        item.sceneBoundingRect()
+        for item in diagram.scene().items()
+        if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible()
+    ]
+    assert names  # the feature names in use
+    for stage in range(4):
+        step.set_stage(stage)
+        tags = [*overlay.neuron_tags.values(), *overlay.link_tags.values()]
+        shown = [(tag.text, tag.sceneBoundingRect()) for tag in tags if tag.isVisible()]
+        assert len(shown) >= len(overlay.neuron_tags), step.stage_name  # every neuron's number
+        for i, (text, tag_rect) in enumerate(shown):
+            rect = tag_rect.adjusted(-1, -1, 1, 1)  # not even touching
+            for other, other_rect in shown[i + 1 :]:
+                assert not rect.intersects(other_rect), (step.stage_name, text, other)
+            for name in names:
+                assert not rect.intersects(name), (step.stage_name, text)

@@ -9,7 +9,13 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsSimpleTextItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from playground.engine import FEATURES, LayerWeights
 from playground.ui.models.step_model import StepModel
@@ -18,6 +24,7 @@ from playground.ui.models.training_runner import TrainingRunner
 from playground.ui.views.diagram_items import NeuronItem
 from playground.ui.views.diagram_layout import link_index
 from playground.ui.views.network_diagram import NetworkDiagram
+from playground.ui.views.tag_places import link_spot, place_neuron_tags
 from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.theme import ACCENT, BORDER_STRONG, TEXT
 
@@ -175,37 +182,40 @@ class StepOverlay(QObject):
         self.update()
 
     def _place(self) -> None:
-        """Put every tag on its neuron or link (after a layout or a new stage)."""
-        columns = self._diagram.columns
-        for (column, unit), tag in self._neuron_tags.items():
-            if column < len(columns) and unit < len(columns[column]):
-                item = columns[column][unit]
-                tag.setVisible(item.isVisible())
-                rect = tag.boundingRect()
-                tag.setPos(
-                    item.x() + (item.size - rect.width()) / 2,
-                    item.y() + (item.size - rect.height()) / 2,
-                )
-        samples = self._diagram.links.samples
-        taken = [tag.sceneBoundingRect() for tag in self._neuron_tags.values() if tag.isVisible()]
-        taken += [
-            item.sceneBoundingRect() for column in columns for item in column if item.isVisible()
+        """Put every tag on its neuron or link (after a layout or a new stage), none over
+        another or a feature's name (tag_places)."""
+        diagram = self._diagram
+        columns = diagram.columns
+        names = [
+            item.sceneBoundingRect()
+            for item in diagram.scene().items()
+            if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible()
         ]
+        neurons = [item.sceneBoundingRect() for c in columns for item in c if item.isVisible()]
+        tags, wanted = [], []
+        for (column, unit), tag in sorted(self._neuron_tags.items()):
+            item = columns[column][unit] if column < len(columns) else None
+            tag.setVisible(item is not None and item.isVisible())
+            if tag.isVisible():
+                tags.append(tag)
+                wanted.append((item.sceneBoundingRect(), tag.boundingRect().size()))
+        bounds = diagram.scene().sceneRect()
+        for tag, rect in zip(tags, place_neuron_tags(wanted, names, neurons, bounds), strict=True):
+            tag.setPos(rect.topLeft())
+        samples = diagram.links.samples
+        taken = [*names, *neurons, *(tag.sceneBoundingRect() for tag in tags)]
+        selected = self._selected_position()
         for k in self._link_order():
             tag = self._link_tags[k]
             if k >= len(samples):
                 tag.setVisible(False)
                 continue
-            x, y = samples[k, samples.shape[1] // 2]
-            rect = tag.boundingRect()
-            tag.setPos(x - rect.width() / 2, y - rect.height() / 2)
-            placed = tag.sceneBoundingRect()
+            free, middle = link_spot(samples[k], tag.boundingRect().size(), taken)
             # the selected link's number always shows; others only where they fit
-            tag.setVisible(k == self._selected_position() or not any(
-                placed.intersects(other) for other in taken
-            ))  # fmt: skip
+            tag.setVisible(free is not None or k == selected)
+            tag.setPos((free or middle).topLeft())
             if tag.isVisible():
-                taken.append(placed)
+                taken.append(tag.sceneBoundingRect())
         self._place_highlight(samples)
 
     def _selected_position(self) -> int | None:
