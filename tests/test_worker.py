@@ -179,3 +179,43 @@ def test_pauses_count_the_epochs_of_an_opened_session(wait) -> None:  # noqa: AN
         assert (worker.status().epoch, worker.status().step) == (45, 15 * 8)
     finally:
         worker.stop()
+
+
+@pytest.fixture
+def compiled_worker() -> Iterator[TrainingWorker]:
+    """A started worker on the compiled kernels from the start (no warm-up)."""
+    w = TrainingWorker(NETWORK, TRAINING, _data(), grid=GridRequest(resolution=20), warm_up=False)
+    w.start()
+    yield w
+    w.stop()
+    assert not w.alive
+
+
+def test_the_grid_pass_runs_beside_training_and_is_the_frames_weights(
+    compiled_worker, wait
+) -> None:  # noqa: ANN001, E501
+    from playground.engine import Trainer
+
+    worker = compiled_worker
+
+    worker.step_epoch()
+    frame = _next_frame(wait, worker, lambda f: f.epoch == 1)
+    assert worker._pictures.passes >= 1  # the picture thread made it (compiled kernels)
+    request = frame.snapshot.grid.request
+    again = Trainer(NETWORK, TRAINING, _data(), list(frame.weights)).snapshot(request).grid
+    for shown, expected in zip(frame.snapshot.grid.layers, again.layers, strict=True):
+        np.testing.assert_array_equal(shown, expected)
+    progress = [r.epoch_progress for r in worker.take_records()]
+    assert progress == sorted(progress)  # the frame's record in its place, not when drawn
+
+
+def test_frames_come_at_the_pace_the_ui_takes_them(compiled_worker, wait) -> None:  # noqa: ANN001
+    worker = compiled_worker
+    _next_frame(wait, worker)
+    passes = worker._pictures.passes
+    worker.play()
+    wait(lambda: worker.status().epoch >= 200)  # nobody takes frames: none are made
+    assert worker._pictures.passes <= passes + 2
+    taken = []
+    wait(lambda: taken.append(worker.take_frame()) or sum(f is not None for f in taken) >= 5)
+    assert worker._pictures.passes >= passes + 5  # frames again as soon as they are taken

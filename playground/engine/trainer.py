@@ -563,22 +563,31 @@ class Trainer:
 
     def unit_outputs(self, xy: Array, dtype: type = np.float32) -> tuple[npt.NDArray, ...]:
         """Eval-mode output of every unit at points xy (n, 2): per layer (units, n) of dtype."""
-        X = self._features(np.asarray(xy, float).reshape(-1, 2))
-        out = np.empty((self._layout.n_rows, X.shape[1]), dtype=dtype)
-        out_kind = np.int64(OUT_KIND.get(self._loss_name, K.OUT_LINEAR))
-        table = self._layout.table
-        if X.shape[1] and dtype == np.float32 and self.kernels is K and grid_eval.worth_it(table):
-            # a picture: numpy's vectorised tanh, exp... (see grid_eval)
-            grid_eval.grid_pass(
-                self._params, table, out_kind, X, self._bn_mean, self._bn_var, out, self._A, self._Y
-            )
-        elif X.shape[1]:
-            self.kernels.grid_pass(
-                self._params, table, out_kind, X, self._A, self._Y, self._bn_mean, self._bn_var, out
-            )
-        out[self._off_rows] = 0  # a switched-off neuron outputs 0 (its outgoing weights are 0)
-        rows = (*self._layout.row_offsets, self._layout.n_rows)
-        return tuple(out[rows[i] : rows[i + 1]] for i in range(len(rows) - 1))
+        return self._units_at(copy=False).unit_outputs(xy, dtype, self._A, self._Y)
+
+    def grid_pass(self) -> UnitOutputs:
+        """Every unit's output at the current weights, on copies: another thread may evaluate
+        it (e.g. a grid for the pictures) while this Trainer trains on."""
+        return self._units_at(copy=True)
+
+    def _units_at(self, copy: bool) -> UnitOutputs:
+        def own(array: npt.NDArray) -> npt.NDArray:
+            return array.copy() if copy else array
+
+        return UnitOutputs(
+            kernels=self.kernels,
+            params=own(self._params),
+            table=own(self._layout.table),
+            row_ends=(*self._layout.row_offsets, self._layout.n_rows),
+            out_kind=int(OUT_KIND.get(self._loss_name, K.OUT_LINEAR)),
+            inputs=self.network.inputs,
+            mean=own(self._mean),
+            std=own(self._std),
+            bn_mean=own(self._bn_mean),
+            bn_var=own(self._bn_var),
+            off_rows=own(self._off_rows),
+            tile=self._A.shape[1],
+        )
 
     def predict(self, xy: Array) -> Array:
         """Class probabilities float64 (n, C), C = 2 for binary, or values (n, 1)."""
@@ -606,9 +615,7 @@ class Trainer:
             )
         grid_result = None
         if grid is not None:
-            images = self.unit_outputs(grid.points())
-            r = grid.resolution
-            grid_result = GridResult(grid, tuple(im.reshape(-1, r, r) for im in images))
+            grid_result = self._units_at(copy=False).grid(grid, self._A, self._Y)
         return Snapshot(
             epoch=self.epoch,
             step=self.step,
@@ -714,6 +721,55 @@ class Trainer:
             resuming.import_state(
                 state, self._layout, slots, self._scalars, self._rng, self._counters, self._perm
             )
+
+
+@dataclass(frozen=True, eq=False)
+class UnitOutputs:
+    """Every unit's eval-mode output at one moment's weights: what `Trainer.unit_outputs`
+    reads (copies when made by `Trainer.grid_pass`, so that another thread may use them)."""
+
+    kernels: Kernels
+    params: Array  # (P,)
+    table: npt.NDArray[np.int64]  # the layout's table
+    row_ends: tuple[int, ...]  # first unit row of each layer, then the number of rows
+    out_kind: int
+    inputs: tuple[str, ...]  # the network's input features
+    mean: Array  # (F,) standardisation
+    std: Array  # (F,)
+    bn_mean: Array  # (R,)
+    bn_var: Array  # (R,)
+    off_rows: npt.NDArray[np.int64]  # rows of switched-off neurons (they output 0)
+    tile: int  # columns of the working buffers a pass allocates
+
+    def unit_outputs(
+        self, xy: Array, dtype: type = np.float32, A: Array | None = None, Y: Array | None = None
+    ) -> tuple[npt.NDArray, ...]:
+        """Per layer (units, n) of dtype at points xy (n, 2); A and Y: working buffers float64
+        (R, tile), new ones if not given."""
+        X = expand(np.asarray(xy, float).reshape(-1, 2), self.inputs)
+        X = np.ascontiguousarray((X - self.mean[:, None]) / self.std[:, None])
+        n_rows = self.row_ends[-1]
+        if A is None or Y is None:
+            A, Y = np.zeros((n_rows, self.tile)), np.zeros((n_rows, self.tile))
+        out = np.empty((n_rows, X.shape[1]), dtype=dtype)
+        out_kind, table = np.int64(self.out_kind), self.table
+        if X.shape[1] and dtype == np.float32 and self.kernels is K and grid_eval.worth_it(table):
+            # a picture: numpy's vectorised exp, log1p... (see grid_eval)
+            grid_eval.grid_pass(self.params, table, out_kind, X, self.bn_mean, self.bn_var, out,
+                                A, Y)  # fmt: skip
+        elif X.shape[1]:
+            self.kernels.grid_pass(self.params, table, out_kind, X, A, Y, self.bn_mean,
+                                   self.bn_var, out)  # fmt: skip
+        out[self.off_rows] = 0  # a switched-off neuron outputs 0 (its outgoing weights are 0)
+        rows = self.row_ends
+        return tuple(out[rows[i] : rows[i + 1]] for i in range(len(rows) - 1))
+
+    def grid(self, request: GridRequest, A: Array | None = None, Y: Array | None = None
+             ) -> GridResult:  # fmt: skip
+        """Every unit over the request's grid, float32 images."""
+        images = self.unit_outputs(request.points(), np.float32, A, Y)
+        r = request.resolution
+        return GridResult(request, tuple(image.reshape(-1, r, r) for image in images))
 
 
 def parameter_index(layout: Layout, layer: int, unit: int, source: int) -> int:

@@ -5,6 +5,7 @@ labels follow the font (larger in presentation mode)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -40,13 +41,13 @@ from playground.ui.views.diagram_layout import (
 from playground.ui.views.diagram_pointer import DiagramPointer
 from playground.ui.widgets import colors
 from playground.ui.widgets.appearance import Appearance, Look
-from playground.ui.widgets.neuron_style import lut32, render_neuron
+from playground.ui.widgets.neuron_style import lut32, render_layer
 from playground.ui.widgets.theme import TEXT, TEXT_MUTED
 from playground.worker import Frame
 
 __all__ = ["MAX_NEURON", "RIGHT_MARGIN", "LinksItem", "NetworkDiagram", "NeuronItem"]
 
-THUMBNAIL_PIXELS = 50  # the grid is subsampled to about this many pixels per side
+THUMBNAIL_PIXELS = 50  # the grid is subsampled to at most about this many pixels per side
 LINK_HIT_PIXELS = 5.0
 
 
@@ -200,6 +201,8 @@ class NetworkDiagram(QGraphicsView):
             rect = label.boundingRect()
             label.setPos(item.x() - rect.width() - 8, item.y() + (item.size - rect.height()) / 2)
         self._layout_links()
+        if self._frame is not None and self._frame.network == self._network:
+            self._update_thumbnails(self._frame)  # their resolution follows the neurons' size
         self.columns_changed.emit(self.column_x)
 
     def _layout_links(self) -> None:
@@ -220,22 +223,23 @@ class NetworkDiagram(QGraphicsView):
     # ----- frames ---------------------------------------------------------------------------
 
     def _on_frame(self, frame: Frame) -> None:
-        network = self._network
-        if frame.network != network or frame.snapshot.grid is None:
+        if frame.network != self._network or frame.snapshot.grid is None:
             return
         self._frame = frame
-        grid = frame.snapshot.grid
-        step = max(1, grid.request.resolution // THUMBNAIL_PIXELS)
-        value_range = label_range(self._model.session.points)
-        for layer in range(1, len(grid.layers)):
-            images = grid.layers[layer][:, ::-step, ::step]  # row 0 at the top
-            for unit, item in enumerate(self._columns[layer]):
-                item.set_pixels(
-                    render_neuron(
-                        network, layer, unit, images[unit], value_range, self._look.palette
-                    )
-                )
+        self._update_thumbnails(frame)
         self._update_links(frame.weights)
+
+    def _update_thumbnails(self, frame: Frame) -> None:
+        grid, network = frame.snapshot.grid, self._network
+        value_range = label_range(self._model.session.points)
+        ratio = max(1.0, self.devicePixelRatioF())  # device pixels per scene unit
+        for layer in range(1, len(grid.layers)):
+            column = self._columns[layer]
+            step = thumbnail_step(grid.request.resolution, column[0].size * ratio)
+            images = grid.layers[layer][:, ::-step, ::step]  # row 0 at the top
+            pixels = render_layer(network, layer, images, value_range, self._look.palette)
+            for item, unit_pixels in zip(column, pixels, strict=True):
+                item.set_pixels(unit_pixels)
 
     def refresh_links(self) -> None:
         """Colour the links again (after `link_source` changed)."""
@@ -302,6 +306,14 @@ class NetworkDiagram(QGraphicsView):
     def links(self) -> LinksItem:
         """The links item."""
         return self._links
+
+
+def thumbnail_step(resolution: int, pixels: float) -> int:
+    """Every how many grid points a thumbnail `pixels` device pixels wide takes: as many
+    points as it has pixels (at most THUMBNAIL_PIXELS), so that small neurons of a big network
+    colour no more pixels than the screen shows."""
+    wanted = min(THUMBNAIL_PIXELS, max(1, math.ceil(pixels)))
+    return max(1, resolution // wanted)
 
 
 FeatureCache = tuple[GridRequest, str, dict[str, npt.NDArray[np.uint32]]]  # request, palette

@@ -176,13 +176,20 @@ def to_argb32(lut: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint32]:
 
 
 def map_values(
-    values: npt.NDArray[np.floating], low: float, high: float, lut32: npt.NDArray[np.uint32]
+    values: npt.NDArray[np.floating],
+    low: float | npt.NDArray[np.float32],
+    high: float | npt.NDArray[np.float32],
+    lut32: npt.NDArray[np.uint32],
 ) -> npt.NDArray[np.uint32]:
-    """ARGB pixels uint32 of values's shape: values clipped to [low, high] through the table."""
-    span = high - low if high > low else 1.0
-    scale = (lut32.shape[0] - 1) / span
-    index = np.clip((np.asarray(values, dtype=np.float32) - low) * scale, 0, lut32.shape[0] - 1)
-    return lut32[np.nan_to_num(index).astype(np.intp)]
+    """ARGB pixels uint32 of values's shape: values clipped to [low, high] through the table
+    (low and high may be arrays that broadcast against values: levels per image)."""
+    low64, high64 = np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+    span = np.where(high64 > low64, high64 - low64, 1.0)
+    scale = ((lut32.shape[0] - 1) / span).astype(np.float32)
+    index = (np.asarray(values, dtype=np.float32) - low64.astype(np.float32)) * scale
+    np.clip(index, 0, lut32.shape[0] - 1, out=index)
+    index[np.isnan(index)] = 0
+    return lut32[index.astype(np.intp)]
 
 
 def blend_classes(

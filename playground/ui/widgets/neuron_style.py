@@ -95,3 +95,30 @@ def render_neuron(
     """ARGB pixels uint32 (h, w) of a neuron's image, row 0 at the bottom of the plane."""
     style = neuron_style(network, layer, unit, image, value_range, palette)
     return colors.map_values(image, style.low, style.high, style.argb_lut())
+
+
+def render_layer(
+    network: NetworkSpec,
+    layer: int,
+    images: npt.NDArray[np.floating],
+    value_range: tuple[float, float] = (-1.0, 1.0),
+    palette: str = colors.DEFAULT_PALETTE,
+) -> npt.NDArray[np.uint32]:
+    """ARGB pixels uint32 (units, h, w) of every unit of grid layer `layer` from its images
+    (units, h, w): what `render_neuron` gives unit by unit, in one pass per colour table."""
+    styles = [
+        neuron_style(network, layer, unit, images[unit], value_range, palette)
+        for unit in range(images.shape[0])
+    ]
+    pixels = np.empty(images.shape, dtype=np.uint32)
+    for lut_name in dict.fromkeys(style.lut_name for style in styles):
+        units = [unit for unit, style in enumerate(styles) if style.lut_name == lut_name]
+        low = np.array([styles[unit].low for unit in units])[:, None, None]
+        high = np.array([styles[unit].high for unit in units])[:, None, None]
+        pixels[units] = colors.map_values(
+            images[units] if len(units) < images.shape[0] else images,
+            low,
+            high,
+            lut32(lut_name, palette),
+        )
+    return pixels
