@@ -264,3 +264,29 @@ def test_the_command_line_picture_is_the_views_figure(qtbot, tmp_path) -> None: 
         pixels = np.asarray(image.convert("RGB"))
     assert len(np.unique(pixels.reshape(-1, 3)[::7], axis=0)) > 50  # a drawn surface, not blank
     assert not list(tmp_path.glob(".*.tmp"))  # written atomically, nothing left behind
+
+
+@pytest.mark.parametrize(
+    ("size", "big"), [((1280, 720), True), ((1024, 768), True), ((1280, 1000), False)]
+)
+def test_the_tab_opens_big_where_the_panel_under_the_output_view_is_short(
+    qtbot, make_window, size, big
+) -> None:  # noqa: ANN001
+    """At 1280×720, the window as it opens, the panel under the output view left the plane a
+    strip of ~35 px: the tab opens big (in the output view's place), as the hidden space's
+    does (the same OpensBig); a tall window keeps both. Big stays the user's to uncheck."""
+    window = make_window(None, *size)
+    view, output = _landscape(qtbot, window), window.output_view
+    qtbot.wait(100)  # laid out
+    assert view.figure.plane.getPlotItem().vb.sceneBoundingRect().height() >= 110  # readable
+    assert view.big_button.isChecked() == big
+    assert output.isVisible() == (not big)
+    if not big:
+        return
+    view.big_button.click()  # the user wants both: so be it
+    qtbot.waitUntil(lambda: output.isVisible(), timeout=WAIT_MS)
+    assert not view.big_button.isChecked()
+    window.metrics.show_tab("Loss")
+    assert output.isVisible() and not view.big_button.isChecked()
+    window.metrics.show_tab("Landscape")  # opened again: big again
+    assert view.big_button.isChecked() and not output.isVisible()

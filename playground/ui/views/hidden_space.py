@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,6 +29,7 @@ from playground.ui.models.data_editor import DataEditor
 from playground.ui.models.inspection import SpaceChoice, SpaceResult, compute_space
 from playground.ui.models.training_runner import TrainingRunner
 from playground.ui.views.hidden_space_plot import HiddenSpacePlot
+from playground.ui.views.opens_big import OpensBig
 from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.fitted_caption import FittedCaption
 from playground.worker import Frame
@@ -40,7 +41,6 @@ OUTPUT_DRAWN = {  # what shows the output layer, by its kind (kernels.OUT_*)
 }
 MIN_HEIGHT = 100  # the view's own minimum: the curves' (the window's minimum stays theirs)
 PLOT_ROOM = 120  # the caption shows only when the plot keeps at least this many pixels
-BIG_BELOW = 160  # opened with less room than this for the plot: shown big at once
 POLL_MS = 40  # how often the view looks for a new picture from the worker
 JOB = "hidden space"
 TIP = (
@@ -119,6 +119,7 @@ class HiddenSpaceView(QWidget):
         runner.frame_ready.connect(self._on_frame)
         appearance.changed.connect(self._apply_look)
         self._apply_look(appearance.look)
+        self.opens_big = OpensBig(self, self.big_button, appearance)
         if runner.frame is not None:
             self._on_frame(runner.frame)
 
@@ -283,21 +284,8 @@ class HiddenSpaceView(QWidget):
         self.caption.show_if_room(room, self.width())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
-        if not event.spontaneous() and self._room_shown() < self._look.px(BIG_BELOW):
-            self.big_button.setChecked(True)  # a squeezed plot is no use: take the output's place
+        super().showEvent(event)  # (OpensBig has checked Big where the panel is short)
         self._submit()
-
-    def _room_shown(self) -> int:
-        """The plot's height as the tab opens: in the panel's stack (laid out already; this
-        view may not be yet), under the row of choices."""
-        area = self.parentWidget() or self
-        return area.height() - self.big_button.sizeHint().height() - self.layout().spacing()
-
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
-        super().hideEvent(event)
-        if not event.spontaneous():  # another tab: the output view comes back
-            self.big_button.setChecked(False)
 
     def shutdown(self) -> None:
         """Stop the poll timer and the worker thread (joins it)."""

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -33,6 +33,7 @@ from playground.landscape_worker import LandscapeResult, LandscapeWorker
 from playground.ui.models.landscape_model import DIRECTIONS, LandscapeModel, Move
 from playground.ui.models.training_runner import TrainingRunner
 from playground.ui.views.landscape_plot import LandscapePlot, PlanePath
+from playground.ui.views.opens_big import OpensBig
 from playground.ui.views.plots import LogAxis, apply_plot_look
 from playground.ui.widgets.appearance import Appearance, Look
 from playground.ui.widgets.axes import SpacedAxis
@@ -49,6 +50,9 @@ DIRECTION_TIPS = {
 POLL_MS = 40  # how often the view looks for a new result of the landscape worker
 LINE_FROM_HEIGHT = 280  # the figure shows the line plot from this height (pixels, scaled)
 CAPTION_FROM_HEIGHT = 150  # and the caption from this one
+# Opened with less room than this (pixels, scaled) for the figure: shown big at once (the plane
+# needs more than the hidden space's plot: a colour bar and axis titles around it)
+BIG_BELOW = 200
 PATH_COLOR = "#ff5a36"
 LINE_COLOR = TEXT
 TIP = (
@@ -209,6 +213,7 @@ class LandscapeView(QWidget):
         runner.frame_ready.connect(self._on_frame)
         appearance.changed.connect(self.figure.apply_look)
         self.figure.apply_look(appearance.look)
+        self.opens_big = OpensBig(self, self.big_button, appearance, BIG_BELOW)
         self.figure.plane.scene().sigMouseClicked.connect(self._on_scene_click)
         if runner.frame is not None:
             self._on_frame(runner.frame)
@@ -239,7 +244,8 @@ class LandscapeView(QWidget):
         self.big_button.setIcon(icon("fit", TEXT_MUTED))
         self.big_button.setCheckable(True)
         self.big_button.setToolTip(
-            "Big: the landscape in the output view's place (again: both, side by side)"
+            "Big: the landscape in the output view's place (again: both, side by side); on "
+            "by itself when the panel under the output view is too short for the landscape"
         )
         self.big_button.toggled.connect(self.big_changed)
         row.addWidget(self.directions_box)
@@ -341,11 +347,6 @@ class LandscapeView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self._submit()
-
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
-        super().hideEvent(event)
-        if not event.spontaneous():  # another tab: the output view comes back
-            self.big_button.setChecked(False)
 
     def shutdown(self) -> None:
         """Stop the poll timer and the landscape thread (joins it)."""
