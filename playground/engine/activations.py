@@ -346,8 +346,9 @@ BY_CODE: dict[int, Activation] = {a.code: a for a in ACTIVATIONS.values()}
 # ----- the kernels' dispatch, generated from the registry ------------------------------------
 #
 # numba's cache keys a kernel on its own file only: the compiled forward/backward of kernels.py
-# keep the dispatch they were compiled with. After editing this file or optimizers.py, clear the
-# cache (`find playground -name '*.nb[ic]' -delete`, or use a fresh NUMBA_CACHE_DIR).
+# keep the dispatch they were compiled with. After editing this file, vector_math.py or
+# optimizers.py, clear the cache (`find playground -name '*.nb[ic]' -delete`, or use a fresh
+# NUMBA_CACHE_DIR).
 STALE_CACHE_HINT = (
     " (if you just added it: numba's cached kernels.py predates it; clear the "
     "cache, see activations.py)"
