@@ -6,7 +6,7 @@ is dropped here. The worker's status is turned into one notice per event on `not
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from playground.engine import GridRequest, TrainingData, TrainingSpec
 from playground.engine.neuron_masks import NeuronMasks
@@ -65,6 +65,8 @@ class TrainingRunner(QObject):
         self.worker.set_neuron_masks(session.neurons)
         self.worker.start()
         self.timer = QTimer(self)
+        # Precise: a coarse timer (Qt's default) may fire up to 5 % late, below the frame rate.
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(max(1, round(1000 / frame_rate)))
         self.timer.timeout.connect(self.tick)
         self.timer.start()
