@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         if saved_palette in colors.PALETTES:
             self.set_palette(saved_palette)
         self._update_title()
+        self.show_lesson_view()  # a window opened on a lesson: the tab its notes name
         place_window(self, self._settings)  # the last geometry, or a size fitting the screen
 
     # ----- composition ----------------------------------------------------------------------

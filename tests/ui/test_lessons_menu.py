@@ -117,3 +117,21 @@ def test_a_lesson_speed_ends_with_the_lesson(window) -> None:  # noqa: ANN001
     controller.set_speed(5)  # the user's own choice outlives a session without a pace
     controller.new_session()
     assert controller.speed == 5
+
+
+def test_the_tab_a_lesson_says_to_watch_comes_to_the_front_in_the_normal_window(
+    qtbot, make_window, dialogs
+) -> None:  # noqa: ANN001
+    """Lesson 2b's notes say "Watch: the hidden space": the Hidden space tab comes to the front
+    without presentation mode, both when the window opens on the lesson (`open lesson.json`)
+    and when the lesson is opened from the menu with another tab in front."""
+    lesson = next(item for item in LESSONS if item.id.startswith("02b"))
+    window = make_window(lesson.load(), 1280, 720)
+    metrics = window.metrics
+    assert not window.presenting
+    assert metrics.tab_names()[metrics.tabs.currentIndex()] == "Hidden space"
+    metrics.show_tab("Loss")
+    _lesson_actions(window)[lesson.id].trigger()
+    qtbot.waitUntil(lambda: window.controller.session.notes is not None, timeout=3000)
+    assert not window.presenting
+    assert metrics.tab_names()[metrics.tabs.currentIndex()] == "Hidden space"
