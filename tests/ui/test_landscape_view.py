@@ -290,3 +290,26 @@ def test_the_tab_opens_big_where_the_panel_under_the_output_view_is_short(
     assert output.isVisible() and not view.big_button.isChecked()
     window.metrics.show_tab("Landscape")  # opened again: big again
     assert view.big_button.isChecked() and not output.isVisible()
+
+
+def test_from_the_big_landscape_to_the_hidden_space_the_plot_stays_big(qtbot, make_window) -> None:  # noqa: ANN001
+    """At 1280×720 the landscape opens big; choosing the Hidden space tab (or a lesson that
+    names it) shows that one big too, and the window keeps its size when the output view
+    comes back (the big landscape's line plot held the curves' panel taller: the window grew
+    to 758 px and the hidden space opened small)."""
+    window = make_window(None, 1280, 720)
+    view, output, hidden = _landscape(qtbot, window), window.output_view, window.hidden_view
+    qtbot.wait(100)  # laid out
+    assert view.big_button.isChecked() and not output.isVisible()
+    window.metrics.show_tab("Hidden space")
+    qtbot.wait(100)
+    assert hidden.big_button.isChecked() and not view.big_button.isChecked()
+    assert not output.isVisible()
+    window.metrics.show_tab("Landscape")  # and back
+    qtbot.wait(100)
+    assert view.big_button.isChecked() and not hidden.big_button.isChecked()
+    assert not output.isVisible()
+    window.metrics.show_tab("Loss")  # a curve: the output view comes back
+    assert output.isVisible()
+    qtbot.wait(100)
+    assert window.height() <= 720  # and the window still fits the screen

@@ -50,6 +50,7 @@ DIRECTION_TIPS = {
 POLL_MS = 40  # how often the view looks for a new result of the landscape worker
 LINE_FROM_HEIGHT = 280  # the figure shows the line plot from this height (pixels, scaled)
 CAPTION_FROM_HEIGHT = 150  # and the caption from this one
+MIN_HEIGHT = 100  # the view's own minimum: the curves' (the window's minimum stays theirs)
 # Opened with less room than this (pixels, scaled) for the figure: shown big at once (the plane
 # needs more than the hidden space's plot: a colour bar and axis titles around it)
 BIG_BELOW = 200
@@ -256,6 +257,10 @@ class LandscapeView(QWidget):
         self.figure = LandscapeFigure()
         self.figure.setToolTip(TIP)
         layout.addWidget(self.figure, 1)
+        # the curves' minimum, whatever the figure shows: a big figure's line plot (shown once
+        # it had the room) would otherwise hold the curves' panel, and the window, taller when
+        # the output view comes back (at 1280x720 the window grew past the screen)
+        self.setMinimumHeight(MIN_HEIGHT)
 
     # ----- controls -------------------------------------------------------------------------
 
