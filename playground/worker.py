@@ -402,6 +402,11 @@ class TrainingWorker:
             self._thread.join(timeout)
 
     @property
+    def fast_engine(self) -> bool:
+        """Whether training runs on the compiled kernels (after a first start's warm-up)."""
+        return self._pictures_beside()
+
+    @property
     def alive(self) -> bool:
         """Whether the thread is running."""
         return self._thread.is_alive()

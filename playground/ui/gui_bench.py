@@ -165,6 +165,9 @@ def _measure_window(
         controller.set_speed(None)
         controller.play()
         run_until(lambda: controller.status.state == "running", 30.0)
+        # The steady state: on the compiled kernels (loading them from the cache takes a few
+        # chunks of plain-Python training, whose stalls `start` measures).
+        run_until(lambda: controller.worker.fast_engine, WARM_UP_TIMEOUT)
         stall.take()
         samples0, t0 = controller.worker.total_samples, time.perf_counter()
         frames.update(count=0, ui_seconds=0.0)
