@@ -248,3 +248,21 @@ def test_the_network_titles_never_overlap_beside_the_notes(
         assert left.right() < right.left()
     if presenting:  # on a projector the titles fit too: the diagram never scrolls sideways
         assert panel._scroll.horizontalScrollBar().maximum() == 0
+
+
+def test_the_network_titles_stay_inside_their_row_when_a_lesson_opens_beside_them(
+    qtbot, make_window
+) -> None:  # noqa: ANN001
+    """At 1280×720, lesson 2b opened from the menu: the notes narrow the network panel, and
+    the titles were left where the wider row had put them ("OUTPUT" cut to "OUT")."""
+    window = make_window(None, 1280, 720)
+    qtbot.waitUntil(lambda: window.controller.frame is not None, timeout=WAIT_MS)
+    window.files.open_lesson(next(item for item in LESSONS if item.id.startswith("02b")))
+    qtbot.waitUntil(lambda: window.notes_panel.isVisible(), timeout=WAIT_MS)
+    qtbot.wait(200)  # laid out
+    panel = window.network_panel
+    row = panel.title_header
+    visible = panel._scroll.viewport().width()
+    for title in (panel.features_title, panel.layers_control, panel.output_title):
+        assert 0 <= title.geometry().left() and title.geometry().right() < row.width()
+        assert title.mapTo(panel._scroll.viewport(), title.rect().topRight()).x() <= visible

@@ -219,6 +219,10 @@ class ColumnHeader(QWidget):
         self._xs = xs
         self._place()
 
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt API
+        super().resizeEvent(event)
+        self._place()  # inside the row as it is now (the columns may not move)
+
     def _place(self) -> None:
         """Centre each widget over its column, then push them apart so none overlaps another
         or leaves the row (titles first stay left, the last stays right)."""
