@@ -16,6 +16,7 @@ from playground.engine.trainer import standardization
 from playground.lessons import LESSONS
 from playground.session import Session
 from playground.ui.models.step_texts import link_label, neuron_caption, number
+from playground.ui.views.diagram_layout import link_index
 
 from .conftest import WAIT_MS
 
@@ -290,6 +291,7 @@ def test_take_this_step_trains_the_step_shown_then_traces_the_next(qtbot, make_w
         ("02b-hidden-space", (1280, 720), True),
         ("02b-hidden-space", (1024, 768), False),
         ("03b-backprop-by-hand", (1024, 768), True),
+        ("02-hidden-layer-xor", (1024, 768), False),
         (None, (1280, 720), True),
         (None, (1280, 720), False),
     ],
@@ -316,14 +318,16 @@ def test_the_numbers_on_the_diagram_overlap_neither_each_other_nor_the_names(
         if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible()
     ]
     assert names  # the feature names in use
-    for stage in range(4):
+    links = [None, *(tuple(link) for link in link_index(step.trainer_state.network).tolist())]
+    for stage, link in [(stage, None) for stage in range(4)] + [(3, link) for link in links]:
         step.set_stage(stage)
+        step.select_link(link)  # the selected link's number always shows
         tags = [*overlay.neuron_tags.values(), *overlay.link_tags.values()]
         shown = [(tag.text, tag.sceneBoundingRect()) for tag in tags if tag.isVisible()]
-        assert len(shown) >= len(overlay.neuron_tags), step.stage_name  # every neuron's number
+        assert len(shown) >= len(overlay.neuron_tags) + (link is not None), (stage, link)
         for i, (text, tag_rect) in enumerate(shown):
             rect = tag_rect.adjusted(-1, -1, 1, 1)  # not even touching
             for other, other_rect in shown[i + 1 :]:
-                assert not rect.intersects(other_rect), (step.stage_name, text, other)
+                assert not rect.intersects(other_rect), (step.stage_name, link, text, other)
             for name in names:
-                assert not rect.intersects(name), (step.stage_name, text)
+                assert not rect.intersects(name), (step.stage_name, link, text)

@@ -183,7 +183,8 @@ class StepOverlay(QObject):
 
     def _place(self) -> None:
         """Put every tag on its neuron or link (after a layout or a new stage), none over
-        another or a feature's name (tag_places)."""
+        another or a feature's name (tag_places): the selected link's first (it always
+        shows), then the neurons', then the other links' where they find room."""
         diagram = self._diagram
         columns = diagram.columns
         names = [
@@ -192,6 +193,17 @@ class StepOverlay(QObject):
             if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible()
         ]
         neurons = [item.sceneBoundingRect() for c in columns for item in c if item.isVisible()]
+        samples = diagram.links.samples
+        selected = self._selected_position()
+        fixed = list(names)
+        for k, tag in self._link_tags.items():
+            tag.setVisible(k == selected and k < len(samples))
+            if tag.isVisible():
+                size = tag.boundingRect().size()
+                free, middle = link_spot(samples[k], size, [*names, *neurons])
+                free = free or link_spot(samples[k], size, names)[0]
+                tag.setPos((free or middle).topLeft())
+                fixed.append(tag.sceneBoundingRect())
         tags, wanted = [], []
         for (column, unit), tag in sorted(self._neuron_tags.items()):
             item = columns[column][unit] if column < len(columns) else None
@@ -200,21 +212,16 @@ class StepOverlay(QObject):
                 tags.append(tag)
                 wanted.append((item.sceneBoundingRect(), tag.boundingRect().size()))
         bounds = diagram.scene().sceneRect()
-        for tag, rect in zip(tags, place_neuron_tags(wanted, names, neurons, bounds), strict=True):
+        for tag, rect in zip(tags, place_neuron_tags(wanted, fixed, neurons, bounds), strict=True):
             tag.setPos(rect.topLeft())
-        samples = diagram.links.samples
-        taken = [*names, *neurons, *(tag.sceneBoundingRect() for tag in tags)]
-        selected = self._selected_position()
-        for k in self._link_order():
-            tag = self._link_tags[k]
-            if k >= len(samples):
-                tag.setVisible(False)
+        taken = [*fixed, *neurons, *(tag.sceneBoundingRect() for tag in tags)]
+        for k, tag in self._link_tags.items():
+            if k == selected or k >= len(samples):
                 continue
-            free, middle = link_spot(samples[k], tag.boundingRect().size(), taken)
-            # the selected link's number always shows; others only where they fit
-            tag.setVisible(free is not None or k == selected)
-            tag.setPos((free or middle).topLeft())
-            if tag.isVisible():
+            free, _ = link_spot(samples[k], tag.boundingRect().size(), taken)
+            tag.setVisible(free is not None)  # only where it fits
+            if free is not None:
+                tag.setPos(free.topLeft())
                 taken.append(tag.sceneBoundingRect())
         self._place_highlight(samples)
 
@@ -224,12 +231,6 @@ class StepOverlay(QObject):
             return None
         index = link_index(state.network).tolist()
         return index.index(list(link)) if list(link) in index else None
-
-    def _link_order(self) -> list[int]:
-        """The link tags, the selected link's first."""
-        selected = self._selected_position()
-        rest = [k for k in self._link_tags if k != selected]
-        return ([selected] if selected in self._link_tags else []) + rest
 
     def _place_highlight(self, samples: np.ndarray) -> None:
         link = self._step.link

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import QPointF, QRectF, QSizeF
 
 CLEARANCE = 2.0  # pixels kept free between two numbers, or a number and a name
-LINK_SPOTS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74)  # along a link, the middle first
+ROUNDS = 4  # of placing the neurons' numbers, the crowded ones first in the next
+# along a link, the middle first, then further out to either side
+LINK_SPOTS = tuple(0.5 + sign * 0.06 * k for k in range(7) for sign in (-1, 1))[1:]
 
 
 def hits(rect: QRectF, others: Sequence[QRectF]) -> bool:
@@ -30,9 +32,16 @@ def _overlap(rect: QRectF, others: Sequence[QRectF]) -> float:
 def neuron_spots(neuron: QRectF, size: QSizeF) -> list[QRectF]:
     """Where a number of `size` may go on (or next to) `neuron`, the best first: centred, then
     slid right (its left edge on the neuron's: it keeps clear of a feature's name) or left,
-    then along the neuron's top or bottom edge, then just above or below it."""
+    or beside it; at mid-height, then along the neuron's top or bottom edge, then just above
+    or below it."""
     w, h = size.width(), size.height()
-    xs = (neuron.center().x() - w / 2, neuron.left(), neuron.right() - w)
+    xs = (
+        neuron.center().x() - w / 2,
+        neuron.left(),
+        neuron.right() - w,
+        neuron.right() + CLEARANCE,
+        neuron.left() - w - CLEARANCE,
+    )
     ys = (
         neuron.center().y() - h / 2,
         neuron.top(),
@@ -45,26 +54,54 @@ def neuron_spots(neuron: QRectF, size: QSizeF) -> list[QRectF]:
 
 def place_neuron_tags(
     wanted: Sequence[tuple[QRectF, QSizeF]],
-    names: Sequence[QRectF],
+    fixed: Sequence[QRectF],
     neurons: Sequence[QRectF],
     bounds: QRectF,
 ) -> list[QRectF]:
-    """For each (neuron, number's size) in order, the number's rectangle: the first spot of
-    neuron_spots inside `bounds` that meets no number placed before it, no name and no other
-    neuron; else one that only covers other neurons; else the one that covers least."""
+    """For each (neuron, number's size), the number's rectangle, none meeting another or
+    anything `fixed` (the names, the selected link's number) where that can be done: each in
+    turn takes the first spot of neuron_spots inside `bounds` that meets none of those nor
+    another neuron, else one that only covers other neurons. A number left without a free
+    spot goes first in a new round (up to ROUNDS); the round with the fewest such wins."""
+    order = list(range(len(wanted)))
+    best: tuple[list[QRectF], list[int]] | None = None
+    for _ in range(ROUNDS):
+        rects, crowded = _place_in_order(wanted, order, fixed, neurons, bounds)
+        if best is None or len(crowded) < len(best[1]):
+            best = (rects, crowded)
+        if not crowded:
+            break
+        order = crowded + [i for i in order if i not in crowded]
+    return best[0] if best is not None else []
+
+
+def _place_in_order(
+    wanted: Sequence[tuple[QRectF, QSizeF]],
+    order: Sequence[int],
+    fixed: Sequence[QRectF],
+    neurons: Sequence[QRectF],
+    bounds: QRectF,
+) -> tuple[list[QRectF], list[int]]:
+    """One greedy round in `order`: the rectangles by index, and the indices that found no
+    free spot (they take the spot that covers least)."""
+    rects: list[QRectF] = [QRectF() for _ in wanted]
     placed: list[QRectF] = []
-    for neuron, size in wanted:
+    crowded = []
+    for index in order:
+        neuron, size = wanted[index]
         spots = neuron_spots(neuron, size)
         spots = [spot for spot in spots if bounds.contains(spot)] or spots
-        hard = [*names, *placed]
+        hard = [*fixed, *placed]
         others = [rect for rect in neurons if rect != neuron]
         choice = next((spot for spot in spots if not hits(spot, hard + others)), None)
         if choice is None:
             choice = next((spot for spot in spots if not hits(spot, hard)), None)
         if choice is None:
             choice = min(spots, key=lambda spot: _overlap(spot, hard))
+            crowded.append(index)
+        rects[index] = choice
         placed.append(choice)
-    return placed
+    return rects, crowded
 
 
 def link_spot(
