@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         controller.model.replaced.connect(lambda _: self.show_lesson_view(), self)
         self.appearance.changed.connect(self._on_look_changed)
         self.notes_panel.visibilityChanged.connect(self._on_notes_visibility)
+        self.notes_panel.topLevelChanged.connect(lambda _: self._update_left_width())
         self.data_panel.import_button.clicked.connect(self.files.import_csv)
         self.data_panel.export_button.clicked.connect(self.files.export_csv)
 
@@ -172,6 +173,8 @@ class MainWindow(QMainWindow):
         tab = named_tab(notes.text) if notes is not None else None
         if tab is not None:
             self.metrics.show_tab(tab)
+        if notes is not None and self.body.notes_in_left_column:  # the lesson's text in front
+            self.left_tabs.setCurrentWidget(self.notes_panel.browser)
         self.body.give_plot_room(tab is not None and self.presenting)
 
     def set_full_screen(self, on: bool) -> None:
@@ -204,6 +207,7 @@ class MainWindow(QMainWindow):
 
     def _on_notes_visibility(self, visible: bool) -> None:
         self.commands["notes"].setChecked(visible)
+        self._update_left_width()
         if visible:
             self._fit_notes()
 
@@ -250,6 +254,8 @@ class MainWindow(QMainWindow):
         self._update_left_width()
 
     def _update_left_width(self) -> None:
+        if self.body.place_notes(self.presenting):  # a narrow window: notes in the left column
+            self._fit_notes()
         self.body.update_left_width(self.presenting)
 
     def _update_title(self) -> None:

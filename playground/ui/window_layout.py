@@ -1,6 +1,8 @@
 """The main window's body: the top bar over the data and training settings (left), the network
 (centre), the output and its curves (right) and the lesson notes (a dock); and how the columns
-rearrange for presentation mode, a lesson that names a plot, and a narrow window."""
+rearrange for presentation mode, a lesson that names a plot, and a narrow window (there the
+notes dock takes the left column's place and holds Data and Training as tabs beside the notes:
+four columns leave the network no room below COMPACT_BELOW pixels)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ LEFT_WIDTH_COMPACT = 284  # below COMPACT_BELOW pixels of central width
 LEFT_WIDTH_PRESENTING = 100  # one column of preset thumbnails
 COMPACT_BELOW = 1400
 RIGHT_MIN_WIDTH = 300  # with the notes open the window still fits a 1024×768 screen
+RIGHT_MIN_WIDTH_BESIDE_NOTES = 240  # the notes in the left column: the network's 8 columns fit
 RIGHT_MAX_WIDTH = 560
 RIGHT_MIN_WIDTH_PRESENTING = 280
 RIGHT_MAX_WIDTH_PRESENTING = 720
@@ -73,6 +76,7 @@ class WindowBody(QWidget):
         centre.addWidget(self.network_card, 3)
         body.addLayout(centre, 5)
         body.addWidget(self._build_output_card(), 3)
+        self._body = body
         # The notes dock sits in an inner main window under the top bar, so the top bar keeps
         # the window's whole width (one row of controls, also in presentation mode).
         self.stage = QMainWindow()
@@ -81,10 +85,12 @@ class WindowBody(QWidget):
         playground.setLayout(body)
         self.stage.setCentralWidget(playground)
         self.stage.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.notes_panel)
+        self.notes_in_left_column = False
         outer.addWidget(self.stage, 1)
 
     def _build_left_card(self) -> QFrame:
         self.left_card, left = _card()
+        self._left_layout = left
         left.setContentsMargins(12, 8, 8, 10)
         self.left_tabs = QTabWidget()
         self.left_tabs.setDocumentMode(True)
@@ -120,15 +126,25 @@ class WindowBody(QWidget):
     def arrange(self, presenting: bool) -> None:
         """Presentation: the output view over the curves with more room, the left column
         without its tab bar on the data tab; back to the normal columns otherwise."""
-        if presenting:
-            self.output_card.setMinimumWidth(RIGHT_MIN_WIDTH_PRESENTING)
-            self.output_card.setMaximumWidth(RIGHT_MAX_WIDTH_PRESENTING)
-        else:
-            self.output_card.setMinimumWidth(RIGHT_MIN_WIDTH)
-            self.output_card.setMaximumWidth(RIGHT_MAX_WIDTH)
+        self._size_output(presenting)
         self.left_tabs.tabBar().setVisible(not presenting)
         if presenting:
             self.left_tabs.setCurrentIndex(0)
+
+    def _size_output(self, presenting: bool) -> None:
+        """The output column's least and most width (narrower and with less of the spare
+        width while the notes hold the left column: the network's columns come first)."""
+        if presenting:
+            least, most = RIGHT_MIN_WIDTH_PRESENTING, RIGHT_MAX_WIDTH_PRESENTING
+        else:
+            narrow = self.notes_in_left_column
+            least, most = (
+                RIGHT_MIN_WIDTH_BESIDE_NOTES if narrow else RIGHT_MIN_WIDTH,
+                RIGHT_MAX_WIDTH,
+            )
+        self.output_card.setMinimumWidth(least)
+        self.output_card.setMaximumWidth(most)
+        self._body.setStretchFactor(self.output_card, 2 if self.notes_in_left_column else 3)
 
     def give_plot_room(self, named: bool) -> None:
         """A lesson that names a plot, presented: the plot as tall as the output view (they
@@ -149,7 +165,7 @@ class WindowBody(QWidget):
             roomy = body is None or body.width() >= PRESETS_PRESENTING_FROM
             self.left_card.setVisible(roomy)
         else:
-            self.left_card.setVisible(True)
+            self.left_card.setVisible(not self.notes_in_left_column)
             self.left_card.setFixedWidth(
                 LEFT_WIDTH_COMPACT if self.width() < COMPACT_BELOW else LEFT_WIDTH
             )
@@ -161,7 +177,40 @@ class WindowBody(QWidget):
             window_width = self._window.width()
             if presenting:
                 widest = min(NOTES_WIDTH_PRESENTING, int(window_width * NOTES_SHARE_PRESENTING))
+            elif self.notes_in_left_column:
+                widest = LEFT_WIDTH_COMPACT
             else:
                 widest = min(NOTES_WIDTH, window_width // 4)
             width = max(notes.minimumWidth(), widest)
             self.stage.resizeDocks([notes], [width], Qt.Orientation.Horizontal)
+
+    def place_notes(self, presenting: bool) -> bool:
+        """Normal mode in a narrow window with the notes docked: the notes dock on the left in
+        the left column's place, Data and Training as tabs beside the notes (the network keeps
+        room for every layer); back to a notes dock on the right otherwise. Whether it moved."""
+        notes = self._window.notes_panel
+        narrow = self._window.width() < COMPACT_BELOW
+        merge = not presenting and narrow and not notes.isHidden() and not notes.isFloating()
+        if merge == self.notes_in_left_column:
+            return False
+        self.notes_in_left_column = merge
+        tabs, browser = self.left_tabs, notes.browser
+        if merge:
+            current = tabs.currentIndex()
+            tabs.insertTab(0, browser, "Notes")
+            tabs.setTabToolTip(0, "The lesson's text")
+            notes.setWidget(tabs)
+            tabs.setCurrentIndex(0 if current == 0 else current + 1)  # the Step tab stays
+            self.left_card.hide()
+            self.stage.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, notes)
+        else:
+            tabs.removeTab(tabs.indexOf(browser))
+            self._left_layout.addWidget(tabs)
+            notes.setWidget(browser)
+            self.left_card.show()
+            if not notes.isFloating():
+                self.stage.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, notes)
+        tabs.show()
+        browser.show()
+        self._size_output(presenting)
+        return True

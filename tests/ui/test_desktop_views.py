@@ -266,3 +266,39 @@ def test_the_network_titles_stay_inside_their_row_when_a_lesson_opens_beside_the
     for title in (panel.features_title, panel.layers_control, panel.output_title):
         assert 0 <= title.geometry().left() and title.geometry().right() < row.width()
         assert title.mapTo(panel._scroll.viewport(), title.rect().topRight()).x() <= visible
+
+
+@pytest.mark.parametrize(
+    ("lesson", "size"),
+    [
+        ("02-hidden-layer-xor", (1024, 768)),
+        ("07-vanishing-gradients", (1024, 768)),
+        ("03-linear-stays-linear", (1280, 720)),
+        ("07-vanishing-gradients", (1280, 720)),
+    ],
+)
+def test_a_lesson_in_a_narrow_window_keeps_the_whole_network_in_view(
+    qtbot, make_window, lesson, size
+) -> None:  # noqa: ANN001
+    """Normal mode at projector sizes with the notes open: the notes take the left column's
+    place (Data and Training as tabs beside them), and the diagram shows every layer without
+    sideways scrolling (at 1024×768 the four columns left it ~90 px: only the inputs)."""
+    window = make_window(_lesson(lesson), *size)
+    notes, tabs = window.notes_panel, window.left_tabs
+    qtbot.waitUntil(lambda: notes.isVisible() and not window.left_card.isVisible(), timeout=WAIT_MS)
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Notes", "Data", "Training"]
+    assert tabs.currentWidget() is notes.browser and notes.browser.width() >= 250
+    diagram = window.network_panel.diagram
+    qtbot.waitUntil(lambda: diagram.columns[-1][0].size > 10, timeout=WAIT_MS)
+    qtbot.wait(200)  # the last relayouts
+    assert window.network_panel._scroll.horizontalScrollBar().maximum() == 0
+    view = diagram.viewport().rect()
+    for column in diagram.columns:
+        for item in column:
+            if item.isVisible():
+                rect = diagram.mapFromScene(item.sceneBoundingRect()).boundingRect()
+                assert view.contains(rect), (item.layer, item.unit)
+    window.set_notes_visible(False)  # the notes closed: the left column as before
+    qtbot.waitUntil(window.left_card.isVisible, timeout=WAIT_MS)
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Data", "Training"]
+    assert tabs.parentWidget() is not None and window.left_card.isAncestorOf(tabs)
