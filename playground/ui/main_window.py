@@ -254,9 +254,8 @@ class MainWindow(QMainWindow):
         self._update_left_width()
 
     def _update_left_width(self) -> None:
-        if self.body.place_notes(self.presenting):  # a narrow window: notes in the left column
-            self._fit_notes()
         self.body.update_left_width(self.presenting)
+        self.body.place_notes_soon()  # a narrow window: the notes in the left column
 
     def _update_title(self) -> None:
         path = self.controller.path

@@ -6,7 +6,7 @@ four columns leave the network no room below COMPACT_BELOW pixels)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -29,7 +29,8 @@ LEFT_WIDTH_COMPACT = 284  # below COMPACT_BELOW pixels of central width
 LEFT_WIDTH_PRESENTING = 100  # one column of preset thumbnails
 COMPACT_BELOW = 1400
 RIGHT_MIN_WIDTH = 300  # with the notes open the window still fits a 1024×768 screen
-RIGHT_MIN_WIDTH_BESIDE_NOTES = 240  # the notes in the left column: the network's 8 columns fit
+RIGHT_MIN_WIDTH_BESIDE_NOTES = 262  # the notes in the left column: the network's 8 columns fit
+NOTES_WIDTH_LEFT = 244  # the notes (and Data, Training) as the left column of a narrow window
 RIGHT_MAX_WIDTH = 560
 RIGHT_MIN_WIDTH_PRESENTING = 280
 RIGHT_MAX_WIDTH_PRESENTING = 720
@@ -178,11 +179,23 @@ class WindowBody(QWidget):
             if presenting:
                 widest = min(NOTES_WIDTH_PRESENTING, int(window_width * NOTES_SHARE_PRESENTING))
             elif self.notes_in_left_column:
-                widest = LEFT_WIDTH_COMPACT
+                widest = NOTES_WIDTH_LEFT
             else:
                 widest = min(NOTES_WIDTH, window_width // 4)
             width = max(notes.minimumWidth(), widest)
             self.stage.resizeDocks([notes], [width], Qt.Orientation.Horizontal)
+
+    def place_notes_soon(self) -> None:
+        """place_notes once the current rearrangement is over: moving the notes reparents
+        widgets, and leaving presentation mode walks a list of widgets that this would change
+        under it (a crash)."""
+        QTimer.singleShot(0, self, self._place_notes_now)
+
+    def _place_notes_now(self) -> None:
+        window = self._window
+        if window.isVisible() and self.place_notes(window.presenting):
+            self.fit_notes(window.presenting)
+            self.update_left_width(window.presenting)
 
     def place_notes(self, presenting: bool) -> bool:
         """Normal mode in a narrow window with the notes docked: the notes dock on the left in
