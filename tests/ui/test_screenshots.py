@@ -32,7 +32,7 @@ def test_each_readme_scene_renders_the_trained_window(
     assert window.minimumSizeHint().width() <= scene.size[0]  # everything fits the screen
     assert not window.network_panel._scroll.horizontalScrollBar().isVisible()
     if scene.name.startswith("lesson"):
-        assert window.notes_panel.isVisible() and window.notes_panel.width() >= 250
+        assert window.notes_panel.isVisible() and window.notes_panel.width() >= 240
 
 
 def test_the_scenes_cover_projector_sizes_in_presentation_mode() -> None:

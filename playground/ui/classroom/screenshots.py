@@ -182,6 +182,7 @@ SCENES = (
     Scene("presentation", (1280, 720), train_spiral, presentation=True),
     Scene("presentation", (1024, 768), train_spiral, presentation=True),
     Scene("lesson", (1920, 1080), _lesson("02-hidden-layer-xor", 150)),
+    Scene("lesson", (1024, 768), _lesson("07-vanishing-gradients", 150)),
     Scene("landscape", (1280, 720), train_landscape),
     Scene("landscape-presentation", (1024, 768), train_landscape, presentation=True),
     Scene("race", (1280, 720), race_optimizers, picture=race_window),
