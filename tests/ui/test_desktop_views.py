@@ -15,6 +15,7 @@ from playground.session import Session
 from playground.ui.views.plots import TABS
 
 from .conftest import WAIT_MS
+from .window_checks import assert_whole_network_in_view
 
 
 def _wait_for_curve(qtbot, curve, low: float) -> None:  # noqa: ANN001
@@ -291,13 +292,7 @@ def test_a_lesson_in_a_narrow_window_keeps_the_whole_network_in_view(
     diagram = window.network_panel.diagram
     qtbot.waitUntil(lambda: diagram.columns[-1][0].size > 10, timeout=WAIT_MS)
     qtbot.wait(200)  # the last relayouts
-    assert window.network_panel._scroll.horizontalScrollBar().maximum() == 0
-    view = diagram.viewport().rect()
-    for column in diagram.columns:
-        for item in column:
-            if item.isVisible():
-                rect = diagram.mapFromScene(item.sceneBoundingRect()).boundingRect()
-                assert view.contains(rect), (item.layer, item.unit)
+    assert_whole_network_in_view(window)
     window.set_notes_visible(False)  # the notes closed: the left column as before
     qtbot.waitUntil(window.left_card.isVisible, timeout=WAIT_MS)
     assert [tabs.tabText(i) for i in range(tabs.count())] == ["Data", "Training"]

@@ -14,6 +14,8 @@ from playground.ui.models.inspection import eval_network_of
 from playground.ui.views.hidden_space import HiddenSpaceView
 from playground.ui.widgets.appearance import Appearance
 
+from .window_checks import assert_big_stays_the_users
+
 WAIT_MS = 30_000
 
 
@@ -189,10 +191,4 @@ def test_the_tab_opens_big_where_the_panel_under_the_output_view_is_short(
     assert output.isVisible() == (not big)
     if not big:
         return
-    view.big_button.click()  # the user wants both: so be it
-    qtbot.waitUntil(lambda: output.isVisible(), timeout=WAIT_MS)
-    assert not view.big_button.isChecked()
-    window.metrics.show_tab("Loss")
-    assert output.isVisible() and not view.big_button.isChecked()
-    window.metrics.show_tab("Hidden space")  # opened again: big again
-    assert view.big_button.isChecked() and not output.isVisible()
+    assert_big_stays_the_users(qtbot, window, view, "Hidden space")

@@ -15,6 +15,7 @@ from playground.session import Session
 from playground.ui.models.landscape_model import RESOLUTION, SEED, LandscapeModel
 
 from .conftest import WAIT_MS
+from .window_checks import assert_big_stays_the_users
 
 
 def _landscape(qtbot, window, directions: str = "random"):  # noqa: ANN001, ANN202
@@ -283,13 +284,7 @@ def test_the_tab_opens_big_where_the_panel_under_the_output_view_is_short(
     assert output.isVisible() == (not big)
     if not big:
         return
-    view.big_button.click()  # the user wants both: so be it
-    qtbot.waitUntil(lambda: output.isVisible(), timeout=WAIT_MS)
-    assert not view.big_button.isChecked()
-    window.metrics.show_tab("Loss")
-    assert output.isVisible() and not view.big_button.isChecked()
-    window.metrics.show_tab("Landscape")  # opened again: big again
-    assert view.big_button.isChecked() and not output.isVisible()
+    assert_big_stays_the_users(qtbot, window, view, "Landscape")
 
 
 def test_from_the_big_landscape_to_the_hidden_space_the_plot_stays_big(qtbot, make_window) -> None:  # noqa: ANN001

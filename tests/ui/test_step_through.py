@@ -19,6 +19,7 @@ from playground.ui.models.step_texts import link_label, neuron_caption, number
 from playground.ui.views.diagram_layout import link_index
 
 from .conftest import WAIT_MS
+from .window_checks import assert_whole_network_in_view
 
 
 def small_session(optimizer: str = "sgd", batch_norm: bool = False) -> Session:
@@ -193,13 +194,7 @@ def test_presenting_the_inspector_keeps_the_whole_diagram_in_view(
     diagram = window.network_panel.diagram
     qtbot.waitUntil(lambda: diagram.columns[-1][0].size > 20, timeout=WAIT_MS)
     qtbot.wait(200)  # the last relayouts
-    assert window.network_panel._scroll.horizontalScrollBar().maximum() == 0
-    view = diagram.viewport().rect()
-    for column in diagram.columns:
-        for item in column:
-            if item.isVisible():
-                rect = diagram.mapFromScene(item.sceneBoundingRect()).boundingRect()
-                assert view.contains(rect), (item.layer, item.unit)
+    assert_whole_network_in_view(window)
     assert dock.width() <= 0.25 * width
     buttons = (*panel.stage_buttons, panel.back_button, panel.next_button, panel.pick_button,
                panel.batch_button, panel.close_button)  # fmt: skip
