@@ -4,6 +4,7 @@ same workload headless, and the longest stall of the UI thread (DESIGN §6). Use
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import tempfile
@@ -105,6 +106,7 @@ def _measure_window(
 ) -> dict[str, float]:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 
+    from playground.ui.app import freeze_startup_objects
     from playground.ui.main_window import MainWindow
     from playground.ui.window_geometry import SETTLE_MS
 
@@ -159,6 +161,7 @@ def _measure_window(
         # every neuron and link, ~100 ms for the big network), are not stalls of training.
         settled = time.perf_counter() + (SETTLE_MS + 100) / 1000.0
         run_until(lambda: time.perf_counter() > settled, 10.0)
+        freeze_startup_objects()  # as the app does after start-up
         stall.start()
         run_until(
             lambda: controller.status.state != "warming_up" and controller.frame is not None,
@@ -188,6 +191,7 @@ def _measure_window(
         window.shutdown()
         window.close()
         app.processEvents()
+        gc.unfreeze()  # this window's objects may go (the next measurement freezes its own)
     app_rate = (samples1 - samples0) / (t1 - t0)
     headless_rate = headless_samples_per_s(session, seconds)
     extra = {}
