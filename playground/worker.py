@@ -878,7 +878,7 @@ class TrainingWorker:
                     )
                 )
         if frame is not None and beside:
-            self._pictures.submit(frame, trainer.grid_pass(), self._grid)
+            self._pictures.submit(frame, trainer.units_snapshot(), self._grid)
         self._changed = False
 
     def _pictures_beside(self) -> bool:

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .activations import ACTIVATIONS, np_sigmoid
-from .features import expand
+from .features import standardized
 from .neuron_masks import NeuronMasks
 from .spec import LayerWeights, NetworkSpec
 
@@ -327,8 +327,7 @@ def features_of(
 ) -> Array:
     """(n, F) the network's inputs for raw points xy (n, 2): expanded, then standardised."""
     mean, std = standardization
-    X = expand(np.asarray(xy, dtype=np.float64).reshape(-1, 2), network.inputs)
-    return ((X - mean[:, None]) / std[:, None]).T
+    return standardized(xy, network.inputs, mean, std).T
 
 
 def explanation_dict(explanation: Explanation, point: int = 0) -> dict[str, Any]:

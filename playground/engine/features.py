@@ -43,3 +43,10 @@ def expand(xy: npt.ArrayLike, inputs: Sequence[str]) -> Array:
     for row, name in enumerate(inputs):
         out[row] = FEATURES[name].compute(xy[:, 0], xy[:, 1])
     return out
+
+
+def standardized(xy: npt.ArrayLike, inputs: Sequence[str], mean: Array, std: Array) -> Array:
+    """The network's input: raw points xy (n, 2) expanded, then standardised with the training
+    data's mean and std (F,): float64 (F, n), C-contiguous."""
+    X = expand(xy, inputs)
+    return np.ascontiguousarray((X - mean[:, None]) / std[:, None])

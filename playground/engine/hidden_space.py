@@ -18,9 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from . import kernels as K
-from .features import expand
+from .features import standardized
 from .network import Layout
-from .neuron_masks import NeuronMasks
+from .neuron_masks import NeuronMasks, off_rows
 from .pure import eval_forward
 from .trainer import LossInputs
 
@@ -47,7 +47,7 @@ class EvalNetwork:
     inputs: tuple[str, ...]
     mean: Array  # (F,)
     std: Array  # (F,)
-    off_rows: npt.NDArray[np.bool_] | None = None  # (R,) switched-off units: they output 0
+    off_rows: npt.NDArray[np.int64] | None = None  # switched-off units' rows: they output 0
 
     @classmethod
     def of(
@@ -72,7 +72,7 @@ class EvalNetwork:
             tuple(inputs),
             np.asarray(mean, float),
             np.asarray(std, float),
-            off_rows(layout, masks),
+            off_rows(layout.table, masks) if masks is not None else None,
         )
 
     @property
@@ -86,8 +86,7 @@ class EvalNetwork:
 
     def features(self, xy: npt.ArrayLike) -> Array:
         """Raw points (n, 2) as the network sees them: float64 (F, n), standardised."""
-        X = expand(xy, self.inputs)
-        return (X - self.mean[:, None]) / self.std[:, None]
+        return standardized(xy, self.inputs, self.mean, self.std)
 
     def unit_outputs(self, X: Array) -> Array:
         """Every unit's eval-mode output, float64 (R, n), inputs first, on features X (F, n)."""
@@ -108,17 +107,6 @@ class EvalNetwork:
         binary, class probabilities, or the value)."""
         start = self.layout.row_offsets[-1]
         return self.unit_outputs(X)[start:].T.copy()
-
-
-def off_rows(layout: Layout, masks: NeuronMasks | None) -> npt.NDArray[np.bool_] | None:
-    """The unit rows (R,) of switched-off neurons, or None when no neuron is off."""
-    if masks is None or not any(any(layer) for layer in masks.off):
-        return None
-    rows = np.zeros(layout.n_rows, dtype=np.bool_)
-    for layer, flags in enumerate(masks.off):
-        start = layout.row_offsets[layer + 1]
-        rows[start : start + len(flags)] = flags
-    return rows
 
 
 @dataclass(frozen=True, eq=False)

@@ -89,6 +89,18 @@ def check_masks(network: NetworkSpec, masks: NeuronMasks) -> None:
         )
 
 
+def off_rows(table: npt.NDArray[np.int64], masks: NeuronMasks) -> npt.NDArray[np.int64]:
+    """The unit rows of the switched-off neurons, int64 (K,) into the rows of layout `table`
+    (where the kernels' and the eval passes' unit outputs are): they output 0."""
+    rows = [
+        int(table[layer, K.ROW_OUT]) + unit
+        for layer, flags in enumerate(masks.off)
+        for unit, off in enumerate(flags)
+        if off
+    ]
+    return np.array(rows, dtype=np.int64)
+
+
 def frozen_indices(table: npt.NDArray[np.int64], masks: NeuronMasks) -> npt.NDArray[np.int64]:
     """The parameters training holds fixed, int64 (K,) into the flat params of layout `table`:
     a frozen neuron's W row, bias, gamma and beta; an off neuron's outgoing W column."""

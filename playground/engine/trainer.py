@@ -12,9 +12,15 @@ import numpy.typing as npt
 from . import grid_eval
 from . import kernels as K
 from . import resume as resuming
-from .features import expand
+from .features import expand, standardized
 from .network import LOSS_CODE, OUT_KIND, Layout, initial_params, pack_weights, unpack_weights
-from .neuron_masks import NeuronMasks, check_masks, frozen_indices, outgoing_indices
+from .neuron_masks import (
+    NeuronMasks,
+    check_masks,
+    frozen_indices,
+    off_rows,
+    outgoing_indices,
+)
 from .registry import OPTIMIZERS, SCHEDULES, ScheduleOptions, hyper_of
 from .resume import TrainingState
 from .spec import LayerWeights, NetworkSpec, TrainingSpec, check_weights
@@ -255,8 +261,7 @@ class Trainer:
         self._n_train = self._X.shape[1]
 
     def _features(self, xy: Array) -> Array:
-        X = expand(xy, self.network.inputs)
-        return np.ascontiguousarray((X - self._mean[:, None]) / self._std[:, None])
+        return standardized(xy, self.network.inputs, self._mean, self._std)
 
     def _allocate_buffers(self) -> None:
         rows = self._layout.n_rows
@@ -565,7 +570,7 @@ class Trainer:
         """Eval-mode output of every unit at points xy (n, 2): per layer (units, n) of dtype."""
         return self._units_at(copy=False).unit_outputs(xy, dtype, self._A, self._Y)
 
-    def grid_pass(self) -> UnitOutputs:
+    def units_snapshot(self) -> UnitOutputs:
         """Every unit's output at the current weights, on copies: another thread may evaluate
         it (e.g. a grid for the pictures) while this Trainer trains on."""
         return self._units_at(copy=True)
@@ -672,15 +677,7 @@ class Trainer:
             self._held[index] = float(self._params[index])
             self._params[index] = 0.0
         self._frozen_index = frozen_indices(table, self._masks)
-        self._off_rows = np.array(
-            [
-                self._layout.row_offsets[layer + 1] + unit
-                for layer, row in enumerate(self._masks.off)
-                for unit, off in enumerate(row)
-                if off
-            ],
-            dtype=np.int64,
-        )
+        self._off_rows = off_rows(table, self._masks)
 
     def set_weight(self, layer: int, unit: int, source: int, value: float) -> None:
         """W[unit, source] of dense layer `layer` (source -1: the bias b[unit]) becomes
@@ -726,7 +723,7 @@ class Trainer:
 @dataclass(frozen=True, eq=False)
 class UnitOutputs:
     """Every unit's eval-mode output at one moment's weights: what `Trainer.unit_outputs`
-    reads (copies when made by `Trainer.grid_pass`, so that another thread may use them)."""
+    reads (copies when made by `Trainer.units_snapshot`, so that another thread may use them)."""
 
     kernels: Kernels
     params: Array  # (P,)
@@ -746,8 +743,7 @@ class UnitOutputs:
     ) -> tuple[npt.NDArray, ...]:
         """Per layer (units, n) of dtype at points xy (n, 2); A and Y: working buffers float64
         (R, tile), new ones if not given."""
-        X = expand(np.asarray(xy, float).reshape(-1, 2), self.inputs)
-        X = np.ascontiguousarray((X - self.mean[:, None]) / self.std[:, None])
+        X = standardized(xy, self.inputs, self.mean, self.std)
         n_rows = self.row_ends[-1]
         if A is None or Y is None:
             A, Y = np.zeros((n_rows, self.tile)), np.zeros((n_rows, self.tile))
