@@ -433,7 +433,7 @@ def _learning_rate_too_big(session: Session) -> None:
     losses = [snapshot.train_loss for snapshot in snapshots]
     assert trainer.diverged or (losses[-1] > losses[0] and max(losses) > 2 * losses[0])
     assert min(losses[1:]) > losses[0]  # never gets back below its start
-    assert snapshots[-1].train_accuracy < 0.8
+    assert snapshots[-1].train_accuracy < 0.9  # far from lesson 4's 98.5 %: it does not learn
     # The heatmap flips: over epochs 50-100, a fifth or more of the points change class per epoch.
     trainer = session.make_trainer()
     trainer.run_epochs(50)

@@ -13,10 +13,11 @@ All kernels are free functions on arrays. Shared conventions:
   dropout (only where dropout is on), ``M`` dropout masks, ``XH`` normalised values and ``INV``
   (R,) inverse std of batch norm, ``D`` the gradient with respect to Y. A training step uses
   (R, nb) views of the first R·nb values of the Trainer's (R, W) buffers (batch_view).
-- Speed without reordering: every sum is added in the order of the plain formula, so the
-  plain-Python copy (pure.py) gives the same bits. numba vectorises loops over the batch but no
-  float sum, so the dense sums add eight terms per pass over a row (weighted_row_sum) and the
-  batch sums of the weight gradients run eight side by side (weight_gradients).
+- Speed without reordering: every sum is added in one fixed order, so the plain-Python copy
+  (pure.py) gives the same bits. numba vectorises loops over the batch but no float sum, so
+  the dense sums add eight terms per pass over a row (weighted_row_sum), in the plain formula's
+  order, and the weight gradients' sums over the batch run in batch_sums' four lanes as vector
+  code (batch_sums_llvm), eight side by side (weight_gradients).
 - ``rng``: uint64 (1,) xorshift64* state, advanced in place.
 """
 
@@ -29,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from . import batch_sums_llvm  # noqa: F401 - compiles batch_sums' functions as vector code
 from .activations import (
     ERROR_MODEL,
     FASTMATH,
@@ -36,6 +38,7 @@ from .activations import (
     scale_rows_by_derivative,
     sigmoid,
 )
+from .batch_sums import LANES, dots_2x1, dots_2x4, sums_2
 from .optimizers import Hyper, optimizer_step
 from .registry import ScheduleOptions
 
@@ -138,9 +141,11 @@ def weight_gradients(grads, w0, b0, n_in, n_out, A, r_in, D, r_out, nb):
     """Add dL/dW[j, k] = sum over b of D[r_out + j, b]·A[r_in + k, b] and dL/db_j = the sum of
     D[r_out + j, :nb] into grads.
 
-    Each sum runs over the batch in order (sums cannot be vectorised without reordering them);
-    a block of two units × four inputs keeps eight of them going side by side.
+    Each sum over the batch is added in batch_sums' order: its four lanes over the first
+    4·(nb // 4) terms (vector code), then the rest in order. Two units × four inputs a pass.
     """
+    n_quads = nb // LANES
+    rest = n_quads * LANES
     j = 0
     while j < n_out:
         two = j + 1 < n_out
@@ -151,22 +156,18 @@ def weight_gradients(grads, w0, b0, n_in, n_out, A, r_in, D, r_out, nb):
         k = 0
         while k + 4 <= n_in:
             a0, a1, a2, a3 = A[r_in + k], A[r_in + k + 1], A[r_in + k + 2], A[r_in + k + 3]
-            s0 = s1 = s2 = s3 = t0 = t1 = t2 = t3 = 0.0
-            for b in range(nb):
+            s0, s1, s2, s3, t0, t1, t2, t3 = dots_2x4(d0, d1, a0, a1, a2, a3, n_quads)
+            for b in range(rest, nb):
                 x = d0[b]
                 y = d1[b]
-                p0 = a0[b]
-                p1 = a1[b]
-                p2 = a2[b]
-                p3 = a3[b]
-                s0 += x * p0
-                s1 += x * p1
-                s2 += x * p2
-                s3 += x * p3
-                t0 += y * p0
-                t1 += y * p1
-                t2 += y * p2
-                t3 += y * p3
+                s0 += x * a0[b]
+                s1 += x * a1[b]
+                s2 += x * a2[b]
+                s3 += x * a3[b]
+                t0 += y * a0[b]
+                t1 += y * a1[b]
+                t2 += y * a2[b]
+                t3 += y * a3[b]
             grads[g0 + k] += s0
             grads[g0 + k + 1] += s1
             grads[g0 + k + 2] += s2
@@ -179,16 +180,16 @@ def weight_gradients(grads, w0, b0, n_in, n_out, A, r_in, D, r_out, nb):
             k += 4
         while k < n_in:
             a = A[r_in + k]
-            s0 = t0 = 0.0
-            for b in range(nb):
+            s0, t0 = dots_2x1(d0, d1, a, n_quads)
+            for b in range(rest, nb):
                 s0 += d0[b] * a[b]
                 t0 += d1[b] * a[b]
             grads[g0 + k] += s0
             if two:
                 grads[g1 + k] += t0
             k += 1
-        s0 = t0 = 0.0
-        for b in range(nb):
+        s0, t0 = sums_2(d0, d1, n_quads)
+        for b in range(rest, nb):
             s0 += d0[b]
             t0 += d1[b]
         grads[b0 + j] += s0
