@@ -12,6 +12,7 @@ switch keeps the epoch count and the weights as they are.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,11 @@ from .pure import PythonKernels
 from .warmup import CacheLoader
 
 LOAD_GAP_SECONDS = 0.05  # between two loads from the cache: the window draws in between
+# Loading makes numba's typing and target objects, tens of thousands that live as long as the
+# app. A full collection that walked them held the lock of the interpreter 70-80 ms (the UI
+# stalled). While loading, the cyclic collector waits; afterwards, what loading made is frozen
+# (out of every later walk, as ui.app freezes the start-up objects). Reference counting frees
+# all else as usual.
 READY_NOTE_SECONDS = 4.0  # how long "Fast engine ready" stays in the status bar
 ENTRY_POINTS = ("train_steps", "evaluate", "grid_pass", "scheduled_lr")
 OTHER_ENTRY_POINTS = (plane_losses,)  # kernels outside kernels.py that the app calls
@@ -52,6 +58,7 @@ class KernelProvider:
         self._progress_at = (0, self._started)  # (reported thousandths, when first seen)
         self._last_load = 0.0
         self._ready_at: float | None = None
+        self._collector_was_on: bool | None = None  # set while loading holds the collector
 
     def begin(self) -> None:
         """Start: at once on the Python path, with the compiler child if the cache is cold."""
@@ -98,18 +105,31 @@ class KernelProvider:
             return False
         if self._loader is None:
             self._loader = self._loader_factory()
+            self._collector_was_on = gc.isenabled()
+            gc.disable()
         try:
             self._loader.load_next()
         except Exception as error:  # a broken cache: stay on the Python path and say so
             self.phase = "failed"
             self.error = f"{type(error).__name__}: {error}"
+            self._release_collector()
             return False
         self._last_load = self._clock()
         if self._loader.finished:
             self.phase = "compiled"
             self._ready_at = self._last_load
+            self._release_collector()
             return True
         return False
+
+    def _release_collector(self) -> None:
+        """After loading: freeze what it made, and let the cyclic collector run again."""
+        if self._collector_was_on is None:
+            return
+        gc.freeze()
+        if self._collector_was_on:
+            gc.enable()
+        self._collector_was_on = None
 
     def text(self) -> str:
         """One line for the status bar ('' once the fast engine has been ready a while)."""
@@ -149,7 +169,8 @@ class KernelProvider:
         return int(100 * self._shown)
 
     def stop(self) -> None:
-        """End the compiler child, if any."""
+        """End the compiler child, if any (and let the collector run again)."""
+        self._release_collector()
         if self._compiler is not None:
             self._compiler.stop()
 

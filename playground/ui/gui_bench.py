@@ -289,7 +289,7 @@ def start_child(seconds: float) -> dict[str, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
-    from playground.ui.app import make_application
+    from playground.ui.app import FREEZE_AFTER_MS, freeze_startup_objects, make_application
     from playground.ui.main_window import MainWindow
 
     app = make_application()
@@ -298,6 +298,7 @@ def start_child(seconds: float) -> dict[str, float]:
     window.show()
     app.processEvents()
     shown = time.time() - t0
+    QTimer.singleShot(FREEZE_AFTER_MS, freeze_startup_objects)  # as app.run does
     stall = _StallMeter(QElapsedTimer, QTimer)
     stall.start()
     controller.play()  # as Space the moment the window shows

@@ -230,6 +230,35 @@ def test_provider_loads_at_once_from_a_warm_cache() -> None:
     assert provider.kernels is K
 
 
+class BrokenLoader(FakeLoader):
+    def load_next(self) -> None:
+        raise OSError("cache file truncated")
+
+
+@pytest.mark.parametrize("loader", [FakeLoader, BrokenLoader])
+def test_loading_holds_the_cyclic_collector_then_freezes_what_it_made(loader: type) -> None:
+    """A full collection during loading walked numba's new objects for 70-80 ms (a UI stall):
+    the collector waits while loading, and those objects are frozen once it is done."""
+    import gc
+
+    provider = KernelProvider(FakeCompiler, loader, cache_is_warm=lambda: True, clock=Clock())
+    provider.begin()
+    assert gc.isenabled()
+    try:
+        provider.advance()
+        if provider.phase == "loading":
+            assert not gc.isenabled()
+            made_while_loading = [[index] for index in range(2000)]
+            while provider.phase == "loading":
+                provider.advance()
+            assert gc.get_freeze_count() >= len(made_while_loading)
+        assert provider.phase == ("compiled" if loader is FakeLoader else "failed")
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def test_a_failing_child_process_is_reported(tmp_path) -> None:  # noqa: ANN001
     import sys
     import time
