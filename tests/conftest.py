@@ -5,11 +5,13 @@ so in the header."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -89,3 +91,13 @@ def pytest_report_header(config: pytest.Config) -> str:
         )
     manager = WINDOW_MANAGER if _has_window_manager() else "no window manager"
     return f"Qt platform: {platform} on DISPLAY={os.environ.get('DISPLAY')} with {manager}"
+
+
+@pytest.fixture(autouse=True)
+def _nothing_stays_frozen() -> Iterator[None]:
+    """Loading the compiled kernels freezes the objects it made (engine/startup.py), as the app
+    wants; in the test session that would keep every test's garbage until the end. Each test
+    starts and ends with nothing frozen."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
