@@ -15,6 +15,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from playground.thread_priority import run_in_background
+
 MIN_INTERVAL = 1.0 / 20.0  # seconds between the starts of two jobs of one name
 _NOTHING = object()
 
@@ -92,6 +94,7 @@ class InspectionWorker:
         return None
 
     def _main(self) -> None:
+        run_in_background()
         while (job := self._next_job()) is not None:
             name, function = job
             try:

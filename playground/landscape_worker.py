@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from playground.engine.landscape import Plane, line_losses, loss_grid, pca_plane, project
 from playground.engine.trainer import LossInputs
+from playground.thread_priority import run_in_background
 
 Array = npt.NDArray[np.float64]
 MIN_INTERVAL = 0.15  # seconds between the starts of two computations: at most ~6.7 a second
@@ -208,6 +209,7 @@ class LandscapeWorker:
     # ----- worker thread ---------------------------------------------------------------------
 
     def _main(self) -> None:
+        run_in_background()
         last_start = -float("inf")
         while True:
             with self._condition:

@@ -32,6 +32,7 @@ from playground.engine.landscape import Plane, loss_grid, pca_plane, project
 from playground.engine.trainer import Trainer
 from playground.race import Contestant, Race, RaceResult
 from playground.session import Session
+from playground.thread_priority import run_in_background
 
 FRAME_INTERVAL = 1.0 / 30.0  # seconds between frames, at most
 RECORD_INTERVAL = 1.0 / 60.0  # seconds between points of the curves and paths while training
@@ -430,6 +431,7 @@ class RaceWorker:
     # ----- race thread -----------------------------------------------------------------------
 
     def _main(self) -> None:
+        run_in_background()
         try:
             self._build()
         except ValueError as error:

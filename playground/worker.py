@@ -40,6 +40,7 @@ from playground.engine.neuron_masks import NeuronMasks
 from playground.engine.resume import TrainingState
 from playground.engine.startup import KernelProvider
 from playground.engine.trainer import LossInputs, UnitOutputs
+from playground.thread_priority import run_in_background
 
 FRAME_INTERVAL = 1.0 / 60.0  # seconds between frames, at most
 RECORD_INTERVAL = 1.0 / 240.0  # seconds between metric records (curves) while training
@@ -449,6 +450,7 @@ class TrainingWorker:
     # ----- worker thread ---------------------------------------------------------------------
 
     def _main(self) -> None:
+        run_in_background()
         if self._do_warm_up:
             self._provider = self._make_provider()
             self._provider.begin()
@@ -955,6 +957,7 @@ class PictureThread:
         self._thread.join(timeout)
 
     def _main(self) -> None:
+        run_in_background()
         while (job := self._jobs.get()) is not None:
             frame, units, request = job
             grid: GridResult | None = None
