@@ -16,8 +16,8 @@ All kernels are free functions on arrays. Shared conventions:
 - Speed without reordering: every sum is added in one fixed order, so the plain-Python copy
   (pure.py) gives the same bits. numba vectorises loops over the batch but no float sum, so
   the dense sums add eight terms per pass over a row (weighted_row_sum), in the plain formula's
-  order, and the weight gradients' sums over the batch run in batch_sums' four lanes as vector
-  code (batch_sums_llvm), eight side by side (weight_gradients).
+  order, and the weight gradients' sums over the batch run in vector_sums' four lanes as vector
+  code (vector_sums_llvm), eight side by side (weight_gradients).
 - ``rng``: uint64 (1,) xorshift64* state, advanced in place.
 """
 
@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from . import batch_sums_llvm  # noqa: F401 - compiles batch_sums' functions as vector code
+from . import vector_sums_llvm  # noqa: F401 - compiles vector_sums' functions as vector code
 from .activations import (
     ERROR_MODEL,
     FASTMATH,
@@ -38,9 +38,9 @@ from .activations import (
     scale_rows_by_derivative,
     sigmoid,
 )
-from .batch_sums import LANES, dots_2x1, dots_2x4, sums_2
 from .optimizers import Hyper, optimizer_step
 from .registry import ScheduleOptions
+from .vector_sums import LANES, dots_2x1, dots_2x4, sums_2, weighted_quads
 
 N_IN, N_OUT, W_OFF, B_OFF, G_OFF, BE_OFF, ACT, ROW_IN, ROW_OUT = range(9)
 BN_EPS = 1e-5
@@ -103,37 +103,17 @@ def shuffle(perm: np.ndarray, rng: np.ndarray) -> None:
 def weighted_row_sum(coef, c0, step, n_terms, X, r0, out, start, nb):
     """out[:nb] = start + sum over t of coef[c0 + t·step]·X[r0 + t, :nb], added in t order.
 
-    Eight (then four, then one) terms per pass over out, which numba vectorises over the batch:
-    out is loaded and stored once per eight terms, not once per term. A dense layer's
-    pre-activations (step 1: a row of W) and the gradient of its inputs (step n_in: a column).
+    A dense layer's pre-activations (step 1: a row of W) and the gradient of its inputs (step
+    n_in: a column). Four values of b at a time as vector code (vector_sums.weighted_quads),
+    then the rest.
     """
-    for b in range(nb):
-        out[b] = start
-    t = 0
-    s = step
-    while t + 8 <= n_terms:
-        c = c0 + t * s
-        w0, w1, w2, w3 = coef[c], coef[c + s], coef[c + 2 * s], coef[c + 3 * s]
-        w4, w5, w6, w7 = coef[c + 4 * s], coef[c + 5 * s], coef[c + 6 * s], coef[c + 7 * s]
-        x0, x1, x2, x3 = X[r0 + t], X[r0 + t + 1], X[r0 + t + 2], X[r0 + t + 3]
-        x4, x5, x6, x7 = X[r0 + t + 4], X[r0 + t + 5], X[r0 + t + 6], X[r0 + t + 7]
-        for b in range(nb):
-            y = out[b] + w0 * x0[b] + w1 * x1[b] + w2 * x2[b] + w3 * x3[b]
-            out[b] = y + w4 * x4[b] + w5 * x5[b] + w6 * x6[b] + w7 * x7[b]
-        t += 8
-    while t + 4 <= n_terms:
-        c = c0 + t * s
-        w0, w1, w2, w3 = coef[c], coef[c + s], coef[c + 2 * s], coef[c + 3 * s]
-        x0, x1, x2, x3 = X[r0 + t], X[r0 + t + 1], X[r0 + t + 2], X[r0 + t + 3]
-        for b in range(nb):
-            out[b] = out[b] + w0 * x0[b] + w1 * x1[b] + w2 * x2[b] + w3 * x3[b]
-        t += 4
-    while t < n_terms:
-        w = coef[c0 + t * s]
-        x = X[r0 + t]
-        for b in range(nb):
-            out[b] += w * x[b]
-        t += 1
+    n_quads = nb // LANES
+    weighted_quads(coef, c0, step, n_terms, X, r0, out, start, n_quads)
+    for b in range(n_quads * LANES, nb):
+        total = start
+        for t in range(n_terms):
+            total = total + coef[c0 + t * step] * X[r0 + t, b]
+        out[b] = total
 
 
 @njit(**INLINED)
@@ -141,7 +121,7 @@ def weight_gradients(grads, w0, b0, n_in, n_out, A, r_in, D, r_out, nb):
     """Add dL/dW[j, k] = sum over b of D[r_out + j, b]·A[r_in + k, b] and dL/db_j = the sum of
     D[r_out + j, :nb] into grads.
 
-    Each sum over the batch is added in batch_sums' order: its four lanes over the first
+    Each sum over the batch is added in vector_sums' order: its four lanes over the first
     4·(nb // 4) terms (vector code), then the rest in order. Two units × four inputs a pass.
     """
     n_quads = nb // LANES

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-_MODULES = ("vector_math", "batch_sums", "activations", "optimizers", "kernels")  # in import order
+_MODULES = ("vector_math", "vector_sums", "activations", "optimizers", "kernels")  # in import order
 NUMPY_TILE = 4096  # points per vectorised eval pass (bounds the memory of big grids)
 _lock = threading.Lock()
 _loaded: types.ModuleType | None = None

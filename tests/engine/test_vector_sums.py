@@ -1,4 +1,5 @@
-"""batch_sums: the lane order of the batch sums, the same bits compiled (vector code) and plain."""
+"""vector_sums: the order of the dense sums and of the batch sums, and the same bits compiled (as
+LLVM vector code) and plain."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pytest
 from numba import njit
 from numba.core.errors import TypingError
 
-from playground.engine import batch_sums_llvm  # noqa: F401 - the compiled forms
-from playground.engine.batch_sums import LANES, dots_2x1, dots_2x4, sums_2
+from playground.engine import vector_sums_llvm  # noqa: F401 - the compiled forms
+from playground.engine.vector_sums import LANES, dots_2x1, dots_2x4, sums_2, weighted_quads
 
 
 @njit(cache=False)
@@ -72,3 +73,31 @@ def test_a_strided_row_is_refused_at_compile_time() -> None:
 
     with pytest.raises(TypingError):
         strided(np.ones((8, 2)))
+
+
+@njit(cache=False)
+def _compiled_dense(coef, c0, step, n_terms, X, r0, out, start, n_quads):  # noqa: ANN001, ANN202
+    weighted_quads(coef, c0, step, n_terms, X, r0, out, start, n_quads)
+
+
+@pytest.mark.parametrize("n_quads", [0, 1, 3, 4, 5, 8, 9])
+@pytest.mark.parametrize(("n_terms", "step"), [(0, 1), (1, 1), (3, 2), (8, 1), (9, 3)])
+def test_dense_sums_add_each_batch_value_in_term_order_compiled_as_plain(
+    n_quads: int, n_terms: int, step: int
+) -> None:
+    """Sixteen, then four, values of b a pass; the values past 4·n_quads are left alone."""
+    rng = np.random.default_rng(n_quads * 100 + n_terms)
+    width = LANES * n_quads + 3
+    X = rng.standard_normal((n_terms + 4, width)) * 10.0 ** rng.integers(-6, 6, (n_terms + 4, 1))
+    coef = rng.standard_normal(2 + n_terms * step)
+    start, r0, c0 = -0.375, 2, 2
+    compiled, plain = np.full(width, 7.0), np.full(width, 7.0)
+    _compiled_dense(coef, c0, step, n_terms, X, r0, compiled, start, n_quads)
+    weighted_quads(coef, c0, step, n_terms, X, r0, plain, start, n_quads)
+    assert np.array_equal(compiled, plain)
+    for b in range(LANES * n_quads):
+        expected = start
+        for t in range(n_terms):
+            expected = expected + float(coef[c0 + t * step]) * float(X[r0 + t, b])
+        assert plain[b] == expected
+    assert np.all(plain[LANES * n_quads :] == 7.0)

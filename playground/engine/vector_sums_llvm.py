@@ -1,0 +1,216 @@
+"""vector_sums' functions for the compiled kernels, as LLVM vector code.
+
+Each function is a numba intrinsic that writes its loop in LLVM IR on `<4 x double>` (and
+`<16 x double>`) values: vector multiplies and adds, lane by lane the plain functions' IEEE
+operations in their order (no fused multiply-add, no reassociation), so the bits are theirs on
+every CPU. LLVM splits or widens the vectors for the hardware, not the arithmetic.
+
+Importing this module registers the intrinsics as the compiled form of vector_sums' functions
+(numba.extending.overload); kernels.py imports it before compiling.
+"""
+
+from __future__ import annotations
+
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic, overload
+
+from . import vector_sums
+from .vector_sums import LANES
+
+_ROW = types.Array(types.float64, 1, "C")
+_F64 = ir.DoubleType()
+_VECTOR = ir.VectorType(_F64, LANES)
+_LANE_INDEX = [ir.Constant(ir.IntType(32), i) for i in range(LANES)]
+_BLOCK = 4 * LANES  # batch values per pass of weighted_quads' first loop (four vectors)
+
+
+def _splat(builder: ir.IRBuilder, value: ir.Value, vector: ir.VectorType) -> ir.Value:
+    """A vector with value in every lane."""
+    lanes = ir.Constant(vector, ir.Undefined)
+    for i in range(vector.count):
+        lanes = builder.insert_element(lanes, value, ir.Constant(ir.IntType(32), i))
+    return lanes
+
+
+def _lane_loop(n_left: int, n_right: int):
+    """Codegen of the lane sums of n_left rows times each of n_right rows (n_right 0: the
+    lane sums of the n_left rows themselves); arguments: the rows, then n_quads."""
+
+    def codegen(context, builder, signature, args):
+        rows = [
+            context.make_array(row_type)(context, builder, row).data
+            for row_type, row in zip(signature.args[:-1], args[:-1], strict=True)
+        ]
+        n_quads = context.cast(builder, args[-1], signature.args[-1], types.intp)
+        index = n_quads.type
+        entry = builder.basic_block
+        header = builder.append_basic_block("lanes.header")
+        body = builder.append_basic_block("lanes.body")
+        done = builder.append_basic_block("lanes.done")
+        builder.branch(header)
+
+        builder.position_at_end(header)
+        quad = builder.phi(index)
+        quad.add_incoming(ir.Constant(index, 0), entry)
+        n_sums = n_left * max(n_right, 1)
+        lanes = [builder.phi(_VECTOR) for _ in range(n_sums)]
+        for lane in lanes:
+            lane.add_incoming(ir.Constant(_VECTOR, [0.0] * LANES), entry)
+        builder.cbranch(builder.icmp_signed("<", quad, n_quads), body, done)
+
+        builder.position_at_end(body)
+        start = builder.mul(quad, ir.Constant(index, LANES))
+        values = []
+        for row in rows:
+            first = builder.gep(row, [start], inbounds=True)
+            address = builder.bitcast(first, _VECTOR.as_pointer())
+            values.append(builder.load(address, align=8, typ=_VECTOR))
+        lefts, rights = values[:n_left], values[n_left:]
+        if n_right:
+            terms = [builder.fmul(d, a) for d in lefts for a in rights]
+        else:
+            terms = lefts
+        for lane, term in zip(lanes, terms, strict=True):
+            lane.add_incoming(builder.fadd(lane, term), body)
+        quad.add_incoming(builder.add(quad, ir.Constant(index, 1)), body)
+        builder.branch(header)
+
+        builder.position_at_end(done)
+        sums = []
+        for lane in lanes:
+            e = [builder.extract_element(lane, i) for i in _LANE_INDEX]
+            sums.append(builder.fadd(builder.fadd(e[0], e[1]), builder.fadd(e[2], e[3])))
+        return context.make_tuple(builder, signature.return_type, sums)
+
+    return codegen
+
+
+def _typed(n_left: int, n_right: int, rows: tuple, n_quads):
+    """(signature, codegen) of the lane loop for these argument types, or None: contiguous
+    float64 rows only (the loop loads four neighbours at once), so numba refuses the call."""
+    if any(row != _ROW for row in rows) or not isinstance(n_quads, types.Integer):
+        return None
+    n_sums = n_left * max(n_right, 1)
+    return types.UniTuple(types.float64, n_sums)(*rows, n_quads), _lane_loop(n_left, n_right)
+
+
+@intrinsic
+def _dots_2x4(typingctx, d0, d1, a0, a1, a2, a3, n_quads):
+    return _typed(2, 4, (d0, d1, a0, a1, a2, a3), n_quads)
+
+
+@intrinsic
+def _dots_2x1(typingctx, d0, d1, a, n_quads):
+    return _typed(2, 1, (d0, d1, a), n_quads)
+
+
+@intrinsic
+def _sums_2(typingctx, d0, d1, n_quads):
+    return _typed(2, 0, (d0, d1), n_quads)
+
+
+def _weighted_quads_codegen(context, builder, signature, args):
+    """out[b] = start + coef[c0]·X[r0, b] + coef[c0 + step]·X[r0 + 1, b] + ... (n_terms terms,
+    added in that order) for b < 4·n_quads: sixteen values of b a pass while they last, held
+    in registers over all the terms, then four."""
+    coef_type, _, _, _, x_type, _, out_type, _, _ = signature.args
+    coef_arg, _, _, _, x_arg, _, out_arg, start, _ = args
+    c0, step, n_terms, r0, n_quads = (
+        context.cast(builder, args[i], signature.args[i], types.intp) for i in (1, 2, 3, 5, 8)
+    )
+    coef = context.make_array(coef_type)(context, builder, coef_arg).data
+    x_array = context.make_array(x_type)(context, builder, x_arg)
+    out = context.make_array(out_type)(context, builder, out_arg).data
+    index = n_quads.type
+    row_bytes = builder.extract_value(x_array.strides, 0)
+    row_length = builder.sdiv(row_bytes, ir.Constant(index, 8))
+    x_data = x_array.data
+
+    def constant(value: int) -> ir.Constant:
+        return ir.Constant(index, value)
+
+    def passes(first: ir.Value, count: ir.Value, width: int, name: str) -> None:
+        """`count` passes of `width` values of b from b = first, each over every term."""
+        vector = ir.VectorType(_F64, width)
+        splat_start = _splat(builder, start, vector)
+        begin = builder.basic_block
+        header = builder.append_basic_block(f"{name}.header")
+        terms_header = builder.append_basic_block(f"{name}.terms")
+        terms_body = builder.append_basic_block(f"{name}.term")
+        store = builder.append_basic_block(f"{name}.store")
+        done = builder.append_basic_block(f"{name}.done")
+        builder.branch(header)
+
+        builder.position_at_end(header)
+        n = builder.phi(index)
+        n.add_incoming(constant(0), begin)
+        lane0 = builder.add(first, builder.mul(n, constant(width)))
+        builder.cbranch(builder.icmp_signed("<", n, count), terms_header, done)
+
+        builder.position_at_end(terms_header)
+        t = builder.phi(index)
+        t.add_incoming(constant(0), header)
+        total = builder.phi(vector)
+        total.add_incoming(splat_start, header)
+        builder.cbranch(builder.icmp_signed("<", t, n_terms), terms_body, store)
+
+        builder.position_at_end(terms_body)
+        w = builder.load(builder.gep(coef, [builder.add(c0, builder.mul(t, step))]), typ=_F64)
+        weight = _splat(builder, w, vector)
+        row = builder.mul(builder.add(r0, t), row_length)
+        first_x = builder.gep(x_data, [builder.add(row, lane0)], inbounds=True)
+        x = builder.load(builder.bitcast(first_x, vector.as_pointer()), align=8, typ=vector)
+        total.add_incoming(builder.fadd(total, builder.fmul(weight, x)), terms_body)
+        t.add_incoming(builder.add(t, constant(1)), terms_body)
+        builder.branch(terms_header)
+
+        builder.position_at_end(store)
+        first_out = builder.gep(out, [lane0], inbounds=True)
+        builder.store(total, builder.bitcast(first_out, vector.as_pointer()), align=8)
+        n.add_incoming(builder.add(n, constant(1)), store)
+        builder.branch(header)
+
+        builder.position_at_end(done)
+
+    quads_a_block = _BLOCK // LANES
+    n_blocks = builder.sdiv(n_quads, constant(quads_a_block))
+    passes(constant(0), n_blocks, _BLOCK, "blocks")
+    quads_left = builder.sub(n_quads, builder.mul(n_blocks, constant(quads_a_block)))
+    passes(builder.mul(n_blocks, constant(_BLOCK)), quads_left, LANES, "quads")
+    return context.get_dummy_value()
+
+
+@intrinsic
+def _weighted_quads(typingctx, coef, c0, step, n_terms, X, r0, out, start, n_quads):
+    """(signature, codegen) for contiguous float64 rows and matrix, or None (numba refuses)."""
+    matrix = types.Array(types.float64, 2, "C")
+    integers = (c0, step, n_terms, r0, n_quads)
+    if coef != _ROW or out != _ROW or X != matrix or start != types.float64:
+        return None
+    if not all(isinstance(i, types.Integer) for i in integers):
+        return None
+    signature = types.none(coef, c0, step, n_terms, X, r0, out, start, n_quads)
+    return signature, _weighted_quads_codegen
+
+
+@overload(vector_sums.weighted_quads, inline="always")
+def _compiled_weighted_quads(coef, c0, step, n_terms, X, r0, out, start, n_quads):
+    return lambda coef, c0, step, n_terms, X, r0, out, start, n_quads: _weighted_quads(
+        coef, c0, step, n_terms, X, r0, out, start, n_quads
+    )
+
+
+@overload(vector_sums.dots_2x4, inline="always")
+def _compiled_dots_2x4(d0, d1, a0, a1, a2, a3, n_quads):
+    return lambda d0, d1, a0, a1, a2, a3, n_quads: _dots_2x4(d0, d1, a0, a1, a2, a3, n_quads)
+
+
+@overload(vector_sums.dots_2x1, inline="always")
+def _compiled_dots_2x1(d0, d1, a, n_quads):
+    return lambda d0, d1, a, n_quads: _dots_2x1(d0, d1, a, n_quads)
+
+
+@overload(vector_sums.sums_2, inline="always")
+def _compiled_sums_2(d0, d1, n_quads):
+    return lambda d0, d1, n_quads: _sums_2(d0, d1, n_quads)
