@@ -40,7 +40,15 @@ from .activations import (
 )
 from .optimizers import Hyper, optimizer_step
 from .registry import ScheduleOptions
-from .vector_sums import LANES, dots_2x1, dots_2x4, sums_2, weighted_quads
+from .vector_sums import (
+    LANES,
+    TERMS_A_PASS,
+    dots_2x1,
+    dots_2x4,
+    sums_2,
+    weighted_quads,
+    weighted_quads_onto,
+)
 
 N_IN, N_OUT, W_OFF, B_OFF, G_OFF, BE_OFF, ACT, ROW_IN, ROW_OUT = range(9)
 BN_EPS = 1e-5
@@ -104,11 +112,15 @@ def weighted_row_sum(coef, c0, step, n_terms, X, r0, out, start, nb):
     """out[:nb] = start + sum over t of coef[c0 + t·step]·X[r0 + t, :nb], added in t order.
 
     A dense layer's pre-activations (step 1: a row of W) and the gradient of its inputs (step
-    n_in: a column). Four values of b at a time as vector code (vector_sums.weighted_quads),
-    then the rest.
+    n_in: a column). Four values of b at a time as vector code, eight terms a pass
+    (vector_sums.weighted_quads), then the rest of the batch.
     """
     n_quads = nb // LANES
-    weighted_quads(coef, c0, step, n_terms, X, r0, out, start, n_quads)
+    first = min(n_terms, TERMS_A_PASS)
+    weighted_quads(coef, c0, step, first, X, r0, out, start, n_quads)
+    for t in range(first, n_terms, TERMS_A_PASS):
+        n = min(TERMS_A_PASS, n_terms - t)
+        weighted_quads_onto(coef, c0 + t * step, step, n, X, r0 + t, out, n_quads)
     for b in range(n_quads * LANES, nb):
         total = start
         for t in range(n_terms):

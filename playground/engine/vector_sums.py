@@ -5,9 +5,10 @@ reorder it). Two kinds of sums carry a training step:
 
 - Dense sums, z[b] = start + w0·x0[b] + w1·x1[b] + ... for each b of the batch (a layer's
   pre-activations, the gradient of its inputs): every b on its own, terms in order. Written as
-  a loop, numba stored and loaded each partial sum between groups of terms and checked the
-  rows for overlap at every call; `weighted_quads` keeps sixteen or four values of b in
-  registers over all the terms.
+  a loop, numba checked the rows for overlap at every call and kept no partial sum in a
+  register; `weighted_quads` keeps sixteen or four values of b in registers over up to eight
+  terms (the caller passes eight at a time: more rows at once, 4 KB apart in an evaluation
+  tile, would evict each other from the cache).
 - Sums over the batch, dL/dW[j, k] = sum over b of D[j, b]·A[k, b]: one long chain of
   dependent additions in b order. Their order is defined here, once, as a vector unit runs
   fast: lane l (l = 0..3) adds the terms b = l, l + 4, l + 8, ... of the first 4·n_quads in
@@ -23,6 +24,7 @@ LLVM vector code, so the bits are the same on both paths.
 from __future__ import annotations
 
 LANES = 4
+TERMS_A_PASS = 8  # of a dense sum, per call of weighted_quads
 
 
 def _lane_dot(d, a, n_quads):
@@ -70,10 +72,19 @@ def sums_2(d0, d1, n_quads):
 
 
 def weighted_quads(coef, c0, step, n_terms, X, r0, out, start, n_quads):
-    """out[b] = start + coef[c0]·X[r0, b] + coef[c0 + step]·X[r0 + 1, b] + ..., n_terms terms
-    added in that order, for b < 4·n_quads."""
+    """out[b] = start + coef[c0]·X[r0, b] + coef[c0 + step]·X[r0 + 1, b] + ... (n_terms
+    terms, one addition each, in that order) for b < 4·n_quads."""
     for b in range(LANES * n_quads):
         total = start
+        for t in range(n_terms):
+            total = total + coef[c0 + t * step] * X[r0 + t, b]
+        out[b] = total
+
+
+def weighted_quads_onto(coef, c0, step, n_terms, X, r0, out, n_quads):
+    """weighted_quads from out[b] in place of start: the next terms of the same sums."""
+    for b in range(LANES * n_quads):
+        total = out[b]
         for t in range(n_terms):
             total = total + coef[c0 + t * step] * X[r0 + t, b]
         out[b] = total

@@ -110,14 +110,25 @@ def _sums_2(typingctx, d0, d1, n_quads):
     return _typed(2, 0, (d0, d1), n_quads)
 
 
-def _weighted_quads_codegen(context, builder, signature, args):
-    """out[b] = start + coef[c0]·X[r0, b] + coef[c0 + step]·X[r0 + 1, b] + ... (n_terms terms,
-    added in that order) for b < 4·n_quads: sixteen values of b a pass while they last, held
-    in registers over all the terms, then four."""
-    coef_type, _, _, _, x_type, _, out_type, _, _ = signature.args
-    coef_arg, _, _, _, x_arg, _, out_arg, start, _ = args
+def _dense_codegen(onto_out: bool):
+    """Codegen of weighted_quads (onto_out False: arguments coef, c0, step, n_terms, X, r0,
+    out, start, n_quads) or of weighted_quads_onto (True: no start)."""
+
+    def codegen(context, builder, signature, args):
+        return _dense_loops(context, builder, signature, args, onto_out)
+
+    return codegen
+
+
+def _dense_loops(context, builder, signature, args, onto_out: bool):
+    """out[b] = (out[b] if onto_out else start) + coef[c0]·X[r0, b] + ... (n_terms terms, in
+    order) for b < 4·n_quads: sixteen values of b a pass while they last, held in registers
+    over all the terms and stored once, then four."""
+    coef_type, _, _, _, x_type, _, out_type = signature.args[:7]
+    coef_arg, _, _, _, x_arg, _, out_arg = args[:7]
+    start = None if onto_out else args[7]
     c0, step, n_terms, r0, n_quads = (
-        context.cast(builder, args[i], signature.args[i], types.intp) for i in (1, 2, 3, 5, 8)
+        context.cast(builder, args[i], signature.args[i], types.intp) for i in (1, 2, 3, 5, -1)
     )
     coef = context.make_array(coef_type)(context, builder, coef_arg).data
     x_array = context.make_array(x_type)(context, builder, x_arg)
@@ -133,9 +144,10 @@ def _weighted_quads_codegen(context, builder, signature, args):
     def passes(first: ir.Value, count: ir.Value, width: int, name: str) -> None:
         """`count` passes of `width` values of b from b = first, each over every term."""
         vector = ir.VectorType(_F64, width)
-        splat_start = _splat(builder, start, vector)
+        splat_start = None if onto_out else _splat(builder, start, vector)
         begin = builder.basic_block
         header = builder.append_basic_block(f"{name}.header")
+        load = builder.append_basic_block(f"{name}.load")
         terms_header = builder.append_basic_block(f"{name}.terms")
         terms_body = builder.append_basic_block(f"{name}.term")
         store = builder.append_basic_block(f"{name}.store")
@@ -146,13 +158,18 @@ def _weighted_quads_codegen(context, builder, signature, args):
         n = builder.phi(index)
         n.add_incoming(constant(0), begin)
         lane0 = builder.add(first, builder.mul(n, constant(width)))
-        builder.cbranch(builder.icmp_signed("<", n, count), terms_header, done)
+        out_lanes = builder.bitcast(builder.gep(out, [lane0]), vector.as_pointer())
+        builder.cbranch(builder.icmp_signed("<", n, count), load, done)
+
+        builder.position_at_end(load)
+        initial = builder.load(out_lanes, align=8, typ=vector) if onto_out else splat_start
+        builder.branch(terms_header)
 
         builder.position_at_end(terms_header)
         t = builder.phi(index)
-        t.add_incoming(constant(0), header)
+        t.add_incoming(constant(0), load)
         total = builder.phi(vector)
-        total.add_incoming(splat_start, header)
+        total.add_incoming(initial, load)
         builder.cbranch(builder.icmp_signed("<", t, n_terms), terms_body, store)
 
         builder.position_at_end(terms_body)
@@ -166,8 +183,7 @@ def _weighted_quads_codegen(context, builder, signature, args):
         builder.branch(terms_header)
 
         builder.position_at_end(store)
-        first_out = builder.gep(out, [lane0], inbounds=True)
-        builder.store(total, builder.bitcast(first_out, vector.as_pointer()), align=8)
+        builder.store(total, out_lanes, align=8)
         n.add_incoming(builder.add(n, constant(1)), store)
         builder.branch(header)
 
@@ -181,23 +197,41 @@ def _weighted_quads_codegen(context, builder, signature, args):
     return context.get_dummy_value()
 
 
-@intrinsic
-def _weighted_quads(typingctx, coef, c0, step, n_terms, X, r0, out, start, n_quads):
+def _dense_typed(arguments: tuple, onto_out: bool):
     """(signature, codegen) for contiguous float64 rows and matrix, or None (numba refuses)."""
-    matrix = types.Array(types.float64, 2, "C")
-    integers = (c0, step, n_terms, r0, n_quads)
-    if coef != _ROW or out != _ROW or X != matrix or start != types.float64:
+    coef, c0, step, n_terms, X, r0, out = arguments[:7]
+    starts = arguments[7:-1]
+    integers = (c0, step, n_terms, r0, arguments[-1])
+    if coef != _ROW or out != _ROW or X != types.Array(types.float64, 2, "C"):
+        return None
+    if any(start != types.float64 for start in starts):
         return None
     if not all(isinstance(i, types.Integer) for i in integers):
         return None
-    signature = types.none(coef, c0, step, n_terms, X, r0, out, start, n_quads)
-    return signature, _weighted_quads_codegen
+    return types.none(*arguments), _dense_codegen(onto_out)
+
+
+@intrinsic
+def _weighted_quads(typingctx, coef, c0, step, n_terms, X, r0, out, start, n_quads):
+    return _dense_typed((coef, c0, step, n_terms, X, r0, out, start, n_quads), False)
+
+
+@intrinsic
+def _weighted_quads_onto(typingctx, coef, c0, step, n_terms, X, r0, out, n_quads):
+    return _dense_typed((coef, c0, step, n_terms, X, r0, out, n_quads), True)
 
 
 @overload(vector_sums.weighted_quads, inline="always")
 def _compiled_weighted_quads(coef, c0, step, n_terms, X, r0, out, start, n_quads):
     return lambda coef, c0, step, n_terms, X, r0, out, start, n_quads: _weighted_quads(
         coef, c0, step, n_terms, X, r0, out, start, n_quads
+    )
+
+
+@overload(vector_sums.weighted_quads_onto, inline="always")
+def _compiled_weighted_quads_onto(coef, c0, step, n_terms, X, r0, out, n_quads):
+    return lambda coef, c0, step, n_terms, X, r0, out, n_quads: _weighted_quads_onto(
+        coef, c0, step, n_terms, X, r0, out, n_quads
     )
 
 

@@ -9,7 +9,14 @@ from numba import njit
 from numba.core.errors import TypingError
 
 from playground.engine import vector_sums_llvm  # noqa: F401 - the compiled forms
-from playground.engine.vector_sums import LANES, dots_2x1, dots_2x4, sums_2, weighted_quads
+from playground.engine.vector_sums import (
+    LANES,
+    dots_2x1,
+    dots_2x4,
+    sums_2,
+    weighted_quads,
+    weighted_quads_onto,
+)
 
 
 @njit(cache=False)
@@ -76,28 +83,41 @@ def test_a_strided_row_is_refused_at_compile_time() -> None:
 
 
 @njit(cache=False)
-def _compiled_dense(coef, c0, step, n_terms, X, r0, out, start, n_quads):  # noqa: ANN001, ANN202
-    weighted_quads(coef, c0, step, n_terms, X, r0, out, start, n_quads)
+def _compiled_dense(coef, c0, step, n_terms, X, r0, out, start, onto_out, n_quads):  # noqa: ANN001
+    if onto_out:
+        weighted_quads_onto(coef, c0, step, n_terms, X, r0, out, n_quads)
+    else:
+        weighted_quads(coef, c0, step, n_terms, X, r0, out, start, n_quads)
 
 
+def _plain_dense(coef, c0, step, n_terms, X, r0, out, start, onto_out, n_quads):  # noqa: ANN001
+    if onto_out:
+        weighted_quads_onto(coef, c0, step, n_terms, X, r0, out, n_quads)
+    else:
+        weighted_quads(coef, c0, step, n_terms, X, r0, out, start, n_quads)
+
+
+@pytest.mark.parametrize("onto_out", [False, True])
 @pytest.mark.parametrize("n_quads", [0, 1, 3, 4, 5, 8, 9])
 @pytest.mark.parametrize(("n_terms", "step"), [(0, 1), (1, 1), (3, 2), (8, 1), (9, 3)])
 def test_dense_sums_add_each_batch_value_in_term_order_compiled_as_plain(
-    n_quads: int, n_terms: int, step: int
+    onto_out: bool, n_quads: int, n_terms: int, step: int
 ) -> None:
-    """Sixteen, then four, values of b a pass; the values past 4·n_quads are left alone."""
+    """Sixteen, then four, values of b a pass, from start or onto out; past 4·n_quads out is
+    left alone."""
     rng = np.random.default_rng(n_quads * 100 + n_terms)
     width = LANES * n_quads + 3
     X = rng.standard_normal((n_terms + 4, width)) * 10.0 ** rng.integers(-6, 6, (n_terms + 4, 1))
     coef = rng.standard_normal(2 + n_terms * step)
-    start, r0, c0 = -0.375, 2, 2
-    compiled, plain = np.full(width, 7.0), np.full(width, 7.0)
-    _compiled_dense(coef, c0, step, n_terms, X, r0, compiled, start, n_quads)
-    weighted_quads(coef, c0, step, n_terms, X, r0, plain, start, n_quads)
+    r0, c0, start = 2, 2, -0.375
+    before = rng.standard_normal(width)
+    compiled, plain = before.copy(), before.copy()
+    _compiled_dense(coef, c0, step, n_terms, X, r0, compiled, start, onto_out, n_quads)
+    _plain_dense(coef, c0, step, n_terms, X, r0, plain, start, onto_out, n_quads)
     assert np.array_equal(compiled, plain)
     for b in range(LANES * n_quads):
-        expected = start
+        expected = float(before[b]) if onto_out else start
         for t in range(n_terms):
             expected = expected + float(coef[c0 + t * step]) * float(X[r0 + t, b])
         assert plain[b] == expected
-    assert np.all(plain[LANES * n_quads :] == 7.0)
+    assert np.array_equal(plain[LANES * n_quads :], before[LANES * n_quads :])
