@@ -450,6 +450,9 @@ class TrainingWorker:
     # ----- worker thread ---------------------------------------------------------------------
 
     def _main(self) -> None:
+        # The picture pass makes what the window shows next: it keeps the UI's priority (a
+        # thread inherits its starter's), training and the compiler child get the lower one.
+        self._pictures = PictureThread(self._deliver)
         run_in_background()
         if self._do_warm_up:
             self._provider = self._make_provider()
@@ -460,7 +463,6 @@ class TrainingWorker:
                 # that the UI thread never waits long for it (until the compiled kernels).
                 self._switch_interval = sys.getswitchinterval()
                 sys.setswitchinterval(PYTHON_SWITCH_INTERVAL)
-        self._pictures = PictureThread(self._deliver)
         try:
             self._build_trainer(
                 self._network, self._training, self._data, self._weights, self._state
@@ -957,7 +959,6 @@ class PictureThread:
         self._thread.join(timeout)
 
     def _main(self) -> None:
-        run_in_background()
         while (job := self._jobs.get()) is not None:
             frame, units, request = job
             grid: GridResult | None = None

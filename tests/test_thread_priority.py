@@ -34,7 +34,8 @@ def test_a_background_thread_runs_at_a_lower_priority_and_the_caller_keeps_its_o
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="per-thread nice values are Linux's")
-def test_the_training_thread_runs_below_the_ui_thread() -> None:
+def test_training_runs_below_the_ui_thread_and_its_picture_pass_beside_it() -> None:
+    """The picture pass makes what the window shows next: it keeps the UI's priority."""
     from playground.engine import LayerSpec, NetworkSpec, OptimizerSpec, TrainingData, TrainingSpec
     from playground.worker import TrainingWorker
 
@@ -47,12 +48,14 @@ def test_the_training_thread_runs_below_the_ui_thread() -> None:
         thread = worker._thread.native_id
         lowered = min(19, own + BACKGROUND_NICENESS)
         wait_until(lambda: os.getpriority(os.PRIO_PROCESS, thread) == lowered, 10_000)
+        pictures = worker._pictures._thread.native_id
+        assert os.getpriority(os.PRIO_PROCESS, pictures) == own
     finally:
         worker.stop()
 
 
 def test_every_compute_thread_of_the_app_lowers_its_priority() -> None:
-    """Training (and its picture pass), the landscape, the inspections and the race."""
+    """Training, the landscape, the inspections and the race."""
     import inspect
 
     import playground.inspection_worker
@@ -62,11 +65,9 @@ def test_every_compute_thread_of_the_app_lowers_its_priority() -> None:
 
     mains = [
         playground.worker.TrainingWorker._main,
-        playground.worker.PictureThread._main,
         playground.landscape_worker.LandscapeWorker._main,
         playground.inspection_worker.InspectionWorker._main,
         playground.race_worker.RaceWorker._main,
     ]
     for main in mains:
-        first = inspect.getsource(main).split(":", 1)[1].strip().splitlines()[0]
-        assert first == "run_in_background()", main.__qualname__
+        assert "\n        run_in_background()\n" in inspect.getsource(main), main.__qualname__

@@ -73,6 +73,7 @@ def _data() -> TrainingData:
 def _worker() -> FirstStartWorker:
     worker = FirstStartWorker(NETWORK, TRAINING, _data(), grid=GridRequest(resolution=20))
     worker.start()
+    wait_until(lambda: hasattr(worker, "compiler"), 10_000)  # its thread made the provider
     return worker
 
 

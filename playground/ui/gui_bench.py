@@ -15,8 +15,8 @@ from pathlib import Path
 from playground.data.generators import generate
 from playground.engine import LayerSpec, NetworkSpec, OptimizerSpec, TrainingSpec
 from playground.session import Session
+from playground.ui.models.frame_clock import FRAME_RATE
 
-FRAME_RATE = 30.0
 WARM_UP_TIMEOUT = 300.0  # seconds: a cold numba cache compiles for tens of seconds
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from playground.race import Contestant
 from playground.race_worker import DEFAULT_SPEED, RaceFrame, RaceStatus, RaceWorker
 from playground.session import Session
-
-FRAME_RATE = 30.0
+from playground.ui.models.frame_clock import FRAME_RATE, frame_timer
 
 
 class RaceRunner(QObject):
@@ -41,8 +40,7 @@ class RaceRunner(QObject):
         self._speed = speed
         self.worker = RaceWorker(session, contestants, speed=speed, kernels=kernels)
         self.worker.start()
-        self.timer = QTimer(self)
-        self.timer.setInterval(max(1, round(1000 / frame_rate)))
+        self.timer = frame_timer(self, frame_rate)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
 

@@ -6,15 +6,15 @@ is dropped here. The worker's status is turned into one notice per event on `not
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from playground.engine import GridRequest, TrainingData, TrainingSpec
 from playground.engine.neuron_masks import NeuronMasks
 from playground.session import Notes, Session
+from playground.ui.models.frame_clock import FRAME_RATE, frame_timer, tick_interval_ms
 from playground.worker import Frame, TrainingWorker, WorkerStatus
 
 DEFAULT_GRID = GridRequest(-6.0, 6.0, -6.0, 6.0, 100)
-FRAME_RATE = 30.0
 _STOPPED = ("diverged", "stopped_early", "blocked")  # worker states where training cannot run
 
 
@@ -64,10 +64,7 @@ class TrainingRunner(QObject):
         )
         self.worker.set_neuron_masks(session.neurons)
         self.worker.start()
-        self.timer = QTimer(self)
-        # Precise: a coarse timer (Qt's default) may fire up to 5 % late, below the frame rate.
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(max(1, round(1000 / frame_rate)))
+        self.timer = frame_timer(self, frame_rate)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
 
@@ -190,7 +187,7 @@ class TrainingRunner(QObject):
 
     def set_frame_rate(self, frames_per_second: float) -> None:
         """How often the views redraw."""
-        self.timer.setInterval(max(1, round(1000 / frames_per_second)))
+        self.timer.setInterval(tick_interval_ms(frames_per_second))
 
     def apply_pace(self, notes: Notes | None) -> None:
         """A lesson's pace: its speed and the epochs where training pauses (none otherwise)."""
