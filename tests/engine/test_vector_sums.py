@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from numba import njit
+from numba.core import config
 from numba.core.errors import TypingError
 
 from playground.engine import vector_sums_llvm  # noqa: F401 - the compiled forms
@@ -71,6 +72,7 @@ def test_non_finite_values_stay_non_finite() -> None:
     assert sums[0] == np.inf and np.isnan(sums[1])
 
 
+@pytest.mark.skipif(config.DISABLE_JIT, reason="plain Python compiles nothing")
 def test_a_strided_row_is_refused_at_compile_time() -> None:
     """The vector loads assume contiguous rows: anything else must not compile."""
 
