@@ -24,11 +24,6 @@ from .pure import PythonKernels
 from .warmup import CacheLoader
 
 LOAD_GAP_SECONDS = 0.05  # between two loads from the cache: the window draws in between
-# Loading makes numba's typing and target objects, tens of thousands that live as long as the
-# app. A full collection that walked them held the lock of the interpreter 70-80 ms (the UI
-# stalled). While loading, the cyclic collector waits; afterwards, what loading made is frozen
-# (out of every later walk, as ui.app freezes the start-up objects). Reference counting frees
-# all else as usual.
 READY_NOTE_SECONDS = 4.0  # how long "Fast engine ready" stays in the status bar
 ENTRY_POINTS = ("train_steps", "evaluate", "grid_pass", "scheduled_lr")
 OTHER_ENTRY_POINTS = (plane_losses,)  # kernels outside kernels.py that the app calls
@@ -123,7 +118,14 @@ class KernelProvider:
         return False
 
     def _release_collector(self) -> None:
-        """After loading: freeze what it made, and let the cyclic collector run again."""
+        """After loading: freeze what it made, and let the cyclic collector run again.
+
+        Loading makes numba's typing and target objects, tens of thousands that live as long
+        as the app. A full collection that walked them held the lock of the interpreter
+        70-80 ms (the UI stalled). So the collector waits while loading, and what loading made
+        is then frozen (out of every later walk, as ui.app freezes the start-up objects).
+        Reference counting frees all else as usual.
+        """
         if self._collector_was_on is None:
             return
         gc.freeze()

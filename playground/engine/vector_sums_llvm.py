@@ -11,6 +11,8 @@ Importing this module registers the intrinsics as the compiled form of vector_su
 
 from __future__ import annotations
 
+import functools
+
 from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic, overload
@@ -19,9 +21,10 @@ from . import vector_sums
 from .vector_sums import LANES
 
 _ROW = types.Array(types.float64, 1, "C")
+_MATRIX = types.Array(types.float64, 2, "C")
 _F64 = ir.DoubleType()
 _VECTOR = ir.VectorType(_F64, LANES)
-_LANE_INDEX = [ir.Constant(ir.IntType(32), i) for i in range(LANES)]
+_I32 = ir.IntType(32)  # a lane's index
 _BLOCK = 4 * LANES  # batch values per pass of weighted_quads' first loop (four vectors)
 
 
@@ -29,7 +32,7 @@ def _splat(builder: ir.IRBuilder, value: ir.Value, vector: ir.VectorType) -> ir.
     """A vector with value in every lane."""
     lanes = ir.Constant(vector, ir.Undefined)
     for i in range(vector.count):
-        lanes = builder.insert_element(lanes, value, ir.Constant(ir.IntType(32), i))
+        lanes = builder.insert_element(lanes, value, ir.Constant(_I32, i))
     return lanes
 
 
@@ -53,8 +56,7 @@ def _lane_loop(n_left: int, n_right: int):
         builder.position_at_end(header)
         quad = builder.phi(index)
         quad.add_incoming(ir.Constant(index, 0), entry)
-        n_sums = n_left * max(n_right, 1)
-        lanes = [builder.phi(_VECTOR) for _ in range(n_sums)]
+        lanes = [builder.phi(_VECTOR) for _ in range(len(signature.return_type))]
         for lane in lanes:
             lane.add_incoming(ir.Constant(_VECTOR, [0.0] * LANES), entry)
         builder.cbranch(builder.icmp_signed("<", quad, n_quads), body, done)
@@ -79,7 +81,7 @@ def _lane_loop(n_left: int, n_right: int):
         builder.position_at_end(done)
         sums = []
         for lane in lanes:
-            e = [builder.extract_element(lane, i) for i in _LANE_INDEX]
+            e = [builder.extract_element(lane, ir.Constant(_I32, i)) for i in range(LANES)]
             sums.append(builder.fadd(builder.fadd(e[0], e[1]), builder.fadd(e[2], e[3])))
         return context.make_tuple(builder, signature.return_type, sums)
 
@@ -110,20 +112,12 @@ def _sums_2(typingctx, d0, d1, n_quads):
     return _typed(2, 0, (d0, d1), n_quads)
 
 
-def _dense_codegen(onto_out: bool):
-    """Codegen of weighted_quads (onto_out False: arguments coef, c0, step, n_terms, X, r0,
-    out, start, n_quads) or of weighted_quads_onto (True: no start)."""
-
-    def codegen(context, builder, signature, args):
-        return _dense_loops(context, builder, signature, args, onto_out)
-
-    return codegen
-
-
 def _dense_loops(context, builder, signature, args, onto_out: bool):
-    """out[b] = (out[b] if onto_out else start) + coef[c0]·X[r0, b] + ... (n_terms terms, in
-    order) for b < 4·n_quads: sixteen values of b a pass while they last, held in registers
-    over all the terms and stored once, then four."""
+    """Codegen of weighted_quads (onto_out False: arguments coef, c0, step, n_terms, X, r0,
+    out, start, n_quads) or of weighted_quads_onto (True: no start): out[b] = (out[b] if
+    onto_out else start) + coef[c0]·X[r0, b] + ... (n_terms terms, in order) for
+    b < 4·n_quads, sixteen values of b a pass while they last, held in registers over all the
+    terms and stored once, then four."""
     coef_type, _, _, _, x_type, _, out_type = signature.args[:7]
     coef_arg, _, _, _, x_arg, _, out_arg = args[:7]
     start = None if onto_out else args[7]
@@ -202,13 +196,13 @@ def _dense_typed(arguments: tuple, onto_out: bool):
     coef, c0, step, n_terms, X, r0, out = arguments[:7]
     starts = arguments[7:-1]
     integers = (c0, step, n_terms, r0, arguments[-1])
-    if coef != _ROW or out != _ROW or X != types.Array(types.float64, 2, "C"):
+    if coef != _ROW or out != _ROW or X != _MATRIX:
         return None
     if any(start != types.float64 for start in starts):
         return None
     if not all(isinstance(i, types.Integer) for i in integers):
         return None
-    return types.none(*arguments), _dense_codegen(onto_out)
+    return types.none(*arguments), functools.partial(_dense_loops, onto_out=onto_out)
 
 
 @intrinsic
